@@ -1,0 +1,72 @@
+/**
+ * The engine: everything Keyrite does, in plain Node, with no `electron`
+ * import. The Electron main process, the CLI and the end-to-end test bridge
+ * all host this same object and reach it only through the contract.
+ */
+import { EventEmitter } from 'node:events';
+import type { AppDescription, KeyriteEvent } from '../../shared/contract.ts';
+import type { CommandHandlers } from '../ipc/router.ts';
+import { Pkcs11Module } from './hsm/pkcs11-module.ts';
+import { openRehearsalToken } from './hsm/rehearsal-token.ts';
+import { AuditLog } from './audit-log.ts';
+
+export interface EngineConfig {
+  /** Keyrite's own folder for state (rehearsal token, transcripts). */
+  dataDir: string;
+  /** A PKCS#11 library to use; without one, the rehearsal SoftHSM token. */
+  pkcs11Module?: string | undefined;
+  host: AppDescription['host'];
+  version: string;
+}
+
+export interface Engine {
+  readonly handlers: CommandHandlers;
+  /** Every event for the renderer; nothing secret is ever emitted. */
+  onEvent(listener: (event: KeyriteEvent) => void): () => void;
+  emit(event: KeyriteEvent): void;
+  readonly audit: AuditLog;
+  close(): void;
+}
+
+export function createEngine(config: EngineConfig): Engine {
+  const emitter = new EventEmitter();
+  const emit = (event: KeyriteEvent): void => {
+    emitter.emit('event', event);
+  };
+  const audit = new AuditLog((event) => emit({ name: 'audit/recorded', payload: event }));
+
+  let module: Pkcs11Module | null = null;
+  const hsm = (): Pkcs11Module => {
+    if (module === null) {
+      module = config.pkcs11Module === undefined
+        ? openRehearsalToken(config.dataDir)
+        : Pkcs11Module.load(config.pkcs11Module, { rehearsal: false });
+      audit.record('hsm.module-loaded', `PKCS#11 module loaded: ${module.path}${module.rehearsal ? ' (REHEARSAL)' : ''}`);
+    }
+    return module;
+  };
+  const rehearsal = config.pkcs11Module === undefined;
+
+  const handlers: CommandHandlers = {
+    'app/describe': () => ({ name: 'Keyrite', version: config.version, host: config.host, rehearsal }),
+    'hsm/listTokens': () => {
+      const loaded = hsm();
+      return { module: loaded.info(), tokens: loaded.tokens() };
+    },
+  };
+
+  return {
+    handlers,
+    audit,
+    emit,
+    onEvent(listener) {
+      emitter.on('event', listener);
+      return () => emitter.off('event', listener);
+    },
+    close() {
+      module?.close();
+      module = null;
+      emitter.removeAllListeners();
+    },
+  };
+}

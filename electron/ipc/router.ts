@@ -1,0 +1,139 @@
+/**
+ * The one door into the engine. Every call, from Electron's ipcMain or from
+ * the test-only bridge, goes through `route`: sender check, size cap,
+ * unknown-command refusal, request schema, handler, response schema, and a
+ * last check that no secret is in the answer. It never throws: every
+ * failure becomes `{ok: false, error}` and the process keeps running.
+ */
+import type { z } from 'zod';
+import {
+  commands,
+  isCommandName,
+  MAX_REQUEST_BYTES,
+  type CommandName,
+  type RequestOf,
+  type ResponseOf,
+} from '../../shared/contract.ts';
+import { KeyriteError, fail, ok, type Result } from '../../shared/result.ts';
+import { SecretLeakError, isSecretBytes } from '../../shared/secret-bytes.ts';
+import { judgeSender, type SenderInfo, type SenderPolicy } from './sender-policy.ts';
+
+export type CommandHandlers = {
+  [N in CommandName]: (request: z.output<(typeof commands)[N]['request']>) => Promise<ResponseOf<N>> | ResponseOf<N>;
+};
+
+export interface Refusal {
+  command: string;
+  code: string;
+  reason: string;
+}
+
+export interface RouterOptions {
+  handlers: CommandHandlers;
+  policy: SenderPolicy;
+  /** Told about every refused call, for the audit log. Must not throw. */
+  onRefused?: (refusal: Refusal) => void;
+  /** Told about handler failures that are not KeyriteErrors (bugs). */
+  onInternalError?: (command: CommandName, error: unknown) => void;
+}
+
+export interface Router {
+  route(sender: SenderInfo, command: unknown, payload: unknown): Promise<Result<unknown>>;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const refuse = (command: string, code: string, reason: string): Result<never> => {
+    try {
+      options.onRefused?.({ command, code, reason });
+    } catch {
+      // The audit hook must never turn a refusal into a crash.
+    }
+    return fail(code, reason);
+  };
+
+  return {
+    async route(sender, command, payload) {
+      const label = typeof command === 'string' ? command.slice(0, 80) : typeof command;
+      const verdict = judgeSender(sender, options.policy);
+      if (!verdict.trusted) return refuse(label, 'BOUNDARY_UNTRUSTED_SENDER', `Refused: ${verdict.reason}.`);
+      if (!isCommandName(command)) return refuse(label, 'BOUNDARY_UNKNOWN_COMMAND', `Refused: there is no command "${label}".`);
+
+      const size = measure(payload);
+      if (size === null) return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is not plain data.`);
+      if (size > MAX_REQUEST_BYTES) {
+        return refuse(command, 'BOUNDARY_PAYLOAD_TOO_LARGE', `Refused: the request to ${command} is ${size} bytes; the limit is ${MAX_REQUEST_BYTES}.`);
+      }
+
+      const spec = commands[command];
+      const parsed = spec.request.safeParse(payload);
+      if (!parsed.success) {
+        return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is malformed (${describeIssues(parsed.error)}).`);
+      }
+
+      let value: unknown;
+      try {
+        const handler = options.handlers[command] as (request: RequestOf<typeof command>) => unknown;
+        value = await handler(parsed.data);
+      } catch (error) {
+        if (error instanceof KeyriteError) return fail(error.code, error.message);
+        if (error instanceof SecretLeakError) return fail(error.code, error.message);
+        try {
+          options.onInternalError?.(command, error);
+        } catch {
+          // see above
+        }
+        return fail('INTERNAL', `${command} failed unexpectedly; the details are in the log.`);
+      }
+
+      const leak = findSecret(value);
+      if (leak !== null) return fail('SECRET_LEAK', `Refused to answer ${command}: the answer held a secret at ${leak}.`);
+      const checked = spec.response.safeParse(value);
+      if (!checked.success) {
+        options.onInternalError?.(command, checked.error);
+        return fail('BOUNDARY_INVALID_RESPONSE', `${command} produced an answer outside the contract; it was not sent.`);
+      }
+      return ok(checked.data);
+    },
+  };
+}
+
+/**
+ * Byte size of a payload as JSON, or null when it is not plain data
+ * (cycles, functions, BigInt). Structured clone lets cycles through, so
+ * this is a real check, not a formality.
+ */
+function measure(payload: unknown): number | null {
+  try {
+    const text = JSON.stringify(payload ?? null);
+    return new TextEncoder().encode(text).length;
+  } catch {
+    return null;
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Path of the first SecretBytes inside `value`, or null. */
+export function findSecret(value: unknown, path = '$', seen = new Set<object>()): string | null {
+  if (isSecretBytes(value)) return path;
+  if (typeof value !== 'object' || value === null) return null;
+  if (seen.has(value)) return null;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findSecret(item, `${path}[${index}]`, seen);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = findSecret(item, `${path}.${key}`, seen);
+    if (found !== null) return found;
+  }
+  return null;
+}
