@@ -16,11 +16,11 @@ import {
 type DomainOf<N> = N extends `${infer D}/${string}` ? D : never;
 type VerbOf<N, D extends string> = N extends `${D}/${infer V}` ? V : never;
 
+type Fn<N extends CommandName> = (request: RequestOf<N>) => Promise<Result<ResponseOf<N>>>;
+
 export type KeyriteApi = {
   readonly [D in DomainOf<CommandName>]: {
-    readonly [V in VerbOf<CommandName, D>]: `${D}/${V}` extends CommandName
-      ? (request: RequestOf<`${D}/${V}`>) => Promise<Result<ResponseOf<`${D}/${V}`>>>
-      : never;
+    readonly [N in Extract<CommandName, `${D}/${string}`> as VerbOf<N, D>]: Fn<N>;
   };
 } & {
   readonly events: {

@@ -11,7 +11,6 @@ import {
   isCommandName,
   MAX_REQUEST_BYTES,
   type CommandName,
-  type RequestOf,
   type ResponseOf,
 } from '../../shared/contract.ts';
 import { KeyriteError, fail, ok, type Result } from '../../shared/result.ts';
@@ -72,7 +71,7 @@ export function createRouter(options: RouterOptions): Router {
 
       let value: unknown;
       try {
-        const handler = options.handlers[command] as (request: RequestOf<typeof command>) => unknown;
+        const handler = options.handlers[command] as (request: unknown) => unknown;
         value = await handler(parsed.data);
       } catch (error) {
         if (error instanceof KeyriteError) return fail(error.code, error.message);
