@@ -1,0 +1,127 @@
+/**
+ * The `app` fixture: one Keyrite window, whichever way it runs.
+ * - project `chromium`: Debian's Chromium shows the built renderer, served
+ *   over loopback; the test-only bridge connects it to a real engine in this
+ *   process (same router, same checks as Electron's main process).
+ * - project `electron`: the built app through Playwright's Electron support;
+ *   skipped, with the reason printed, when no Electron binary exists.
+ * Specs talk only to `app.page` with roles and labels, and wait on the
+ * app's own audit events, never on sleeps.
+ */
+import { test as base, expect, _electron, type Page, type TestInfo } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../../electron/core/engine.ts';
+import { findElectronBinary } from './electron-binary.ts';
+import { serveRenderer, type RendererServer } from './renderer-server.ts';
+import { attachTestBridge } from './test-bridge.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const rendererDir = join(repo, '.vite/renderer/main_window');
+const mainBundle = join(repo, '.vite/build/main.cjs');
+
+export interface AppOptions {
+  /** A PKCS#11 library path, or 'rehearsal' for the app's own SoftHSM token. */
+  pkcs11Module: string;
+}
+
+export interface KeyriteApp {
+  page: Page;
+  /** Every message the renderer received (chromium project only; empty on Electron). */
+  received: unknown[];
+  /** Resolves when the audit timeline shows an event of this type. */
+  waitForAuditEvent(type: string): Promise<void>;
+  /** Saves a screenshot as a test artifact. */
+  screenshot(name: string): Promise<void>;
+}
+
+type WorkerFixtures = { rendererServer: RendererServer };
+type TestFixtures = { app: KeyriteApp; appOptions: AppOptions };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  appOptions: [{ pkcs11Module: 'rehearsal' }, { option: true }],
+
+  rendererServer: [
+    async ({}, use) => {
+      const server = await serveRenderer(rendererDir);
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  // No dependency on Playwright's own `page`: on the electron project that
+  // would launch a browser this machine may not have.
+  app: async ({ appOptions, rendererServer, playwright, launchOptions }, use, testInfo) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keyrite-e2e-data-'));
+    const pkcs11Module = appOptions.pkcs11Module === 'rehearsal' ? undefined : appOptions.pkcs11Module;
+    const previousConf = process.env['SOFTHSM2_CONF'];
+    try {
+      if (testInfo.project.name === 'electron') {
+        await useElectronApp(dataDir, pkcs11Module, use, testInfo);
+        return;
+      }
+      const engine = createEngine({ dataDir, pkcs11Module, host: 'test-bridge', version: '0.0.0-e2e' });
+      const browser = await playwright.chromium.launch(launchOptions);
+      const page = await (await browser.newContext()).newPage();
+      const bridge = await attachTestBridge(page, engine, rendererServer.origin);
+      try {
+        await page.goto(`${rendererServer.origin}/index.html`);
+        await use(makeApp(page, bridge.received, testInfo));
+        await screenshotOnFailure(page, testInfo);
+      } finally {
+        bridge.detach();
+        await browser.close();
+        engine.close();
+      }
+    } finally {
+      // The rehearsal token points SOFTHSM2_CONF at its own folder; restore the run's.
+      if (previousConf === undefined) delete process.env['SOFTHSM2_CONF'];
+      else process.env['SOFTHSM2_CONF'] = previousConf;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+async function useElectronApp(dataDir: string, pkcs11Module: string | undefined, use: (app: KeyriteApp) => Promise<void>, testInfo: TestInfo): Promise<void> {
+  const binary = findElectronBinary();
+  if (!binary.found) {
+    console.log(`[e2e] skipped on Electron: ${binary.reason}`);
+    testInfo.skip(true, `Electron binary not available: ${binary.reason}`);
+    return;
+  }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), KEYRITE_DATA_DIR: dataDir };
+  if (pkcs11Module !== undefined) env['KEYRITE_PKCS11_MODULE'] = pkcs11Module;
+  const electronApp = await _electron.launch({ executablePath: binary.path, args: [mainBundle], env });
+  try {
+    const page = await electronApp.firstWindow();
+    await use(makeApp(page, [], testInfo));
+    await screenshotOnFailure(page, testInfo);
+  } finally {
+    await electronApp.close();
+  }
+}
+
+async function screenshotOnFailure(page: Page, testInfo: TestInfo): Promise<void> {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  const path = testInfo.outputPath('failure.png');
+  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+  await testInfo.attach('failure screenshot', { path, contentType: 'image/png' }).catch(() => undefined);
+}
+
+function makeApp(page: Page, received: unknown[], testInfo: TestInfo): KeyriteApp {
+  return {
+    page,
+    received,
+    async waitForAuditEvent(type) {
+      await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();
+    },
+    async screenshot(name) {
+      await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+    },
+  };
+}
+
+export { expect };

@@ -1,0 +1,21 @@
+/**
+ * One zustand store made of slices, one per concern (zustand's slices
+ * pattern). It holds handles, public values and audit events; nothing in it
+ * is secret, and nothing is persisted.
+ */
+import { create } from 'zustand';
+import { createAuditSlice, type AuditSlice } from './audit-slice.ts';
+import { createHsmSlice, type HsmSlice } from './hsm-slice.ts';
+import { createSessionSlice, type SessionSlice } from './session-slice.ts';
+
+export type KeyriteStore = SessionSlice & HsmSlice & AuditSlice;
+
+export const useKeyriteStore = create<KeyriteStore>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createHsmSlice(...a),
+  ...createAuditSlice(...a),
+}));
+
+/** Back to the first screen's state, for the end of a ceremony and for tests. */
+export const initialStoreState = useKeyriteStore.getState();
+export const resetStore = (): void => useKeyriteStore.setState(initialStoreState, true);
