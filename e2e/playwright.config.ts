@@ -17,7 +17,8 @@ export default defineConfig({
   retries: process.env['CI'] ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
+  // JSON goes to PLAYWRIGHT_JSON_OUTPUT_NAME (scripts/test-all.ts reads the counts).
+  reporter: [['list'], ['json'], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
   use: {
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

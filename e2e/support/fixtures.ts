@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../electron/core/engine.ts';
-import { findElectronBinary } from './electron-binary.ts';
+import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
 import { attachTestBridge } from './test-bridge.ts';
 

@@ -6,7 +6,7 @@
  */
 import softHsmSetup from '../../test/support/softhsm.global-setup.ts';
 import { createTestToken } from '../../test/support/softhsm.ts';
-import { findElectronBinary } from './electron-binary.ts';
+import { findElectronBinary } from '../../scripts/electron-binary.ts';
 
 export default function globalSetup(): () => void {
   const teardown = softHsmSetup();
