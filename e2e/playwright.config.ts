@@ -17,8 +17,8 @@ export default defineConfig({
   retries: process.env['CI'] ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  // JSON goes to PLAYWRIGHT_JSON_OUTPUT_NAME (scripts/test-all.ts reads the counts).
-  reporter: [['list'], ['json'], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
+  // scripts/test-all.ts reads the counts from the JSON report.
+  reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
   use: {
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

@@ -69,8 +69,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const bridge = await attachTestBridge(page, engine, rendererServer.origin);
       try {
         await page.goto(`${rendererServer.origin}/index.html`);
+        // Playwright's own `screenshot: 'only-on-failure'` covers this page.
         await use(makeApp(page, bridge.received, testInfo));
-        await screenshotOnFailure(page, testInfo);
       } finally {
         bridge.detach();
         await browser.close();
