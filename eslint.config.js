@@ -34,6 +34,14 @@ export default tseslint.config(
   { files: ['e2e/**'], rules: { 'no-empty-pattern': 'off' } },
   { files: ['shared/**/*.ts'], ignores: tests, rules: { 'no-restricted-globals': ['error', ...domGlobals] } },
   {
+    // renderer/bridge.ts is the renderer's only door to the preload API.
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/bridge.ts', ...tests],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='keyrite']", message: 'Reach the preload API only through renderer/bridge.ts (getKeyrite).' }],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },

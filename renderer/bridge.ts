@@ -18,6 +18,10 @@ export class BridgeMissingError extends Error {
   }
 }
 
+export function isBridgeConnected(): boolean {
+  return window.keyrite !== undefined;
+}
+
 export function getKeyrite(): KeyriteApi {
   const api = window.keyrite;
   if (api === undefined) throw new BridgeMissingError();

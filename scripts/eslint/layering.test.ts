@@ -93,6 +93,18 @@ describe('boundary: one owner for each hardware package', () => {
   });
 });
 
+describe('boundary: renderer/bridge.ts is the only door to the preload API', () => {
+  const code = 'export const f = () => window.keyrite?.hsm.listTokens({});';
+  it('rejects window.keyrite elsewhere in the renderer', async () => {
+    const [result] = await eslint.lintText(code, { filePath: join(repoRoot, 'renderer/features/home/home-screen.tsx') });
+    expect(result?.messages.map((m) => m.message).join('\n')).toContain('only through renderer/bridge.ts');
+  });
+  it('accepts it in renderer/bridge.ts', async () => {
+    const [result] = await eslint.lintText(code, { filePath: join(repoRoot, 'renderer/bridge.ts') });
+    expect(result?.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  });
+});
+
 describe('the lint configuration', () => {
   it('rejects an explicit any', async () => {
     const [result] = await eslint.lintText('export const f = (x: any) => x;', { filePath: join(repoRoot, 'electron/core/x.ts') });
