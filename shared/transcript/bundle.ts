@@ -1,0 +1,93 @@
+/**
+ * The evidence bundle as data (docs/formats/transcript.md §6): a map from
+ * relative path to bytes, whatever it came from (a folder, a tar archive, a
+ * drag-and-drop in the auditor's screen). Pure, so every host verifies a
+ * bundle the same way.
+ */
+import { z } from 'zod';
+import { bytesToHex, utf8Decode } from './bytes.ts';
+import { defaultSha256, type Sha256 } from './merkle.ts';
+import { verifyTranscript, type VerificationResult } from './verify.ts';
+
+export const BUNDLE_FORMAT = 'keyrite-evidence-bundle/v1';
+export const JOURNAL_PATH = 'transcript.jsonl';
+export const KEYS_PATH = 'keys.txt';
+export const MANIFEST_PATH = 'manifest.json';
+export const CHECKPOINT_FOLDER = 'checkpoints/';
+
+export const BundleManifest = z
+  .object({
+    format: z.literal(BUNDLE_FORMAT),
+    ceremony: z.string().min(1),
+    createdAt: z.string(),
+    /** Every other file of the bundle with its SHA-256 (hex), sorted by path. */
+    files: z.array(z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() }).strict()),
+  })
+  .strict();
+export type BundleManifest = z.infer<typeof BundleManifest>;
+
+/** The checkpoint file name for a tree size: zero-padded so names sort by size. */
+export function checkpointFileName(size: number): string {
+  return `${CHECKPOINT_FOLDER}${String(size).padStart(12, '0')}.note`;
+}
+
+export function buildManifest(ceremony: string, createdAt: string, files: ReadonlyMap<string, Uint8Array>, sha256: Sha256 = defaultSha256): BundleManifest {
+  const entries = [...files.entries()].filter(([path]) => path !== MANIFEST_PATH).sort(([a], [b]) => (a < b ? -1 : 1));
+  return { format: BUNDLE_FORMAT, ceremony, createdAt, files: entries.map(([path, bytes]) => ({ path, sha256: bytesToHex(sha256(bytes)), bytes: bytes.length })) };
+}
+
+export interface BundleVerification extends VerificationResult {
+  /** Files whose hash differs from the manifest, or that it does not list. */
+  readonly manifestProblems: readonly string[];
+  readonly trust: 'given-keys' | 'bundle-keys';
+}
+
+export interface VerifyBundleOptions {
+  /** vkeys the auditor brought; when absent, the bundle's own keys.txt is used (and the result says so). */
+  readonly trustedKeys?: readonly string[];
+  readonly sha256?: Sha256;
+}
+
+function unreadable(summary: string): BundleVerification {
+  return { status: 'unreadable', summary, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: 'bundle-keys' };
+}
+
+/** Verifies a whole bundle: transcript first (it names the first bad event), then the manifest. */
+export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: VerifyBundleOptions = {}): BundleVerification {
+  const sha256 = options.sha256 ?? defaultSha256;
+  const journal = files.get(JOURNAL_PATH);
+  const manifestBytes = files.get(MANIFEST_PATH);
+  if (journal === undefined) return unreadable(`The bundle has no ${JOURNAL_PATH}.`);
+  if (manifestBytes === undefined) return unreadable(`The bundle has no ${MANIFEST_PATH}.`);
+  let manifest: BundleManifest;
+  try {
+    manifest = BundleManifest.parse(JSON.parse(utf8Decode(manifestBytes) ?? ''));
+  } catch {
+    return unreadable(`${MANIFEST_PATH} is not a Keyrite bundle manifest.`);
+  }
+  const keysText = files.get(KEYS_PATH);
+  const bundleKeys = keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
+  const trust = options.trustedKeys === undefined ? 'bundle-keys' : 'given-keys';
+  const checkpoints: { name: string; note: string }[] = [];
+  for (const [path, bytes] of files) {
+    if (!path.startsWith(CHECKPOINT_FOLDER) || !path.endsWith('.note')) continue;
+    const note = utf8Decode(bytes);
+    checkpoints.push({ name: path.slice(CHECKPOINT_FOLDER.length), note: note ?? '\u0000' });
+  }
+  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys }, { sha256 });
+
+  const manifestProblems: string[] = [];
+  const listed = new Set<string>();
+  for (const entry of manifest.files) {
+    listed.add(entry.path);
+    const bytes = files.get(entry.path);
+    if (bytes === undefined) manifestProblems.push(`${entry.path} is missing`);
+    else if (bytes.length !== entry.bytes || bytesToHex(sha256(bytes)) !== entry.sha256) manifestProblems.push(`${entry.path} does not match its hash`);
+  }
+  for (const path of files.keys()) if (path !== MANIFEST_PATH && !listed.has(path)) manifestProblems.push(`${path} is not in the manifest`);
+
+  if (result.status === 'verified' && manifestProblems.length > 0) {
+    return { ...result, status: 'tampered', summary: `The transcript verifies, but the bundle's files do not match its manifest: ${manifestProblems[0] ?? ''}.`, manifestProblems, trust };
+  }
+  return { ...result, manifestProblems, trust };
+}

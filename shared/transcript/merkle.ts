@@ -1,0 +1,166 @@
+/**
+ * RFC 6962 §2.1 Merkle hash tree over the transcript's event lines, with the
+ * proof verification algorithms of RFC 9162 §2.1.3.2 (inclusion) and
+ * §2.1.4.2 (consistency). Pure: the hash function is injected, so the same
+ * code runs with @noble/hashes (default, anywhere) or node:crypto (faster,
+ * in the CLI).
+ */
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { bytesEqual } from './bytes.ts';
+
+/** SHA-256 of one byte string. */
+export type Sha256 = (data: Uint8Array) => Uint8Array;
+
+export const defaultSha256: Sha256 = (data) => nobleSha256(data);
+
+/** RFC 6962 §2.1: leaf hash = SHA-256(0x00 || leaf). */
+export function leafHash(leaf: Uint8Array, sha256: Sha256 = defaultSha256): Uint8Array {
+  const input = new Uint8Array(leaf.length + 1);
+  input.set(leaf, 1);
+  return sha256(input);
+}
+
+/** RFC 6962 §2.1: node hash = SHA-256(0x01 || left || right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array, sha256: Sha256 = defaultSha256): Uint8Array {
+  const input = new Uint8Array(1 + left.length + right.length);
+  input[0] = 1;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return sha256(input);
+}
+
+/**
+ * The tree's right edge: one perfect subtree root per set bit of the size,
+ * largest first. Appending is amortised O(1) hashes and the root at any size
+ * is O(log n), so the verifier checks a checkpoint at every size it needs in
+ * one pass over the events.
+ */
+export class CompactRange {
+  readonly #sha256: Sha256;
+  readonly #hashes: Uint8Array[] = [];
+  readonly #sizes: number[] = [];
+  #size = 0;
+
+  constructor(sha256: Sha256 = defaultSha256) {
+    this.#sha256 = sha256;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends the leaf hash (already prefixed and hashed, see leafHash). */
+  append(leaf: Uint8Array): void {
+    let hash = leaf;
+    let size = 1;
+    while (this.#sizes.length > 0 && this.#sizes[this.#sizes.length - 1] === size) {
+      this.#sizes.pop();
+      const left = this.#hashes.pop() as Uint8Array;
+      hash = nodeHash(left, hash, this.#sha256);
+      size *= 2;
+    }
+    this.#hashes.push(hash);
+    this.#sizes.push(size);
+    this.#size++;
+  }
+
+  /** RFC 6962 §2.1 MTH of the leaves appended so far (SHA-256() when empty). */
+  root(): Uint8Array {
+    if (this.#hashes.length === 0) return this.#sha256(new Uint8Array(0));
+    let root = this.#hashes[this.#hashes.length - 1] as Uint8Array;
+    for (let i = this.#hashes.length - 2; i >= 0; i--) root = nodeHash(this.#hashes[i] as Uint8Array, root, this.#sha256);
+    return root;
+  }
+}
+
+/** MTH over leaf hashes (RFC 6962 §2.1). */
+export function treeRoot(leafHashes: readonly Uint8Array[], sha256: Sha256 = defaultSha256): Uint8Array {
+  const range = new CompactRange(sha256);
+  for (const leaf of leafHashes) range.append(leaf);
+  return range.root();
+}
+
+/** Largest power of two strictly less than n (n >= 2). */
+function split(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number, sha256: Sha256): Uint8Array {
+  return treeRoot(leaves.slice(start, end), sha256);
+}
+
+/** RFC 6962 §2.1.1 PATH(m, D[0:size]): the audit path of leaf `index`. */
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, size: number, sha256: Sha256 = defaultSha256): Uint8Array[] {
+  if (!(size <= leafHashes.length && index >= 0 && index < size)) throw new RangeError(`no leaf ${index} in a tree of ${size}`);
+  const path = (m: number, start: number, end: number): Uint8Array[] => {
+    const n = end - start;
+    if (n === 1) return [];
+    const k = split(n);
+    if (m < k) return [...path(m, start, start + k), subtreeRoot(leafHashes, start + k, end, sha256)];
+    return [...path(m - k, start + k, end), subtreeRoot(leafHashes, start, start + k, sha256)];
+  };
+  return path(index, 0, size);
+}
+
+/** RFC 6962 §2.1.2 PROOF(m, D[0:n]): proves the tree of size m is a prefix of the tree of size n. */
+export function consistencyProof(leafHashes: readonly Uint8Array[], m: number, n: number, sha256: Sha256 = defaultSha256): Uint8Array[] {
+  if (!(n <= leafHashes.length && m >= 0 && m <= n)) throw new RangeError(`no consistency proof from ${m} to ${n}`);
+  if (m === 0 || m === n) return [];
+  const subproof = (m2: number, start: number, end: number, complete: boolean): Uint8Array[] => {
+    const n2 = end - start;
+    if (m2 === n2) return complete ? [] : [subtreeRoot(leafHashes, start, end, sha256)];
+    const k = split(n2);
+    if (m2 <= k) return [...subproof(m2, start, start + k, complete), subtreeRoot(leafHashes, start + k, end, sha256)];
+    return [...subproof(m2 - k, start + k, end, false), subtreeRoot(leafHashes, start, start + k, sha256)];
+  };
+  return subproof(m, 0, n, true);
+}
+
+/** RFC 9162 §2.1.3.2: does `proof` place `leaf` at `index` in the tree with `root`? */
+export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array, sha256: Sha256 = defaultSha256): boolean {
+  if (index < 0 || index >= size) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r, sha256);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else {
+      r = nodeHash(r, p, sha256);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && bytesEqual(r, root);
+}
+
+/** RFC 9162 §2.1.4.2: is the tree (size1, root1) a prefix of the tree (size2, root2)? */
+export function verifyConsistency(size1: number, size2: number, proof: readonly Uint8Array[], root1: Uint8Array, root2: Uint8Array, sha256: Sha256 = defaultSha256): boolean {
+  if (size1 < 0 || size2 < size1) return false;
+  if (size1 === size2) return proof.length === 0 && bytesEqual(root1, root2);
+  if (size1 === 0) return proof.length === 0;
+  if (proof.length === 0) return false;
+  const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : [...proof];
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+  let fr = path[0] as Uint8Array;
+  let sr = fr;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr, sha256);
+      sr = nodeHash(c, sr, sha256);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else {
+      sr = nodeHash(sr, c, sha256);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
+}
