@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ignoredInPackage } from './app-files.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(path.join(root, 'package.json'));
+
+async function builderConfig(): Promise<Record<string, unknown>> {
+  const { getConfig } = require('app-builder-lib/out/util/config/load') as { getConfig(request: object, file: string): Promise<{ result: Record<string, unknown> }> };
+  return (await getConfig({ packageKey: 'build', configFilename: 'electron-builder', projectDir: root }, 'electron-builder.config.ts')).result;
+}
+
+describe('what a Forge package ships (packagerConfig.ignore)', () => {
+  it.each(['/.vite', '/.vite/build/main.cjs', '/.vite/build/preload.cjs', '/.vite/renderer/main_window/index.html', '/package.json', '/node_modules', '/node_modules/pkcs11js', '/node_modules/pkcs11js/build/Release/pkcs11.node', '/node_modules/usb/dist/index.js', ''])('keeps %s', (file) => {
+    expect(ignoredInPackage(file)).toBe(false);
+  });
+
+  it.each(['/electron/main/index.ts', '/shared/contract.ts', '/renderer/app.tsx', '/node_modules/react', '/node_modules/electron/index.js', '/node_modules/pkcs11jsx/index.js', '/.vitest', '/e2e/home.spec.ts', '/.git/config', '/package-lock.json'])('leaves out %s', (file) => {
+    expect(ignoredInPackage(file)).toBe(true);
+  });
+});
+
+describe('electron-builder configuration, as electron-builder 26 loads it', () => {
+  it('passes electron-builder\'s own schema validation', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(config: object, debug: object): Promise<void> };
+    const quiet = { isEnabled: false, add: () => undefined };
+    await expect(validateConfiguration(await builderConfig(), quiet)).resolves.toBeUndefined();
+  });
+
+  it('identifies the app and uses build/ for resources', async () => {
+    const config = await builderConfig();
+    expect(config).toMatchObject({ appId: 'org.keyrite.app', productName: 'Keyrite', directories: { buildResources: 'build' } });
+  });
+
+  it('does not rebuild the Node-API addons and packs into an asar with .node files unpacked', async () => {
+    const config = await builderConfig();
+    expect(config).toMatchObject({ npmRebuild: false, nodeGypRebuild: false, asar: true, asarUnpack: ['**/*.node'], extraResources: [] });
+  });
+
+  it('ships only the Vite output and package.json as app files', async () => {
+    expect((await builderConfig())['files']).toEqual(['.vite/build/**/*', '.vite/renderer/**/*', 'package.json']);
+  });
+
+  it('makes AppImage and deb on Linux, dmg on macOS, NSIS on Windows', async () => {
+    const config = await builderConfig();
+    expect(config).toMatchObject({ linux: { target: ['AppImage', 'deb'] }, mac: { target: ['dmg'] }, win: { target: ['nsis'] } });
+  });
+});
