@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FuseV1Options, FuseVersion, type FuseConfig } from '@electron/fuses';
 import { describe, expect, it } from 'vitest';
 import { KEYRITE_FUSES, builderFuseConfig, forgeFuseConfig } from './fuses.ts';
@@ -34,8 +34,12 @@ function byName(config: FuseConfig): Record<string, boolean> {
   return named;
 }
 
+/** forge.config.ts as Electron Forge 8 loads it (its own loader: jiti, plugin instances, resolveForgeConfig hooks). */
 async function forgeFuses(): Promise<FuseConfig> {
-  const { default: config } = await import('../../forge.config.ts');
+  // The loader is not in @electron-forge/core's export map, so it is imported by file.
+  const loader = pathToFileURL(path.join(root, 'node_modules/@electron-forge/core/dist/util/forge-config.js')).href;
+  const { default: loadForgeConfig } = (await import(loader)) as { default: (dir: string) => Promise<{ plugins?: unknown[] }> };
+  const config = await loadForgeConfig(root);
   const plugins = (config.plugins ?? []).filter((plugin) => typeof plugin === 'object' && plugin !== null && 'name' in plugin && plugin.name === 'fuses');
   expect(plugins).toHaveLength(1);
   return (plugins[0] as unknown as { fusesConfig: FuseConfig }).fusesConfig;
