@@ -17,7 +17,7 @@ const CKF_TOKEN_INITIALIZED = 0x400;
 
 const version = (v: { major: number; minor: number }): string => `${v.major}.${v.minor}`;
 /** PKCS#11 pads fixed-length strings with blanks (and SoftHSM sometimes with NULs). */
-const text = (s: string): string => s.replace(/[\s\u0000]+$/u, '');
+const text = (s: string): string => s.replaceAll('\u0000', ' ').trimEnd();
 
 export class Pkcs11Module {
   readonly path: string;

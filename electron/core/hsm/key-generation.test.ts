@@ -1,0 +1,59 @@
+import { beforeAll, afterAll, describe, it, expect } from 'vitest';
+import { createTestToken, type TestToken } from '../../../test/support/softhsm.ts';
+import { SecretBytes } from '../../../shared/secret-bytes.ts';
+import { HsmModule } from './hsm-module.ts';
+import type { HsmSession } from './hsm-session.ts';
+import { generateKey, type KeyAlgorithm } from './key-generation.ts';
+import { createPublicKey } from 'node:crypto';
+
+let token: TestToken;
+let module: HsmModule;
+let session: HsmSession;
+const pin = (p: string): SecretBytes => SecretBytes.adopt(new TextEncoder().encode(p));
+
+beforeAll(async () => {
+  token = createTestToken('keygen');
+  module = HsmModule.load(token.library, { rehearsal: true });
+  session = await module.openSession({ serial: token.serial });
+  await session.login('user', pin(token.userPin));
+});
+afterAll(async () => {
+  await module.close();
+});
+
+describe('key generation with protective templates, re-checked', () => {
+  const cases: [KeyAlgorithm, ('sign' | 'verify' | 'encrypt' | 'decrypt')[]][] = [
+    ['aes-256', ['encrypt', 'decrypt', 'sign']], ['ec-p256', ['sign', 'verify']], ['ec-p384', ['sign', 'verify']],
+    ['ed25519', ['sign', 'verify']], ['rsa-3072', ['sign', 'verify']],
+  ];
+  for (const [algorithm, usages] of cases) {
+    it(`makes a protected ${algorithm} key with only the usages asked for`, async () => {
+      const key = await generateKey(session, { label: `k-${algorithm}`, algorithm, usages });
+      expect(key.id).toMatch(/^[0-9a-f]{32}$/u);
+      expect(key.attributes).toMatchObject({ token: true, private: true, sensitive: true, extractable: false, alwaysSensitive: true, neverExtractable: true, local: true });
+      const secretUsages = algorithm === 'aes-256' ? usages : usages.filter((u) => u !== 'verify');
+      expect(key.attributes.usages.sort()).toEqual([...secretUsages].sort());
+      if (algorithm === 'aes-256') {
+        const methods = key.checkValues.map((c) => c.method).sort();
+        expect(methods).toEqual(['aes-cmac-zero-block', 'aes-ecb-zero-block', 'token-cka-check-value']);
+        const ecbKcv = key.checkValues.find((c) => c.method === 'aes-ecb-zero-block')?.value.hex;
+        expect(key.checkValues.find((c) => c.method === 'token-cka-check-value')?.value.hex).toBe(ecbKcv);
+      } else {
+        expect(key.publicKey).not.toBeNull();
+        const pub = createPublicKey({ key: Buffer.from(key.publicKey?.spkiDer ?? []), format: 'der', type: 'spki' });
+        expect(pub.asymmetricKeyType).toBe(algorithm.startsWith('rsa') ? 'rsa' : algorithm === 'ed25519' ? 'ed25519' : 'ec');
+        expect(key.publicKey?.pem).toContain('BEGIN PUBLIC KEY');
+        expect(key.publicKey?.fingerprint.words.length).toBe(24);
+      }
+    });
+  }
+
+  it('refuses a label that already exists, and creates nothing', async () => {
+    await generateKey(session, { label: 'taken', algorithm: 'ec-p256', usages: ['sign'] });
+    await expect(generateKey(session, { label: 'taken', algorithm: 'aes-256', usages: ['encrypt'] })).rejects.toMatchObject({ code: 'HSM_LABEL_EXISTS' });
+  });
+
+  it('refuses usages an algorithm cannot have', async () => {
+    await expect(generateKey(session, { label: 'bad', algorithm: 'ed25519', usages: ['encrypt'] })).rejects.toMatchObject({ code: 'HSM_USAGE_INVALID' });
+  });
+});
