@@ -16,6 +16,7 @@ describe('main window web preferences (Electron security checklist)', () => {
     ['allowRunningInsecureContent', false],
     ['experimentalFeatures', false],
     ['enableBlinkFeatures', ''],
+    ['disableBlinkFeatures', 'Auxclick'],
     ['webviewTag', false],
     ['navigateOnDragDrop', false],
     ['spellcheck', false],
@@ -33,7 +34,7 @@ describe('main window web preferences (Electron security checklist)', () => {
 
   it('sets no preference outside the reviewed list', () => {
     expect(Object.keys(prefs).sort()).toEqual([
-      'allowRunningInsecureContent', 'contextIsolation', 'devTools', 'enableBlinkFeatures', 'experimentalFeatures', 'navigateOnDragDrop',
+      'allowRunningInsecureContent', 'contextIsolation', 'devTools', 'disableBlinkFeatures', 'enableBlinkFeatures', 'experimentalFeatures', 'navigateOnDragDrop',
       'nodeIntegration', 'nodeIntegrationInSubFrames', 'nodeIntegrationInWorker', 'preload', 'safeDialogs', 'sandbox', 'spellcheck',
       'webSecurity', 'webviewTag',
     ]);

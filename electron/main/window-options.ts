@@ -23,6 +23,8 @@ export function mainWebPreferences(preloadPath: string): WebPreferences {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // A middle click must not open anything (the window-open handler denies it too).
+    disableBlinkFeatures: 'Auxclick',
     webviewTag: false,
     // A file dropped on the window must not navigate it away from our page.
     navigateOnDragDrop: false,
