@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadUsbBackend } from './usb-backend.ts';
 import { describeUsbDevice, listUsbDevices, readUsbState, usbBusPath } from './usb-inventory.ts';
 import { KNOWN_HARDWARE, recogniseUsbDevice } from './usb-known-hardware.ts';
@@ -9,6 +9,16 @@ import { UsbDevice, UsbState } from './schemas.ts';
 import { FakeUsbBackend, FakeUsbDevice, fakeCeremonyDevices } from './fixtures/fake-usb.ts';
 
 const noSysfs = { readSysfs: false } as const;
+
+const made: string[] = [];
+const tempRoot = (prefix: string): string => {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  made.push(folder);
+  return folder;
+};
+afterAll(() => {
+  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+});
 
 describe('known ceremony hardware', () => {
   it('recognises the YubiHSM 2 and the Nitrokey HSM by exact id', () => {
@@ -84,7 +94,7 @@ describe('listing devices (named fake devices: no USB bus here)', () => {
   });
 
   it('reads the strings from sysfs on Linux without opening the device', async () => {
-    const sysRoot = mkdtempSync(join(tmpdir(), 'keyrite-sysfs-'));
+    const sysRoot = tempRoot('keyrite-sysfs-');
     const folder = join(sysRoot, 'bus/usb/devices/1-2');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'idVendor'), '1050\n');
@@ -106,7 +116,7 @@ describe('listing devices (named fake devices: no USB bus here)', () => {
 });
 
 describe('loading the usb library: a typed "unavailable", never a crash', () => {
-  const emptyRoot = (): string => mkdtempSync(join(tmpdir(), 'keyrite-nousb-'));
+  const emptyRoot = (): string => tempRoot('keyrite-nousb-');
 
   it('reports a machine with no USB bus in sysfs', async () => {
     const state = await loadUsbBackend({ platform: 'linux', sysRoot: emptyRoot() });

@@ -1,0 +1,138 @@
+/**
+ * The share writer's contract with the medium: the file is whole and
+ * verified, or absent. A temp folder stands in for the stick (nothing can be
+ * mounted in this container); "still mounted" is whether that folder is there,
+ * or a flag the test flips to play an unmount that leaves the folder behind.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPartialFiles, MediumWriteError, writeFileToMedium } from './media-write.ts';
+import type { Medium } from './schemas.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+});
+
+function folderMedium(over: Partial<Medium> = {}): Medium {
+  const mountPoint = mkdtempSync(join(tmpdir(), 'keyrite-stick-'));
+  made.push(mountPoint);
+  return { id: `linux:/dev/sdb1@${mountPoint}`, platform: 'linux', label: 'KEYRITE-A', mountPoint, device: '/dev/sdb1', filesystem: 'vfat', freeBytes: 1e9, totalBytes: 2e9, readOnly: false, removableBecause: 'removable-flag', ...over };
+}
+
+const folderIsThere = (m: Medium): boolean => existsSync(m.mountPoint);
+const envelope = randomBytes(300_000); // several chunks
+
+async function failureOf(promise: Promise<unknown>): Promise<MediumWriteError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(MediumWriteError);
+  return error as MediumWriteError;
+}
+
+describe('writing a share file to a medium', () => {
+  it('writes it whole, reads it back, returns its SHA-256, leaves no temp file', async () => {
+    const medium = folderMedium();
+    const result = await writeFileToMedium(medium, 'share-3-of-5.keyrite', envelope, { isStillMounted: folderIsThere });
+    expect(readFileSync(result.path).equals(envelope)).toBe(true);
+    expect(result).toMatchObject({ bytes: envelope.length, sha256: createHash('sha256').update(envelope).digest('hex') });
+    expect(readdirSync(medium.mountPoint)).toEqual(['share-3-of-5.keyrite']);
+  });
+
+  it('medium removed (folder deleted) in the middle of the write: fails with DEVICES_MEDIUM_GONE, no file, no partial file', async () => {
+    const medium = folderMedium();
+    const chunksSeen: number[] = [];
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-1-of-5.keyrite', envelope, {
+        isStillMounted: folderIsThere,
+        afterChunk: (written) => {
+          chunksSeen.push(written);
+          if (chunksSeen.length === 2) rmSync(medium.mountPoint, { recursive: true, force: true });
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_GONE');
+    expect(error.message).toContain('was removed during the write; nothing was kept');
+    expect(error.partialFile).toBeNull();
+    expect(chunksSeen).toHaveLength(2); // stopped at the first check after the removal
+    expect(existsSync(join(medium.mountPoint, 'share-1-of-5.keyrite'))).toBe(false);
+  });
+
+  it('medium unmounted (folder left behind) mid-write: the temp file is removed, the share file never appears', async () => {
+    const medium = folderMedium();
+    let mounted = true;
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-2-of-5.keyrite', envelope, {
+        isStillMounted: () => mounted,
+        afterChunk: () => {
+          mounted = false;
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_GONE');
+    expect(readdirSync(medium.mountPoint)).toEqual([]);
+  });
+
+  it('medium removed after the rename, before the read-back: the renamed file is removed too', async () => {
+    const medium = folderMedium();
+    let mounted = true;
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-4-of-5.keyrite', envelope, {
+        isStillMounted: () => mounted,
+        beforeVerify: (path) => {
+          expect(existsSync(path)).toBe(true);
+          mounted = false;
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_GONE');
+    expect(readdirSync(medium.mountPoint)).toEqual([]);
+  });
+
+  it('a read-back that differs fails with DEVICES_MEDIUM_VERIFY_FAILED and keeps nothing', async () => {
+    const medium = folderMedium();
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-5-of-5.keyrite', envelope, {
+        isStillMounted: folderIsThere,
+        beforeVerify: (path) => {
+          const bytes = readFileSync(path);
+          bytes[1000] = (bytes[1000] ?? 0) ^ 1; // one flipped bit on a worn stick
+          writeFileSync(path, bytes);
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_VERIFY_FAILED');
+    expect(readdirSync(medium.mountPoint)).toEqual([]);
+  });
+
+  it('refuses an existing file, a read-only medium, a medium already gone, and names that leave the folder', async () => {
+    const medium = folderMedium();
+    writeFileSync(join(medium.mountPoint, 'share-1-of-5.keyrite'), 'older');
+    const codes = await Promise.all([
+      failureOf(writeFileToMedium(medium, 'share-1-of-5.keyrite', envelope, { isStillMounted: folderIsThere })),
+      failureOf(writeFileToMedium({ ...medium, readOnly: true }, 'x.keyrite', envelope, { isStillMounted: folderIsThere })),
+      failureOf(writeFileToMedium(medium, 'x.keyrite', envelope, { isStillMounted: () => false })),
+      failureOf(writeFileToMedium(medium, '../x.keyrite', envelope, { isStillMounted: folderIsThere })),
+      failureOf(writeFileToMedium(medium, 'x.keyrite', envelope, { isStillMounted: folderIsThere, folder: '../elsewhere' })),
+      failureOf(writeFileToMedium(medium, 'x.keyrite-partial', envelope, { isStillMounted: folderIsThere })),
+    ]);
+    expect(codes.map((e) => e.code)).toEqual([
+      'DEVICES_MEDIUM_FILE_EXISTS',
+      'DEVICES_MEDIUM_READ_ONLY',
+      'DEVICES_MEDIUM_GONE',
+      'DEVICES_MEDIUM_BAD_NAME',
+      'DEVICES_MEDIUM_BAD_NAME',
+      'DEVICES_MEDIUM_BAD_NAME',
+    ]);
+    expect(readFileSync(join(medium.mountPoint, 'share-1-of-5.keyrite'), 'utf8')).toBe('older');
+  });
+
+  it('lists temp files an interrupted write left on a stick', () => {
+    const medium = folderMedium();
+    writeFileSync(join(medium.mountPoint, '.share-1-of-5.keyrite.a1b2c3d4e5f6.keyrite-partial'), 'half');
+    writeFileSync(join(medium.mountPoint, 'share-2-of-5.keyrite'), 'whole');
+    expect(findPartialFiles(medium)).toEqual(['.share-1-of-5.keyrite.a1b2c3d4e5f6.keyrite-partial']);
+  });
+});
