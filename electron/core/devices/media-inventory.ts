@@ -6,38 +6,15 @@
  * reads the live sources.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
-import { linuxRemovableVolumes, parseProcMounts, type MediumCandidate, type SysfsReader } from './media-linux.ts';
+import { linuxRemovableVolumes, parseProcMounts, type MediumCandidate } from './media-linux.ts';
+import { liveSysfs, type SysfsReader } from './sysfs-reader.ts';
 import { macRemovableVolumes, parseMacMount } from './media-macos.ts';
 import { parseWindowsVolumes, WINDOWS_REMOVABLE_QUERY } from './media-windows.ts';
 import type { Medium } from './schemas.ts';
-
-export const liveSysfs: SysfsReader = {
-  readText(path) {
-    try {
-      return readFileSync(path, 'utf8').trim();
-    } catch {
-      return null;
-    }
-  },
-  realpath(path) {
-    try {
-      return realpathSync(path);
-    } catch {
-      return null;
-    }
-  },
-  list(path) {
-    try {
-      return readdirSync(path);
-    } catch {
-      return null;
-    }
-  },
-};
 
 const run = (file: string, args: string[]): Promise<string> =>
   new Promise((resolve, reject) => {

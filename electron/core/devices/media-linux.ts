@@ -12,22 +12,15 @@
  * removable flag is 1 wherever it is mounted.
  */
 import type { Medium } from './schemas.ts';
+import type { SysfsReader } from './sysfs-reader.ts';
+
+export type { SysfsReader } from './sysfs-reader.ts';
 
 export interface MountEntry {
   device: string;
   mountPoint: string;
   filesystem: string;
   options: string[];
-}
-
-/** What the inventory needs from sysfs and /dev; real files or a recorded fixture. */
-export interface SysfsReader {
-  /** Trimmed file contents, or null when absent or unreadable. */
-  readText(path: string): string | null;
-  /** The resolved path, or null when absent. */
-  realpath(path: string): string | null;
-  /** Entry names, or null when the folder is absent. */
-  list(path: string): string[] | null;
 }
 
 export type MediumCandidate = Omit<Medium, 'freeBytes' | 'totalBytes'>;
