@@ -1,0 +1,41 @@
+/**
+ * Destroying a key, with evidence: what was destroyed (id, label, each
+ * object's class, the public-key fingerprint or AES check value), when, and
+ * the proof that it is gone (a search by its id afterwards finds nothing).
+ */
+import { HsmError } from './hsm-error.ts';
+import type { HsmSession } from './hsm-session.ts';
+import { aesCheckValues, exportPublicKey, type CheckValue } from './key-material.ts';
+import { findObjects, type ObjectDescription } from './key-objects.ts';
+import { findKey, type KeyRef } from './key-lookup.ts';
+
+export interface DestructionEvidence {
+  token: { label: string; serial: string };
+  id: string;
+  label: string;
+  objects: ObjectDescription[];
+  /** SHA-256 of the SPKI, hex, when the key had a public half. */
+  fingerprint: string | null;
+  checkValues: CheckValue[];
+  destroyedAt: string;
+  /** The search made after destruction: by CKA_ID, and how many objects it found (always 0). */
+  proof: { searchedBy: 'CKA_ID'; id: string; found: 0; checkedAt: string };
+}
+
+export async function destroyKey(session: HsmSession, ref: KeyRef, now: () => Date = () => new Date()): Promise<DestructionEvidence> {
+  return session.run('destroying a key', async (op) => {
+    const key = await findKey(op, ref, session.token.label);
+    const fingerprint = key.public === undefined ? null : (await exportPublicKey(op, key.public.handle)).fingerprint.hex;
+    const checkValues = key.secret?.description.keyType === 'aes' ? await aesCheckValues(op, key.secret.handle) : [];
+    for (const { handle } of key.objects) await op.call('destroying a key', (b, s) => b.C_DestroyObject(s, handle));
+    const destroyedAt = now().toISOString();
+    const left = await findObjects(op, { id: Buffer.from(key.id, 'hex') });
+    if (left.length > 0) {
+      throw new HsmError('HSM_DESTROY_UNPROVEN', `Token '${session.token.label}' still holds ${left.length} object(s) with id ${key.id} after destruction. Record an exception.`);
+    }
+    return {
+      token: { ...session.token }, id: key.id, label: key.label, objects: key.objects.map((o) => o.description),
+      fingerprint, checkValues, destroyedAt, proof: { searchedBy: 'CKA_ID', id: key.id, found: 0, checkedAt: now().toISOString() },
+    };
+  });
+}
