@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ignoredInPackage } from './app-files.ts';
 
@@ -11,6 +11,22 @@ async function builderConfig(): Promise<Record<string, unknown>> {
   const { getConfig } = require('app-builder-lib/out/util/config/load') as { getConfig(request: object, file: string): Promise<{ result: Record<string, unknown> }> };
   return (await getConfig({ packageKey: 'build', configFilename: 'electron-builder', projectDir: root }, 'electron-builder.config.ts')).result;
 }
+
+describe('Forge configuration, as Electron Forge 8 loads it', () => {
+  it('packs an asar with native addons unpacked, ships only what ignoredInPackage keeps, rebuilds nothing', async () => {
+    const loader = pathToFileURL(path.join(root, 'node_modules/@electron-forge/core/dist/util/forge-config.js')).href;
+    const { default: load } = (await import(loader)) as { default: (dir: string) => Promise<{ packagerConfig: { asar?: unknown; ignore?: unknown; name?: string }; rebuildConfig: { onlyModules?: unknown } }> };
+    const config = await load(root);
+    expect(config.packagerConfig.asar).toEqual({ unpack: '**/*.node' });
+    // The Vite plugin replaces `ignore` unless it is already a function; ours must survive.
+    const ignore = config.packagerConfig.ignore as (file: string) => boolean;
+    for (const file of ['/.vite/build/main.cjs', '/node_modules/pkcs11js/index.js', '/package.json', '/electron/main/index.ts', '/node_modules/react/index.js', '/renderer/app.tsx']) {
+      expect(ignore(file), file).toBe(ignoredInPackage(file));
+    }
+    expect(config.packagerConfig.name).toBe('Keyrite');
+    expect(config.rebuildConfig.onlyModules).toEqual([]);
+  });
+});
 
 describe('what a Forge package ships (packagerConfig.ignore)', () => {
   it.each(['/.vite', '/.vite/build/main.cjs', '/.vite/build/preload.cjs', '/.vite/renderer/main_window/index.html', '/package.json', '/node_modules', '/node_modules/pkcs11js', '/node_modules/pkcs11js/build/Release/pkcs11.node', '/node_modules/usb/dist/index.js', ''])('keeps %s', (file) => {
