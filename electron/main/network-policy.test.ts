@@ -37,7 +37,7 @@ describe('network policy (packaged: only app://keyrite)', () => {
 describe('network policy (unpackaged development with the Vite dev server)', () => {
   const judge = createNetworkPolicy({ devServerOrigin: 'http://localhost:5173' });
 
-  it.each(['http://localhost:5173/', 'http://localhost:5173/@vite/client', 'ws://localhost:5173/', 'app://keyrite/index.html'])('allows %s', (url) => {
+  it.each(['http://localhost:5173/', 'http://localhost:5173/@vite/client', 'ws://localhost:5173/', 'app://keyrite/index.html', 'devtools://devtools/bundled/inspector.html'])('allows %s', (url) => {
     expect(judge(url).allowed).toBe(true);
   });
 
