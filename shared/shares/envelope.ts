@@ -156,9 +156,11 @@ export function parseEnvelope(bytes: Uint8Array, source: string): ParsedEnvelope
   if (bytes.length < ENVELOPE_MAGIC.length || ENVELOPE_MAGIC.some((b, i) => bytes[i] !== b)) refuse('SHARE_NOT_A_SHARE', 'it is not a Keyrite share.');
   if (bytes.length < 5) refuse('SHARE_TRUNCATED', 'it ends before its header does.');
   if (bytes[4] !== ENVELOPE_VERSION) refuse('SHARE_VERSION_UNSUPPORTED', `it is version ${String(bytes[4])}, and this Keyrite reads version ${ENVELOPE_VERSION}.`);
-  // The checksum comes first: a damaged byte anywhere, header included, is
-  // reported as damage rather than as whichever field it happened to hit.
-  if (bytes.length < 5 + CHECKSUM_BYTES) refuse('SHARE_TRUNCATED', 'it ends before its header does.');
+  // A file shorter than its own header says is reported as incomplete; any
+  // other damage, header included, as a checksum failure rather than as
+  // whichever field it happened to hit. Only then are fields judged.
+  const expected = expectedLength(bytes);
+  if (expected === undefined || bytes.length < expected) refuse('SHARE_TRUNCATED', 'it is shorter than its header says: the file is incomplete.');
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
   const stored = new DataView(bytes.buffer, bytes.byteOffset).getUint32(body.length);
   if (crc32(body) !== stored) refuse('SHARE_CHECKSUM_MISMATCH', 'its checksum does not match: the file is damaged or incomplete.');
@@ -202,6 +204,27 @@ export function parseEnvelope(bytes: Uint8Array, source: string): ParsedEnvelope
 }
 
 class TruncatedError extends Error {}
+
+/** The total length the header announces, read without judging any field; undefined if the header itself is cut. */
+function expectedLength(bytes: Uint8Array): number | undefined {
+  const r = new Reader(bytes);
+  try {
+    r.skip(5);
+    r.skip(r.u8()); // ceremony id
+    r.skip(SET_ID_BYTES);
+    r.skip(r.u8()); // key id
+    r.skip(r.u8()); // key label
+    r.skip(r.u8()); // fingerprint
+    r.skip(r.u8()); // custodian
+    r.skip(3); // index, threshold, total
+    const secretLength = r.u16();
+    r.skip(2 * COMMITMENT_BYTES + 8 + 1 + 4 + 1 + 1 + SALT_BYTES + NONCE_BYTES);
+    return r.offset + sealedLength(secretLength) + CHECKSUM_BYTES;
+  } catch (error) {
+    if (error instanceof TruncatedError) return undefined;
+    throw error;
+  }
+}
 
 // TextDecoder exists in every runtime shared/ runs in (Node, browsers,
 // Electron) but shared/'s tsconfig has neither DOM nor Node types.
