@@ -8,7 +8,7 @@
  */
 import pkcs11js from 'pkcs11js';
 import { KeyriteError } from '../../../shared/result.ts';
-import { nativeBinding, type Handle, type NativeBinding, type Pkcs11Binding } from './binding.ts';
+import { nativeBinding, type Handle, type NativeBinding, type Pkcs11Binding, type SlotInfo, type TokenInfo } from './binding.ts';
 import { hsmErrorFrom } from './hsm-error.ts';
 import { HsmSession, type SessionTimeouts } from './hsm-session.ts';
 import { PinGuard } from './pin-guard.ts';
@@ -109,8 +109,16 @@ export class HsmModule {
     const slots = await this.#call('listing slots', () => this.binding.C_GetSlotList(true));
     const out: (TokenDescription & { slot: Handle })[] = [];
     for (const slot of slots) {
-      const slotInfo = await this.#call('reading a slot', () => this.binding.C_GetSlotInfo(slot));
-      const token = await this.#call('reading a token', () => this.binding.C_GetTokenInfo(slot));
+      let slotInfo: SlotInfo;
+      let token: TokenInfo;
+      try {
+        slotInfo = await this.#call('reading a slot', () => this.binding.C_GetSlotInfo(slot));
+        token = await this.#call('reading a token', () => this.binding.C_GetTokenInfo(slot));
+      } catch {
+        // One broken token (SoftHSM: its folder deleted → CKR_GENERAL_ERROR) must not
+        // hide the others: it is left out, and a search for it says it is not found.
+        continue;
+      }
       const flags = Object.fromEntries(Object.entries(TOKEN_FLAGS).map(([name, bit]) => [name, (token.flags & bit) !== 0])) as TokenFlags;
       const description: TokenDescription = {
         slotId: slot.readBigUInt64LE(0).toString(), slotDescription: text(slotInfo.slotDescription),

@@ -9,11 +9,25 @@ import { createPublicKey } from 'node:crypto';
 let token: TestToken;
 let module: HsmModule;
 let session: HsmSession;
+let mode: 'drop' | 'ignore-template' | 'honest' = 'honest';
 const pin = (p: string): SecretBytes => SecretBytes.adopt(new TextEncoder().encode(p));
 
 beforeAll(async () => {
   token = createTestToken('keygen');
-  module = HsmModule.load(token.library, { rehearsal: true });
+  module = HsmModule.load(token.library, {
+    rehearsal: true,
+    wrapBinding: (real) => ({
+      ...real,
+      async C_GenerateKeyPair(s, m, pub, priv) {
+        // An HSM that ignores our protective template: the private key comes out extractable.
+        const tampered = mode === 'ignore-template' ? priv.map((a) => (a.type === 0x162 ? { ...a, value: true } : a)) : priv;
+        const pair = await real.C_GenerateKeyPair(s, m, pub, tampered);
+        // A token that "succeeds" and then has nothing (SoftHSM with its folder gone, FACTS.md).
+        if (mode === 'drop') for (const h of [pair.privateKey, pair.publicKey]) await real.C_DestroyObject(s, h);
+        return pair;
+      },
+    }),
+  });
   session = await module.openSession({ serial: token.serial });
   await session.login('user', pin(token.userPin));
 });
@@ -55,5 +69,22 @@ describe('key generation with protective templates, re-checked', () => {
 
   it('refuses usages an algorithm cannot have', async () => {
     await expect(generateKey(session, { label: 'bad', algorithm: 'ed25519', usages: ['encrypt'] })).rejects.toMatchObject({ code: 'HSM_USAGE_INVALID' });
+  });
+});
+
+describe('the post-generation re-check catches an HSM that lies', () => {
+  const lsession = (): HsmSession => session;
+  it('a key reported made but not found again is a failure', async () => {
+    mode = 'drop';
+    await expect(generateKey(lsession(), { label: 'ghost', algorithm: 'ec-p256', usages: ['sign'] })).rejects.toMatchObject({ code: 'HSM_KEY_RECHECK_FAILED' });
+  });
+  it('a key made extractable against our template is refused and destroyed', async () => {
+    mode = 'ignore-template';
+    const error: unknown = await generateKey(lsession(), { label: 'leaky', algorithm: 'ec-p256', usages: ['sign'] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HSM_KEY_RECHECK_FAILED' });
+    expect((error as Error).message).toMatch(/extractable/u);
+    mode = 'honest';
+    // Destroyed: the label is free again.
+    await expect(generateKey(lsession(), { label: 'leaky', algorithm: 'ec-p256', usages: ['sign'] })).resolves.toMatchObject({ label: 'leaky' });
   });
 });

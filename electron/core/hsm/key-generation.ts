@@ -138,10 +138,9 @@ export async function generateKey(session: HsmSession, request: KeyRequest): Pro
     const t = templatesFor(request, id);
     const made: Handle[] = [];
     op.onFailure(`key '${request.label}' (id ${idHex})`, async (b, s) => {
-      // Destroy by search as well as by handle: a handle we never received may still exist.
-      const handles = made.length > 0 ? made : await b.C_FindObjects(s, [{ type: CK.CKA_ID, value: Buffer.from(id) }]);
-      for (const h of handles) await b.C_DestroyObject(s, h);
-      made.length = 0;
+      // Destroy what a search by id finds, not the handles we were given: the
+      // token is the truth, and a handle we never received may still exist.
+      for (const h of await b.C_FindObjects(s, [{ type: CK.CKA_ID, value: Buffer.from(id) }])) await b.C_DestroyObject(s, h);
     });
     let publicHandle: Handle | null = null;
     if (t.public === undefined) {
