@@ -16,7 +16,17 @@ interface ResolvedConfig {
   build: { outDir: string; lib?: { entry: unknown; formats?: string[]; fileName?: unknown }; rollupOptions?: { external?: unknown[]; input?: unknown; output?: Record<string, unknown> } };
 }
 
-async function resolveForgeViteConfigs(isProd: boolean): Promise<{ builds: ResolvedConfig[]; renderers: ResolvedConfig[] }> {
+const resolved = new Map<boolean, ReturnType<typeof loadForgeViteConfigs>>();
+function resolveForgeViteConfigs(isProd: boolean): ReturnType<typeof loadForgeViteConfigs> {
+  let configs = resolved.get(isProd);
+  if (configs === undefined) {
+    configs = loadForgeViteConfigs(isProd);
+    resolved.set(isProd, configs);
+  }
+  return configs;
+}
+
+async function loadForgeViteConfigs(isProd: boolean): Promise<{ builds: ResolvedConfig[]; renderers: ResolvedConfig[] }> {
   // Neither module is in its package's export map; both are imported by file.
   const { default: loadForgeConfig } = (await import(internal('@electron-forge/core/dist/util/forge-config.js'))) as { default: (dir: string) => Promise<{ plugins: { name?: string; config?: unknown }[] }> };
   const { default: Generator } = (await import(internal('@electron-forge/plugin-vite/dist/ViteConfig.js'))) as { default: new (config: unknown, dir: string, isProd: boolean) => { getBuildConfigs(): Promise<ResolvedConfig[]>; getRendererConfig(): Promise<ResolvedConfig[]> } };

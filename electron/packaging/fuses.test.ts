@@ -35,7 +35,7 @@ function byName(config: FuseConfig): Record<string, boolean> {
 }
 
 /** forge.config.ts as Electron Forge 8 loads it (its own loader: jiti, plugin instances, resolveForgeConfig hooks). */
-async function forgeFuses(): Promise<FuseConfig> {
+async function loadForgeFuses(): Promise<FuseConfig> {
   // The loader is not in @electron-forge/core's export map, so it is imported by file.
   const loader = pathToFileURL(path.join(root, 'node_modules/@electron-forge/core/dist/util/forge-config.js')).href;
   const { default: loadForgeConfig } = (await import(loader)) as { default: (dir: string) => Promise<{ plugins?: unknown[] }> };
@@ -46,13 +46,19 @@ async function forgeFuses(): Promise<FuseConfig> {
 }
 
 /** electron-builder.config.ts as electron-builder 26 loads it, turned into @electron/fuses input by its own code. */
-async function builderFuses(): Promise<FuseConfig> {
+async function loadBuilderFuses(): Promise<FuseConfig> {
   const { getConfig } = require('app-builder-lib/out/util/config/load') as { getConfig(request: object, file: string): Promise<{ result: { electronFuses?: object } }> };
   const loaded = await getConfig({ packageKey: 'build', configFilename: 'electron-builder', projectDir: root }, 'electron-builder.config.ts');
   expect(loaded.result.electronFuses).toBeDefined();
   const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(fuses: object): Promise<FuseConfig> } } };
   return PlatformPackager.prototype.generateFuseConfig.call({}, loaded.result.electronFuses ?? {});
 }
+
+// Each loader runs once per file; the tests only read the results.
+let forgeLoaded: Promise<FuseConfig> | undefined;
+let builderLoaded: Promise<FuseConfig> | undefined;
+const forgeFuses = () => (forgeLoaded ??= loadForgeFuses());
+const builderFuses = () => (builderLoaded ??= loadBuilderFuses());
 
 describe('fuses', () => {
   it('decides every fuse Electron defines, so none is left at its default by accident', () => {

@@ -7,7 +7,10 @@ import { ignoredInPackage } from './app-files.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(path.join(root, 'package.json'));
 
-async function builderConfig(): Promise<Record<string, unknown>> {
+let builderLoaded: Promise<Record<string, unknown>> | undefined;
+const builderConfig = () => (builderLoaded ??= loadBuilderConfig());
+
+async function loadBuilderConfig(): Promise<Record<string, unknown>> {
   const { getConfig } = require('app-builder-lib/out/util/config/load') as { getConfig(request: object, file: string): Promise<{ result: Record<string, unknown> }> };
   return (await getConfig({ packageKey: 'build', configFilename: 'electron-builder', projectDir: root }, 'electron-builder.config.ts')).result;
 }
