@@ -300,3 +300,9 @@ class Writer {
     return Uint8Array.from(this.#parts);
   }
 }
+
+/** Byte offset of the index field in an envelope with this header (for tools that inspect or fault-inject). */
+export function indexOffset(header: ShareHeader): number {
+  const text = (s: string): number => 1 + utf8ToBytes(s).length;
+  return 5 + text(header.ceremonyId) + SET_ID_BYTES + text(header.keyId) + text(header.keyLabel) + 1 + header.keyFingerprint.length + text(header.custodian);
+}

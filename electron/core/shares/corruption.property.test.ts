@@ -19,7 +19,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { shareCommitment } from '../../../shared/shares/commitments.ts';
-import { assembleEnvelope, parseEnvelope } from '../../../shared/shares/envelope.ts';
+import { assembleEnvelope, indexOffset, parseEnvelope } from '../../../shared/shares/envelope.ts';
 import { describeShare } from '../../../shared/shares/share-rejection.ts';
 import { INSECURE_TEST_KDF_POLICY, kdfStats, PRODUCTION_KDF, PRODUCTION_KDF_POLICY } from './kdf.ts';
 import { RebuildSession } from './rebuild-session.ts';
@@ -58,8 +58,7 @@ describe('A. 10,000 corruptions of a share file are refused before any KDF (prod
     if (victim === undefined) throw new Error('fixture');
     const envelope = victim.envelope;
     const { headerBytes, header } = parseEnvelope(envelope, 'x');
-    const utf8 = (s: string): number => new TextEncoder().encode(s).length;
-    const indexAt = 5 + 1 + utf8(header.ceremonyId) + 16 + 1 + utf8(header.keyId) + 1 + utf8(header.keyLabel) + 1 + header.keyFingerprint.length + 1 + utf8(header.custodian);
+    const indexAt = indexOffset(header);
     const regions = { header: 0, index: 0, value: 0, checksum: 0 };
     const derivationsBefore = kdfStats.derivations;
     let runs = 0;
