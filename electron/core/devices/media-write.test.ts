@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isStillMounted, type MountCheck } from './media-inventory.ts';
 import { findPartialFiles, MediumWriteError, writeFileToMedium } from './media-write.ts';
 import type { Medium } from './schemas.ts';
 
@@ -58,6 +59,23 @@ describe('writing a share file to a medium', () => {
     expect(error.partialFile).toBeNull();
     expect(chunksSeen).toHaveLength(2); // stopped at the first check after the removal
     expect(existsSync(join(medium.mountPoint, 'share-1-of-5.keyrite'))).toBe(false);
+  });
+
+  it('the real Linux guard: the stick\'s line leaves /proc/self/mounts mid-write (udisks unmounts a pulled stick)', async () => {
+    const medium = folderMedium();
+    const escaped = medium.mountPoint.replace(/ /gu, '\\040');
+    let mountTable = `/dev/nvme0n1p2 / ext4 rw 0 0\n/dev/sdb1 ${escaped} vfat rw,nosuid,nodev 0 0\n`;
+    const check: MountCheck = { platform: 'linux', readProcMounts: () => mountTable, deviceNumberOf: () => null, exists: existsSync };
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-1-of-3.keyrite', envelope, {
+        isStillMounted: (m) => isStillMounted(m, check),
+        afterChunk: (written) => {
+          if (written > 100_000) mountTable = '/dev/nvme0n1p2 / ext4 rw 0 0\n';
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_GONE');
+    expect(readdirSync(medium.mountPoint)).toEqual([]);
   });
 
   it('medium unmounted (folder left behind) mid-write: the temp file is removed, the share file never appears', async () => {

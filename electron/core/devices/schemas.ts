@@ -214,8 +214,8 @@ export type CustodySerial = z.infer<typeof CustodySerial>;
 
 export const CustodyComparison = z
   .object({
-    matches: z.array(z.object({ kind: CustodyKind, label: z.string(), value: z.string() }).strict()),
-    mismatches: z.array(z.object({ kind: CustodyKind, label: z.string(), recorded: z.string(), entered: z.string() }).strict()),
+    matches: z.array(CustodySerial),
+    mismatches: z.array(z.object({ kind: CustodyKind, label: z.string().max(128), recorded: z.string().max(256), entered: z.string().max(256) }).strict()),
     /** Recorded by the previous ceremony, not entered now. */
     missing: z.array(CustodySerial),
     /** Entered now, unknown to the previous ceremony. */

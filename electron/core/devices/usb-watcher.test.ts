@@ -23,6 +23,16 @@ describe('watching attach and detach (named fake devices)', () => {
     watcher.stop();
   });
 
+  it('an HSM whose strings cannot be read is still reported and recognised', async () => {
+    const backend = new FakeUsbBackend();
+    const events: UsbEvent[] = [];
+    const watcher = watchUsb(backend, (e) => events.push(e), { readSysfs: false });
+    backend.attach(fakeCeremonyDevices.nitrokeyHsm());
+    await settle();
+    expect(events[0]).toMatchObject({ type: 'attach', device: { id: '20a0:4230', recognised: { kind: 'hsm' }, product: { state: 'unreadable', reason: 'could not open the device (LIBUSB_ERROR_ACCESS)' } } });
+    watcher.stop();
+  });
+
   it('names a device detached that it never saw attach, from its descriptor alone', async () => {
     const stick = fakeCeremonyDevices.usbStick();
     const backend = new FakeUsbBackend([stick]);
