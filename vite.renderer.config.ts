@@ -2,9 +2,15 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { META_CONTENT_SECURITY_POLICY } from './electron/main/csp.ts';
 
-/** Writes the app's CSP into index.html, so it holds however the page is served. */
+/**
+ * Writes the app's CSP into the built index.html, so it holds however the
+ * page is served. Build only: the dev server's React preamble and hot-reload
+ * socket need what the CSP forbids, and in development the main process
+ * allows only the dev server's own origin.
+ */
 const contentSecurityPolicy = (): Plugin => ({
   name: 'keyrite-csp',
+  apply: 'build',
   transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
 });
 

@@ -25,8 +25,8 @@ rmSync(e2eJson, { force: true });
 const stages: Stage[] = [
   { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
   { name: 'lint', command: ['npm', 'run', 'lint'] },
-  { name: 'electronegativity', command: ['npm', 'run', 'lint:electron'] },
   { name: 'build', command: ['npm', 'run', 'build'] },
+  { name: 'electronegativity', command: ['npm', 'run', 'lint:electron'], needs: 'build' },
   { name: 'unit', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`] },
   { name: 'e2e', command: ['npx', 'playwright', 'test', '-c', 'e2e/playwright.config.ts'], needs: 'build' },
 ];

@@ -27,6 +27,10 @@ function main(): void {
 
   // 2. Before ready: the app:// scheme, sandbox for every renderer, one instance.
   registerAppScheme();
+  // A ceremony machine may keep Keyrite's state on a chosen (e.g. encrypted)
+  // volume; the Electron e2e project uses it for a fresh folder per test.
+  const dataDir = process.env['KEYRITE_DATA_DIR'];
+  if (dataDir !== undefined && dataDir !== '') app.setPath('userData', path.resolve(dataDir));
   app.enableSandbox();
   if (!app.requestSingleInstanceLock()) {
     app.quit();

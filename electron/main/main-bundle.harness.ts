@@ -48,6 +48,7 @@ const app = new (class extends EventEmitter {
   enableSandbox() { timeline.push(`enableSandbox:ready=${ready}`); }
   requestSingleInstanceLock() { timeline.push('singleInstanceLock'); return true; }
   getPath(name: string) { return name === 'userData' ? userData : `/nonexistent/${name}`; }
+  setPath(name: string) { timeline.push(`setPath:${name}`); }
   getVersion() { return '0.1.0-test'; }
   whenReady() { return readyPromise; }
   quit() { timeline.push('quit'); }
