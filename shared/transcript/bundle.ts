@@ -8,12 +8,11 @@ import { z } from 'zod';
 import { bytesToHex, utf8Decode } from './bytes.ts';
 import { defaultSha256, type Sha256 } from './merkle.ts';
 import { verifyTranscript, type VerificationResult } from './verify.ts';
+import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH } from './layout.ts';
+
+export * from './layout.ts';
 
 export const BUNDLE_FORMAT = 'keyrite-evidence-bundle/v1';
-export const JOURNAL_PATH = 'transcript.jsonl';
-export const KEYS_PATH = 'keys.txt';
-export const MANIFEST_PATH = 'manifest.json';
-export const CHECKPOINT_FOLDER = 'checkpoints/';
 
 export const BundleManifest = z
   .object({
@@ -25,11 +24,6 @@ export const BundleManifest = z
   })
   .strict();
 export type BundleManifest = z.infer<typeof BundleManifest>;
-
-/** The checkpoint file name for a tree size: zero-padded so names sort by size. */
-export function checkpointFileName(size: number): string {
-  return `${CHECKPOINT_FOLDER}${String(size).padStart(12, '0')}.note`;
-}
 
 export function buildManifest(ceremony: string, createdAt: string, files: ReadonlyMap<string, Uint8Array>, sha256: Sha256 = defaultSha256): BundleManifest {
   const entries = [...files.entries()].filter(([path]) => path !== MANIFEST_PATH).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -8,48 +8,34 @@
  * standard tools and never needs to re-serialise JSON.
  */
 import canonicalize from 'canonicalize';
-import { z } from 'zod';
 import { findSecretField } from './payloads.ts';
 
-export const EVENT_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 1 as const;
 
 /** `prev` of the first event: there is no previous line. */
 export const GENESIS_PREV = '0'.repeat(64);
 
 /** Ceremony id = checkpoint origin = signing key name: C2SP signed-note forbids spaces and '+'. */
 export const ceremonyIdPattern = /^[\x21-\x2a\x2c-\x7e]{1,128}$/;
-const utcPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const typePattern = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
-const hashPattern = /^[0-9a-f]{64}$/;
+export const utcPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+export const typePattern = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
+export const hashPattern = /^[0-9a-f]{64}$/;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-const JsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]));
 
-export const TranscriptEvent = z
-  .object({
-    v: z.literal(EVENT_SCHEMA_VERSION),
-    seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    ceremony: z.string().regex(ceremonyIdPattern),
-    /** UTC wall time, RFC 3339 with a `Z`. */
-    at: z.string().regex(utcPattern).refine((at) => !Number.isNaN(Date.parse(at)), 'not a real date'),
-    /** Monotonic clock, whole microseconds since this process opened the journal (resets on restart). */
-    mono: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    /** `domain/verb`, lower case. */
-    type: z.string().max(64).regex(typePattern),
-    /** Participant ids responsible for the event; empty for the system itself. */
-    actors: z.array(z.string().min(1).max(128)).max(64),
-    /** Ceremony script step id, or null outside any step. */
-    step: z.string().min(1).max(128).nullable(),
-    /** Public values only: findSecretField refuses field names that name a secret. */
-    payload: z.record(z.string(), JsonValue).superRefine((payload, ctx) => {
-      const field = findSecretField(payload);
-      if (field !== undefined) ctx.addIssue({ code: 'custom', message: `payload field "${field}" names a secret` });
-    }),
-    /** Hex leaf hash (RFC 6962, 0x00 prefix) of the previous line; GENESIS_PREV for seq 0. */
-    prev: z.string().regex(hashPattern),
-  })
-  .strict();
-export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
+/** One event (zod schema in event-schema.ts; field meanings there and in the format document). */
+export interface TranscriptEvent {
+  v: typeof EVENT_SCHEMA_VERSION;
+  seq: number;
+  ceremony: string;
+  at: string;
+  mono: number;
+  type: string;
+  actors: string[];
+  step: string | null;
+  payload: { [key: string]: JsonValue };
+  prev: string;
+}
 
 /** RFC 8785 canonical JSON of an event: the exact text of its journal line (without the newline). */
 export function canonicalLine(event: TranscriptEvent): string {

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JOURNAL_PATH, checkpointFileName } from '../../../shared/transcript/bundle.ts';
+import { scanJournal, verifyTranscript } from '../../../shared/transcript/verify.ts';
+import { KeyriteError } from '../../../shared/result.ts';
+import { Journal } from './journal.ts';
+import { fixtureEvent, fixtureSigners } from './fixtures.ts';
+import { nodeSha256 } from './node-sha256.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'keyrite-journal-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let folders = 0;
+const freshFolder = () => join(root, `j${folders++}`);
+const ceremony = 'keyrite.example/ceremony/2026-11-28-root';
+
+function journalWith(count: number): { folder: string; bytes: Buffer } {
+  const folder = freshFolder();
+  const { journal } = Journal.open(folder, ceremony);
+  for (let i = 0; i < count; i++) journal.append(fixtureEvent(i));
+  journal.close();
+  return { folder, bytes: readFileSync(join(folder, JOURNAL_PATH)) };
+}
+
+describe('journal', () => {
+  it('appends canonical, linked events and signs checkpoints that the verifier accepts, cosignatures included', async () => {
+    const folder = freshFolder();
+    const { journal, recovery } = Journal.open(folder, ceremony);
+    expect(recovery).toBeUndefined();
+    for (let i = 0; i < 10; i++) journal.append(fixtureEvent(i));
+    const { ceremony: signer, witness } = fixtureSigners();
+    await journal.checkpoint(signer);
+    journal.append(fixtureEvent(10));
+    await journal.checkpoint(signer);
+    await journal.cosign(witness);
+    await journal.cosign(witness); // cosigning twice replaces, never duplicates
+    journal.close();
+    const notes = [10, 11].map((size) => ({ name: checkpointFileName(size).split('/')[1] as string, note: readFileSync(join(folder, checkpointFileName(size)), 'utf8') }));
+    const result = verifyTranscript({ journal: readFileSync(join(folder, JOURNAL_PATH)), checkpoints: notes, trustedKeys: [signer.verifierKey.text, witness.verifierKey.text] });
+    expect(result.status).toBe('verified');
+    expect(result.checkpoints.map((c) => c.cosigners.map((s) => s.name))).toEqual([[], [witness.verifierKey.name]]);
+    expect(result.events[3]?.payload).toEqual(fixtureEvent(3).payload);
+  });
+
+  it('refuses an event whose payload names a secret, and writes nothing', () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    expect(() => journal.append({ type: 'custodian/confirmed', payload: { custodian: 'carl', shareValue: 'deadbeef' } })).toThrow(/names a secret/);
+    expect(() => journal.append({ type: 'hsm/logged-in', payload: { session: { userPin: '1234' } } })).toThrow(KeyriteError);
+    expect(journal.size).toBe(0);
+    journal.close();
+    expect(readFileSync(join(folder, JOURNAL_PATH)).length).toBe(0);
+  });
+
+  it('recovers a torn tail at every byte offset of the last record, keeping every whole event', () => {
+    const { bytes } = journalWith(6);
+    const lastStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    const folder = freshFolder();
+    Journal.open(folder, ceremony).journal.close();
+    for (let cut = lastStart; cut < bytes.length; cut++) {
+      writeFileSync(join(folder, JOURNAL_PATH), bytes.subarray(0, cut));
+      const { journal, recovery } = Journal.open(folder, ceremony);
+      journal.close();
+      const after = readFileSync(join(folder, JOURNAL_PATH));
+      const scanned = scanJournal(after, nodeSha256);
+      expect(scanned.firstBadEvent).toBeUndefined();
+      expect(after.subarray(0, lastStart)).toEqual(bytes.subarray(0, lastStart));
+      if (cut === lastStart) {
+        expect(recovery).toBeUndefined();
+        expect(scanned.events.length).toBe(5);
+      } else {
+        expect(recovery).toEqual({ discardedBytes: cut - lastStart, lastSeq: 4 });
+        expect(scanned.events.map((e) => e.type)).toEqual([...bytes.subarray(0, lastStart).toString().trim().split('\n').map((l) => JSON.parse(l).type), 'transcript/recovered']);
+      }
+    }
+  });
+
+  it('reports a flipped bit at every byte before the last record (bit chosen by offset), and never repairs it', () => {
+    const { bytes } = journalWith(4);
+    const lastStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    const folder = freshFolder();
+    Journal.open(folder, ceremony).journal.close();
+    for (let offset = 0; offset < lastStart; offset++) {
+      for (const bit of [offset % 8]) {
+        const damaged = Buffer.from(bytes);
+        damaged[offset] = (damaged[offset] as number) ^ (1 << bit);
+        writeFileSync(join(folder, JOURNAL_PATH), damaged);
+        let error: unknown;
+        try {
+          Journal.open(folder, ceremony).journal.close();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, `bit ${bit} of byte ${offset}`).toBeInstanceOf(KeyriteError);
+        expect((error as KeyriteError).code).toBe('TRANSCRIPT_DAMAGED');
+        expect(readFileSync(join(folder, JOURNAL_PATH)).equals(damaged)).toBe(true);
+      }
+    }
+  });
+
+  it('survives 200 kills of a child process appending: every journal is a valid prefix holding every acknowledged event', async () => {
+    const child = join(import.meta.dirname, 'journal-crash-child.ts');
+    let folder = freshFolder();
+    let acknowledged = -1;
+    for (let kill = 0; kill < 200; kill++) {
+      if (kill % 25 === 0) {
+        folder = freshFolder();
+        acknowledged = -1;
+      }
+      const seen = await new Promise<number>((resolve, reject) => {
+        // The compile cache halves each child's start-up (it is most of the test's time).
+        const proc = spawn(process.execPath, ['--no-warnings', child, folder], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_COMPILE_CACHE: join(root, 'compile-cache') } });
+        let last = -1;
+        let buffered = '';
+        let stderr = '';
+        // Kill at a random moment after the first acknowledgement.
+        const delay = Math.floor(Math.random() * 12);
+        proc.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) last = Number(line.slice(4));
+          if (last >= 0 && !proc.killed) setTimeout(() => proc.kill('SIGKILL'), delay);
+        });
+        proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child exited by itself: ${stderr}`))));
+      });
+      acknowledged = Math.max(acknowledged, seen);
+      const scanned = scanJournal(readFileSync(join(folder, JOURNAL_PATH)), nodeSha256);
+      // Whole lines are all valid; only an unterminated tail may be torn.
+      const wholeLines = scanned.lineCount - (scanned.unterminatedBytes > 0 ? 1 : 0);
+      expect(scanned.firstBadEvent === undefined || scanned.firstBadEvent.index >= wholeLines).toBe(true);
+      expect(scanned.events.length - 1).toBeGreaterThanOrEqual(acknowledged);
+    }
+    // Opening after the last kill recovers cleanly.
+    const { journal } = Journal.open(folder, 'keyrite.test/crash');
+    expect(journal.size - 1).toBeGreaterThanOrEqual(acknowledged);
+    journal.close();
+  }, 120_000);
+});
+

@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TranscriptEvent } from './event-schema.ts';
+import { GENESIS_PREV, canonicalLine, checkEventShape, isCanonical, type TranscriptEvent as EventType } from './event.ts';
+import { checkPayload } from './payloads.ts';
+
+const valid: EventType = { v: 1, seq: 3, ceremony: 'keyrite.example/c1', at: '2026-11-28T09:00:01.000Z', mono: 12, type: 'key/created', actors: ['ada'], step: 'generate', payload: { label: 'root', algorithm: 'ECDSA P-384', fingerprint: 'SHA256:0123456789' }, prev: GENESIS_PREV };
+
+// Values near the edges of every rule, mixed into otherwise valid events.
+const field = fc.constantFrom('v', 'seq', 'ceremony', 'at', 'mono', 'type', 'actors', 'step', 'payload', 'prev', 'extra');
+const oddValue = fc.oneof(
+  fc.constantFrom(0, -1, 1.5, 2 ** 53, '', 'a b', 'x+y', 'key/created', 'Key/created', '2026-11-28T09:00:01Z', '2026-13-28T09:00:01Z', '2026-11-28T09:00:01+01:00', null, [], [''], ['a'.repeat(129)], {}, { pin: '1' }, { nested: [{ Pass_Phrase: 'x' }] }, 'ab'.repeat(32), 'AB'.repeat(32), 1, 2),
+  fc.string(), fc.integer(), fc.jsonValue(),
+);
+
+describe('event envelope', () => {
+  it('the hand-written check agrees with the zod schema on valid and broken events', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, fc.option(oddValue, { nil: undefined })), { maxLength: 3 }), (changes) => {
+        const removed = new Set(changes.filter(([, value]) => value === undefined).map(([key]) => key));
+        const event: Record<string, unknown> = Object.fromEntries(Object.entries(structuredClone(valid)).filter(([key]) => !removed.has(key)));
+        for (const [key, value] of changes) if (value !== undefined) event[key] = value;
+        expect(checkEventShape(event) === undefined).toBe(TranscriptEvent.safeParse(event).success);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses secrets in payloads by field name, at any depth', () => {
+    expect(checkEventShape({ ...valid, payload: { custodian: 'carl', envelope: { sharevalue: 'x' } } })).toMatch(/envelope.sharevalue/);
+    expect(checkEventShape({ ...valid, payload: { list: [{ 'so-pin': '1' }] } })).toMatch(/so-pin/);
+    expect(checkEventShape({ ...valid, payload: { shareSetId: 'ss-1', pinLocked: false } })).toBeUndefined();
+  });
+
+  it('checks the payloads of the event types the report reads', () => {
+    expect(checkPayload('key/created', valid.payload)).toBeUndefined();
+    expect(checkPayload('key/created', { label: 'root', algorithm: 'x' })).toMatch(/fingerprint is missing/);
+    expect(checkPayload('share-set/issued', { shareSetId: 's', keyLabel: 'k', threshold: 0, total: 3, commitment: 'c0ffeec0ffee', custodians: [] })).toMatch(/threshold/);
+    expect(checkPayload('step/completed', { anything: true })).toBeUndefined();
+  });
+
+  it('recognises canonical (RFC 8785) lines only', () => {
+    const line = canonicalLine(valid);
+    expect(isCanonical(line, JSON.parse(line))).toBe(true);
+    const { seq, ...rest } = valid;
+    const reordered = JSON.stringify({ ...rest, seq });
+    expect(isCanonical(reordered, JSON.parse(reordered))).toBe(false);
+    const spaced = line.replace('"seq":3', '"seq": 3');
+    expect(isCanonical(spaced, JSON.parse(spaced))).toBe(false);
+    const numeric = canonicalLine({ ...valid, payload: { '10': 1, '9': 2, a: 3 } });
+    expect(numeric).toContain('{"10":1,"9":2,"a":3}');
+    expect(isCanonical(numeric, JSON.parse(numeric))).toBe(true);
+  });
+});
