@@ -17,7 +17,7 @@ describe('event envelope', () => {
   it('the hand-written check agrees with the zod schema on valid and broken events', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(field, fc.option(oddValue, { nil: undefined })), { maxLength: 3 }), (changes) => {
-        const removed = new Set(changes.filter(([, value]) => value === undefined).map(([key]) => key));
+        const removed = new Set<string>(changes.filter(([, value]) => value === undefined).map(([key]) => key));
         const event: Record<string, unknown> = Object.fromEntries(Object.entries(structuredClone(valid)).filter(([key]) => !removed.has(key)));
         for (const [key, value] of changes) if (value !== undefined) event[key] = value;
         expect(checkEventShape(event) === undefined).toBe(TranscriptEvent.safeParse(event).success);
