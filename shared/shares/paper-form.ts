@@ -65,6 +65,7 @@ function tokens(text: string): string[] {
 
 /** Checks typed words line by line without decoding; undefined when every line checks. */
 export function findWordProblem(text: string): WordProblem | undefined {
+  if (text.length > MAX_PAPER_WORDS * 16) return { code: 'SHARE_WORD_COUNT', why: 'it is longer than any share.' };
   const typed = tokens(text);
   if (typed.length > MAX_PAPER_WORDS) return { code: 'SHARE_WORD_COUNT', why: `it has ${typed.length} words, more than any share.` };
   const symbols: number[] = [];

@@ -39,3 +39,32 @@ describe('rebuild session', () => {
     expect(below.ok ? 'rebuilt' : below.error.code).toBe('SHARE_BELOW_THRESHOLD');
   });
 });
+
+describe('rebuild session, driven by an impatient UI', () => {
+  it('refuses a second share while one is being checked, and drops a share whose check outlived a reset', async () => {
+    const set = await testSplit({ m: 2, n: 3 });
+    const s = session();
+    const first = s.accept(fileOf(set, 0), passOf(set, 0));
+    const second = await s.accept(fileOf(set, 1), passOf(set, 1));
+    expect(second.accepted ? 'accepted' : second.rejection.code).toBe('SHARE_SESSION_CLOSED');
+    const third = await s.accept(fileOf(set, 2), passOf(set, 2));
+    expect(third.accepted ? 'accepted' : third.rejection.code).toBe('SHARE_SESSION_CLOSED');
+    expect((await first).accepted).toBe(true);
+
+    const pending = s.accept(fileOf(set, 1), passOf(set, 1));
+    s.reset();
+    const dropped = await pending;
+    expect(dropped.accepted ? 'accepted' : dropped.rejection.code).toBe('SHARE_SESSION_CLOSED');
+    expect(s.progress().accepted).toBe(0);
+  });
+
+  it('is closed after a successful rebuild', async () => {
+    const set = await testSplit({ m: 2, n: 2 });
+    const s = session(set);
+    await s.accept(fileOf(set, 0), passOf(set, 0));
+    await s.accept(fileOf(set, 1), passOf(set, 1));
+    expect((await s.rebuild()).ok).toBe(true);
+    const after = await s.accept(fileOf(set, 0), passOf(set, 0));
+    expect(after.accepted ? 'accepted' : after.rejection.code).toBe('SHARE_SESSION_CLOSED');
+  });
+});

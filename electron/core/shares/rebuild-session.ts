@@ -35,6 +35,8 @@ export class RebuildSession {
   readonly #onProgress: KdfProgressListener | undefined;
   #closed = false;
   #busy = false;
+  /** Bumped by reset(): a share still being derived when the custodian pressed reset is dropped. */
+  #generation = 0;
 
   constructor(options: RebuildSessionOptions) {
     this.#assembly = new ShareAssembly(options);
@@ -45,16 +47,19 @@ export class RebuildSession {
   /** Checks one share and keeps it if it passes. Always wipes `passphrase`. */
   async accept(input: ShareInput, passphrase: SecretBytes): Promise<AcceptOutcome> {
     let value: Uint8Array | undefined;
+    let holding = false;
     try {
       if (this.#closed) throw new ShareRejection('SHARE_SESSION_CLOSED', { source: input.name }, 'this rebuild is finished; start a new one.');
       // One share at a time: a second accept while one is deriving would race the checks.
       if (this.#busy) throw new ShareRejection('SHARE_SESSION_CLOSED', { source: input.name }, 'another share is still being checked.');
       this.#busy = true;
+      holding = true;
+      const generation = this.#generation;
       const parsed = readShareInput(input);
       const name = nameOf(input.name, parsed.header);
       this.#assembly.check(parsed.header, name);
       value = await openShare(parsed, input.name, passphrase, this.#policy, this.#onProgress);
-      if (this.#closed) throw new ShareRejection('SHARE_SESSION_CLOSED', name, 'the rebuild was reset while this share was being checked.');
+      if (this.#closed || generation !== this.#generation) throw new ShareRejection('SHARE_SESSION_CLOSED', name, 'the rebuild was reset while this share was being checked; present it again.');
       const progress = this.#assembly.admit({ name, header: parsed.header, value });
       value = undefined;
       return { accepted: true, progress };
@@ -62,7 +67,7 @@ export class RebuildSession {
       if (error instanceof ShareRejection) return { accepted: false, rejection: error, progress: this.#assembly.progress() };
       throw error;
     } finally {
-      this.#busy = false;
+      if (holding) this.#busy = false;
       scrub.bytes(value);
       passphrase.wipe();
     }
@@ -74,6 +79,7 @@ export class RebuildSession {
 
   /** Forgets (and wipes) every accepted share. */
   reset(): void {
+    this.#generation++;
     this.#assembly.reset();
   }
 
