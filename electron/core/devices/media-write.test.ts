@@ -147,6 +147,21 @@ describe('writing a share file to a medium', () => {
     expect(readFileSync(join(medium.mountPoint, 'share-1-of-5.keyrite'), 'utf8')).toBe('older');
   });
 
+  it('a file of the same name that appears during the write is never replaced', async () => {
+    const medium = folderMedium();
+    const error = await failureOf(
+      writeFileToMedium(medium, 'share-1-of-5.keyrite', envelope, {
+        isStillMounted: folderIsThere,
+        afterChunk: (written) => {
+          if (written === 65536) writeFileSync(join(medium.mountPoint, 'share-1-of-5.keyrite'), 'written by someone else');
+        },
+      }),
+    );
+    expect(error.code).toBe('DEVICES_MEDIUM_FILE_EXISTS');
+    expect(readdirSync(medium.mountPoint)).toEqual(['share-1-of-5.keyrite']);
+    expect(readFileSync(join(medium.mountPoint, 'share-1-of-5.keyrite'), 'utf8')).toBe('written by someone else');
+  });
+
   it('lists temp files an interrupted write left on a stick', () => {
     const medium = folderMedium();
     writeFileSync(join(medium.mountPoint, '.share-1-of-5.keyrite.a1b2c3d4e5f6.keyrite-partial'), 'half');

@@ -1,7 +1,7 @@
 /**
  * Writes one file to a removable medium so that it is either whole and
  * verified, or absent: temp file (exclusive create), chunks with a mount
- * check after each, fsync, rename, fsync of the folder, read back and
+ * check after each, fsync, no-clobber link (or rename on FAT), fsync of the folder, read back and
  * compare. If the medium goes away (or anything else fails) on the way, the
  * temp file and any renamed file are removed and a MediumWriteError says
  * why. The share writer calls this with the sealed envelope; nothing here
@@ -12,8 +12,8 @@
  * share file ever does; `findPartialFiles` lists them when the stick is back.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { constants, existsSync, readdirSync } from 'node:fs';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
 import { isStillMounted as liveIsStillMounted } from './media-inventory.ts';
@@ -74,6 +74,28 @@ async function syncFolder(path: string): Promise<void> {
   }
 }
 
+const fileExists = (fileName: string, label: string): MediumWriteError =>
+  new MediumWriteError('DEVICES_MEDIUM_FILE_EXISTS', `${fileName} already exists on "${label}"; Keyrite never overwrites a file.`, null);
+
+/**
+ * Gives the temp file its final name without ever replacing a file: a hard
+ * link fails with EEXIST if the name is taken. FAT and exFAT (most sticks)
+ * have no hard links; there the name is checked, then the temp renamed.
+ */
+async function publish(tempPath: string, finalPath: string, onPublished: () => void): Promise<void> {
+  try {
+    await link(tempPath, finalPath);
+    onPublished();
+    await unlink(tempPath);
+  } catch (error) {
+    if (codeOf(error) === 'EEXIST') throw error;
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(codeOf(error) ?? '')) throw error;
+    if (existsSync(finalPath)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    await rename(tempPath, finalPath);
+    onPublished();
+  }
+}
+
 export async function writeFileToMedium(medium: Medium, fileName: string, content: Uint8Array, options: WriteToMediumOptions = {}): Promise<MediumWriteResult> {
   if (!NAME.test(fileName) || fileName.endsWith(PARTIAL_SUFFIX)) {
     throw new MediumWriteError('DEVICES_MEDIUM_BAD_NAME', `"${fileName.slice(0, 80)}" is not a file name Keyrite writes (letters, digits, . _ -).`, null);
@@ -89,14 +111,12 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
   if (medium.readOnly) throw new MediumWriteError('DEVICES_MEDIUM_READ_ONLY', `The medium "${medium.label}" is mounted read-only.`, null);
 
   const finalPath = join(folder, fileName);
-  if (existsSync(finalPath)) {
-    throw new MediumWriteError('DEVICES_MEDIUM_FILE_EXISTS', `${fileName} already exists on "${medium.label}"; Keyrite never overwrites a file.`, null);
-  }
+  if (existsSync(finalPath)) throw fileExists(fileName, medium.label);
   const tempName = `.${fileName}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`;
   const tempPath = join(folder, tempName);
   let renamed = false;
   try {
-    const handle = await open(tempPath, 'wx', 0o600);
+    const handle = await open(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       const chunk = options.chunkBytes ?? 64 * 1024;
       for (let offset = 0; offset < content.length; offset += chunk) {
@@ -110,8 +130,9 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
       await handle.close().catch(() => undefined);
     }
     if (!stillThere(medium)) throw gone();
-    await rename(tempPath, finalPath);
-    renamed = true;
+    await publish(tempPath, finalPath, () => {
+      renamed = true;
+    });
     await syncFolder(folder);
     await options.beforeVerify?.(finalPath);
     if (!stillThere(medium)) throw gone();
@@ -130,6 +151,7 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
     if (vanished) {
       throw new MediumWriteError('DEVICES_MEDIUM_GONE', `The medium "${medium.label}" (${medium.mountPoint}) was removed during the write; ${kept}.`, left, { cause: error });
     }
+    if (codeOf(error) === 'EEXIST') throw fileExists(fileName, medium.label); // appeared while writing
     const reason = codeOf(error) === 'ENOSPC' ? 'the medium is full' : codeOf(error) ?? 'unknown error';
     throw new MediumWriteError(codeOf(error) === 'ENOSPC' ? 'DEVICES_MEDIUM_FULL' : 'DEVICES_MEDIUM_WRITE_FAILED', `Writing ${fileName} to "${medium.label}" failed (${reason}); ${kept}.`, left, { cause: error });
   }
