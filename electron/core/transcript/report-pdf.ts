@@ -12,7 +12,6 @@ const SIZE = 8.5;
 const LEADING = 11;
 const COLUMNS = Math.floor((PAGE.width - 2 * PAGE.margin) / (SIZE * 0.6));
 
-// eslint-disable-next-line no-control-regex -- keep printable ASCII only
 const printable = (value: string): string => value.replace(/[^\x20-\x7e]/g, '?');
 
 function wrap(line: string, indent = ''): string[] {
