@@ -12,7 +12,6 @@ import { reshare } from './reshare.ts';
 import { toArmour } from './armour.ts';
 import { passphraseOf, TEST_CEREMONY, testSecret, testSplit } from './test-fixtures.ts';
 import { toPaperForm } from '../../../shared/shares/paper-form.ts';
-import { shareQrMatrix, shareQrSvg } from './qr-code.ts';
 
 describe('custody, end to end with the production KDF', () => {
   it('split 2-of-3 to media, audit one share, reshare to 3-of-4 with new custodians, rebuild from the new set', async () => {
@@ -62,16 +61,4 @@ describe('custody, end to end with the production KDF', () => {
     if (!rebuilt.ok) throw rebuilt.error;
     expect(rebuilt.rebuilt.secret.expose(bytesToHex)).toBe(testSecret().expose(bytesToHex));
   }, 90_000);
-
-  it('puts the envelope in one byte-mode QR symbol, and none when it cannot fit', async () => {
-    const set = await testSplit({ m: 2, n: 2 });
-    const envelope = set.shares[0]?.envelope ?? new Uint8Array();
-    const svg = await shareQrSvg(envelope);
-    expect(svg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/u);
-    const matrix = shareQrMatrix(envelope);
-    expect(matrix.modules.length).toBe(matrix.size * matrix.size);
-    expect(matrix.size).toBe(17 + 4 * matrix.version);
-    const big = await testSplit({ m: 2, n: 2, secret: testSecret(4096) });
-    expect(await shareQrSvg(big.shares[0]?.envelope ?? new Uint8Array())).toBeUndefined();
-  });
 });
