@@ -83,26 +83,13 @@ export function faultyBinding(inner: Pkcs11Binding): FaultyBinding {
     if (typeof fn !== 'function') continue;
     wrapped[name] = (...args: never[]) => intercept(name, () => (fn as (...a: never[]) => Promise<unknown>).apply(inner, args));
   }
-  return Object.assign(wrapped as unknown as Pkcs11Binding, {
-    arm(next: FaultPlan) {
-      plan = next;
-      count = 0;
-      fired = false;
-    },
-    disarm() {
-      plan = null;
-    },
-    get calls() {
-      return count;
-    },
-    get trace() {
-      return trace;
-    },
-    resetTrace() {
-      trace = [];
-    },
-    get fired() {
-      return fired;
-    },
+  // defineProperties, not Object.assign: assign would copy the getters' values once.
+  return Object.defineProperties(wrapped as unknown as FaultyBinding, {
+    arm: { value: (next: FaultPlan) => { plan = next; count = 0; fired = false; } },
+    disarm: { value: () => { plan = null; } },
+    resetTrace: { value: () => { trace = []; } },
+    calls: { get: () => count },
+    trace: { get: () => trace },
+    fired: { get: () => fired },
   });
 }

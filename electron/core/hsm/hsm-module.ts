@@ -104,8 +104,13 @@ export class HsmModule {
     };
   }
 
-  /** Every slot with a token in it. */
+  /** Every slot with a readable token in it. */
   async tokens(): Promise<(TokenDescription & { slot: Handle })[]> {
+    return (await this.#listTokens()).tokens;
+  }
+
+  async #listTokens(): Promise<{ tokens: (TokenDescription & { slot: Handle })[]; unreadable: unknown[] }> {
+    const unreadable: unknown[] = [];
     const slots = await this.#call('listing slots', () => this.binding.C_GetSlotList(true));
     const out: (TokenDescription & { slot: Handle })[] = [];
     for (const slot of slots) {
@@ -114,7 +119,8 @@ export class HsmModule {
       try {
         slotInfo = await this.#call('reading a slot', () => this.binding.C_GetSlotInfo(slot));
         token = await this.#call('reading a token', () => this.binding.C_GetTokenInfo(slot));
-      } catch {
+      } catch (error) {
+        unreadable.push(error);
         // One broken token (SoftHSM: its folder deleted → CKR_GENERAL_ERROR) must not
         // hide the others: it is left out, and a search for it says it is not found.
         continue;
@@ -128,15 +134,18 @@ export class HsmModule {
       description.uri = formatPkcs11Uri({ path: { manufacturer: description.manufacturer, model: description.model, serial: description.serial, token: description.label }, query: {} });
       out.push({ ...description, slot });
     }
-    return out;
+    return { tokens: out, unreadable };
   }
 
   /** Exactly one token matching the selector, or HSM_TOKEN_NOT_FOUND / HSM_TOKEN_AMBIGUOUS. */
   async findToken(selector: TokenSelector): Promise<TokenDescription & { slot: Handle }> {
     const wanted = 'uri' in selector ? fromUri(selector.uri) : selector;
-    const matches = (await this.tokens()).filter((t) =>
+    const { tokens, unreadable } = await this.#listTokens();
+    const matches = tokens.filter((t) =>
       Object.entries(wanted).every(([key, value]) => value === undefined || t[key as keyof typeof wanted] === value));
     const named = Object.entries(wanted).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+    // Not found, but a slot could not be read: that slot's error says more (e.g. device removed).
+    if (matches.length === 0 && unreadable.length > 0) throw unreadable[0];
     if (matches.length === 0) throw new KeyriteError('HSM_TOKEN_NOT_FOUND', `No token with ${named} is connected to ${this.path}.`);
     if (matches.length > 1) throw new KeyriteError('HSM_TOKEN_AMBIGUOUS', `${matches.length} tokens match ${named}; name the token by its serial.`);
     return matches[0] as TokenDescription & { slot: Handle };

@@ -8,6 +8,7 @@ import type { HsmSession } from './hsm-session.ts';
 import { aesCheckValues, exportPublicKey, type CheckValue } from './key-material.ts';
 import { findObjects, type ObjectDescription } from './key-objects.ts';
 import { findKey, type KeyRef } from './key-lookup.ts';
+import { CK } from './pkcs11-constants.ts';
 
 export interface DestructionEvidence {
   token: { label: string; serial: string };
@@ -27,7 +28,14 @@ export async function destroyKey(session: HsmSession, ref: KeyRef, now: () => Da
     const key = await findKey(op, ref, session.token.label);
     const fingerprint = key.public === undefined ? null : (await exportPublicKey(op, key.public.handle)).fingerprint.hex;
     const checkValues = key.secret?.description.keyType === 'aes' ? await aesCheckValues(op, key.secret.handle) : [];
-    for (const { handle } of key.objects) await op.call('destroying a key', (b, s) => b.C_DestroyObject(s, handle));
+    // Once destruction starts it is finished even if a call fails half-way: the
+    // undo of a destruction is to destroy whatever is left with this id.
+    op.onFailure(`the rest of key '${key.label}' (id ${key.id})`, async (b, s) => {
+      for (const h of await b.C_FindObjects(s, [{ type: CK.CKA_ID, value: Buffer.from(key.id, 'hex') }])) await b.C_DestroyObject(s, h);
+    });
+    // The secret half first: if anything fails, what is left is only public.
+    const ordered = [...key.objects].sort((a, b) => Number(a.description.class === 'public-key') - Number(b.description.class === 'public-key'));
+    for (const { handle } of ordered) await op.call('destroying a key', (b, s) => b.C_DestroyObject(s, handle));
     const destroyedAt = now().toISOString();
     const left = await findObjects(op, { id: Buffer.from(key.id, 'hex') });
     if (left.length > 0) {
