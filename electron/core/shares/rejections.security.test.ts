@@ -170,3 +170,17 @@ describe('threat: damaged, empty, oversized and garbage files', () => {
     expect(refusal(await give(s, set, 0))).toBe('SHARE_KDF_TOO_WEAK');
   });
 });
+
+describe('threat: a paper form typed back with a mistake', () => {
+  it('names the word, suggests the printed one, and derives no key until the words check', async () => {
+    const lines = toPaperForm(share(set, 1).envelope);
+    const printed = lines[3]?.[5] ?? '';
+    const typo = lines.map((l, i) => (i === 3 ? l.map((w, j) => (j === 5 ? (w === 'abandon' ? 'ability' : 'abandon') : w)) : l));
+    const before = kdfStats.derivations;
+    const outcome = await session().accept({ kind: 'words', name: 'typed by Bob', words: typo.map((l) => l.join(' ')).join('\n') }, passphraseOf('Bob'));
+    expect(refusal(outcome)).toBe('SHARE_WORD_MISTYPED');
+    expect(outcome.accepted ? '' : outcome.rejection.message).toContain(`word 6 of line 4`);
+    expect(outcome.accepted ? '' : outcome.rejection.message).toContain(`Did you mean "${printed}"?`);
+    expect(kdfStats.derivations).toBe(before);
+  });
+});
