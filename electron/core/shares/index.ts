@@ -12,7 +12,7 @@ export { reshare } from './reshare.ts';
 export type { ReshareResult } from './reshare.ts';
 export { auditCustody } from './custody-audit.ts';
 export type { CustodyAuditOptions, CustodyAuditResult } from './custody-audit.ts';
-export { readShareFile, writeShareFile } from './medium.ts';
+export { readShareFile, shareFileName, writeShareFile } from './medium.ts';
 export { fromArmour, toArmour } from './armour.ts';
 export { shareQrMatrix, shareQrSvg } from './qr-code.ts';
 export type { ShareInput } from './share-input.ts';

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readShareFile, writeShareFile } from './medium.ts';
+import { readShareFile, shareFileName, writeShareFile } from './medium.ts';
 import { toArmour } from './armour.ts';
 import { testSplit } from './test-fixtures.ts';
 
@@ -24,6 +24,15 @@ describe("writing to a custodian's medium", () => {
     expect(readdirSync(folder)).toEqual(['alice.share']);
     expect(new Uint8Array(readFileSync(path))).toEqual(armour);
     expect(await readShareFile(folder, 'alice.share')).toEqual(armour);
+  });
+
+  it('names share files from the set and index, so any custodian name is safe', async () => {
+    const set = await testSplit({ m: 2, n: 2 });
+    const share = set.shares[0];
+    if (share === undefined) throw new Error('fixture');
+    const name = shareFileName(share);
+    expect(name).toBe(`keyrite-share-${set.setId.slice(0, 8)}-${String(share.index).padStart(3, '0')}.share`);
+    expect((await writeShareFile(folder, name, armour)).path).toBe(join(folder, name));
   });
 
   it('never overwrites an existing file', async () => {

@@ -19,6 +19,12 @@ import { equalBytes } from '../../../shared/shares/commitments.ts';
 import { MAX_ARMOUR_BYTES } from './armour.ts';
 import { readShareInput } from './share-input.ts';
 
+/** A file name for a share that is safe on every file system whatever the custodian's name: set prefix and index. */
+export function shareFileName(share: { index: number; header: { setId: Uint8Array } }): string {
+  const set = Array.from(share.header.setId.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `keyrite-share-${set}-${String(share.index).padStart(3, '0')}.share`;
+}
+
 const safeName = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,120}$/u;
 
 /** Resolves `fileName` inside `folder`, refusing anything that could land elsewhere. */
