@@ -9,6 +9,7 @@
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { crc32 } from './crc32.ts';
+import { Reader, TruncatedError, Writer } from './byte-codec.ts';
 import { ShareRejection } from './share-rejection.ts';
 import type { ShareName } from './share-rejection.ts';
 
@@ -203,8 +204,6 @@ export function parseEnvelope(bytes: Uint8Array, source: string): ParsedEnvelope
   }
 }
 
-class TruncatedError extends Error {}
-
 /** The total length the header announces, read without judging any field; undefined if the header itself is cut. */
 function expectedLength(bytes: Uint8Array): number | undefined {
   const r = new Reader(bytes);
@@ -226,80 +225,7 @@ function expectedLength(bytes: Uint8Array): number | undefined {
   }
 }
 
-// TextDecoder exists in every runtime shared/ runs in (Node, browsers,
-// Electron) but shared/'s tsconfig has neither DOM nor Node types.
-declare const TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => { decode(bytes: Uint8Array): string };
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-class Reader {
-  offset = 0;
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
-  constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  skip(n: number): void {
-    this.take(n);
-  }
-  take(n: number): Uint8Array {
-    if (this.offset + n > this.#bytes.length) throw new TruncatedError();
-    const out = this.#bytes.slice(this.offset, this.offset + n);
-    this.offset += n;
-    return out;
-  }
-  u8(): number {
-    this.take(1);
-    return this.#view.getUint8(this.offset - 1);
-  }
-  u16(): number {
-    this.take(2);
-    return this.#view.getUint16(this.offset - 2);
-  }
-  u32(): number {
-    this.take(4);
-    return this.#view.getUint32(this.offset - 4);
-  }
-  u64(): number {
-    this.take(8);
-    const value = this.#view.getBigUint64(this.offset - 8);
-    // Above 2^53 the value is out of range; checkHeaderFields then refuses it.
-    return value > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(value);
-  }
-  text(): string {
-    // fatal: invalid UTF-8 is an error (TypeError), never silently replaced.
-    return strictUtf8.decode(this.take(this.u8()));
-  }
-}
-
-class Writer {
-  #parts: number[] = [];
-  bytes(b: Uint8Array): void {
-    for (const x of b) this.#parts.push(x);
-  }
-  u8(n: number): void {
-    this.#parts.push(n & 0xff);
-  }
-  u16(n: number): void {
-    this.#parts.push((n >>> 8) & 0xff, n & 0xff);
-  }
-  u32(n: number): void {
-    this.u16(Math.floor(n / 0x10000));
-    this.u16(n & 0xffff);
-  }
-  u64(n: number): void {
-    this.u32(Math.floor(n / 0x100000000));
-    this.u32(n >>> 0);
-  }
-  text(s: string): void {
-    const b = utf8ToBytes(s);
-    this.u8(b.length);
-    this.bytes(b);
-  }
-  done(): Uint8Array {
-    return Uint8Array.from(this.#parts);
-  }
-}
 
 /** Byte offset of the index field in an envelope with this header (for tools that inspect or fault-inject). */
 export function indexOffset(header: ShareHeader): number {
