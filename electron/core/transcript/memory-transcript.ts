@@ -4,7 +4,7 @@
  * and the verify benchmark (which needs 100,000 events without 100,000
  * fsyncs). It is never used to record a real ceremony.
  */
-import { bytesToHex, concatBytes, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
+import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { JOURNAL_PATH, checkpointFileName } from '../../../shared/transcript/layout.ts';
 import { checkpointText } from '../../../shared/transcript/checkpoint.ts';
 import { EVENT_SCHEMA_VERSION, GENESIS_PREV, canonicalLine, type TranscriptEvent } from '../../../shared/transcript/event.ts';
@@ -59,8 +59,14 @@ export class MemoryTranscript {
   }
 
   journalBytes(): Uint8Array {
-    const newline = Uint8Array.of(0x0a);
-    return concatBytes(...this.lines.flatMap((line) => [line, newline]));
+    const out = new Uint8Array(this.lines.reduce((n, line) => n + line.length + 1, 0));
+    let offset = 0;
+    for (const line of this.lines) {
+      out.set(line, offset);
+      out[offset + line.length] = 0x0a;
+      offset += line.length + 1;
+    }
+    return out;
   }
 
   /** The transcript's files as a bundle holds them (journal and checkpoints). */
