@@ -10,7 +10,7 @@
  */
 import { KeyriteError } from '../../../shared/result.ts';
 import type { SecretBytes } from '../../../shared/secret-bytes.ts';
-import type { Handle, Pkcs11Binding, UserKind } from './binding.ts';
+import { completedAlready, type Handle, type Pkcs11Binding, type UserKind } from './binding.ts';
 import { HsmError, ckrOf, hsmErrorFrom, timeoutError, type TokenContext } from './hsm-error.ts';
 import type { PinGuard } from './pin-guard.ts';
 
@@ -41,6 +41,7 @@ export class HsmSession {
   #lost: HsmError | null = null;
   #closed = false;
   #tail: Promise<unknown> = Promise.resolve();
+  #running = 0;
 
   constructor(init: {
     token: TokenContext; readWrite: boolean; binding: Pkcs11Binding; handle: Handle;
@@ -93,8 +94,11 @@ export class HsmSession {
 
   /** Runs one operation with the guarantees listed at the top of this file. */
   run<T>(doing: string, body: (op: Operation) => Promise<T>): Promise<T> {
-    const result = this.#tail.then(() => this.#runNow(doing, body));
-    this.#tail = result.catch(() => undefined);
+    // Start at once when idle (the common case, and the signing hot path); queue otherwise.
+    const result = this.#running === 0 ? this.#runNow(doing, body) : this.#tail.then(() => this.#runNow(doing, body));
+    this.#running += 1;
+    const done = result.then(() => undefined, () => undefined).finally(() => { this.#running -= 1; });
+    this.#tail = done;
     return result;
   }
 
@@ -132,11 +136,13 @@ export class HsmSession {
 
   async #call<T>(doing: string, fn: (binding: Pkcs11Binding, session: Handle) => Promise<T>, timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timeoutError(doing, timeoutMs, this.token)), timeoutMs);
-    });
     try {
-      return await Promise.race([fn(this.#binding, this.#handle), timeout]);
+      const call = fn(this.#binding, this.#handle);
+      if (completedAlready(call)) return await call;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError(doing, timeoutMs, this.token)), timeoutMs);
+      });
+      return await Promise.race([call, timeout]);
     } catch (error) {
       const mapped = error instanceof HsmError ? error : hsmErrorFrom(error, doing, this.token);
       if (mapped instanceof HsmError && mapped.sessionLost) this.#lost = mapped;

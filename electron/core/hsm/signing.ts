@@ -64,11 +64,26 @@ const pssParams: RsaPSS = { type: CK.CK_PARAMS_RSA_PSS, hashAlg: CK.CKM_SHA256, 
 /** (r, s) → (r, n - s) when s > n/2: the low-S form of the same ECDSA signature. */
 export function lowS(signature: Uint8Array, order: bigint): Uint8Array {
   const half = signature.length / 2;
-  const s = BigInt(`0x${Buffer.from(signature.subarray(half)).toString('hex')}`);
-  if (s <= order >> 1n) return signature;
+  const s = signature.subarray(half);
+  // Compare with n/2 byte by byte first: half of all signatures need no big-integer work.
+  const limit = halfOrderBytes(order, half);
+  let cmp = 0;
+  for (let i = 0; i < half && cmp === 0; i += 1) cmp = (s[i] ?? 0) - (limit[i] ?? 0);
+  if (cmp <= 0) return signature;
+  const high = BigInt(`0x${Buffer.from(s).toString('hex')}`);
   const out = new Uint8Array(signature);
-  out.set(Buffer.from((order - s).toString(16).padStart(half * 2, '0'), 'hex'), half);
+  out.set(Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex'), half);
   return out;
+}
+
+const halves = new Map<bigint, Uint8Array>();
+function halfOrderBytes(order: bigint, length: number): Uint8Array {
+  let bytes = halves.get(order);
+  if (bytes === undefined) {
+    bytes = Uint8Array.from(Buffer.from((order >> 1n).toString(16).padStart(length * 2, '0'), 'hex'));
+    halves.set(order, bytes);
+  }
+  return bytes;
 }
 
 /** Looks the key up once; each `sign` is then one HSM call (the hot path the bench measures). */
