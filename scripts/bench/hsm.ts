@@ -14,12 +14,12 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pkcs11js from 'pkcs11js';
 import { SecretBytes } from '../../shared/secret-bytes.ts';
 import { HsmModule } from '../../electron/core/hsm/hsm-module.ts';
 import { generateKey } from '../../electron/core/hsm/key-generation.ts';
 import { openSigner } from '../../electron/core/hsm/signing.ts';
 import { findSoftHsm } from '../../electron/core/hsm/rehearsal-token.ts';
+import { rawPkcs11jsRsa4096Sync, rawPkcs11jsSigns } from '../../electron/core/hsm/bench-reference.ts';
 
 const COUNT = Number(process.env['HSM_SIGNS'] ?? 1000);
 const ROUNDS = Number(process.env['HSM_ROUNDS'] ?? 5);
@@ -70,38 +70,7 @@ async function ours(): Promise<number> {
   });
 }
 
-function raw(): number {
-  const lib = new pkcs11js.PKCS11();
-  lib.load(library as string);
-  lib.C_Initialize();
-  try {
-    const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === label);
-    if (slot === undefined) throw new Error('bench token not found');
-    const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    lib.C_Login(session, pkcs11js.CKU_USER, userPin);
-    lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: 'bench-signer' }]);
-    const key = lib.C_FindObjects(session);
-    lib.C_FindObjectsFinal(session);
-    if (key === null) throw new Error('bench key not found');
-    const digest = Buffer.alloc(32, 0x5a);
-    const sign = (): Buffer => {
-      lib.C_SignInit(session, { mechanism: pkcs11js.CKM_ECDSA }, key);
-      return lib.C_Sign(session, digest, Buffer.alloc(64));
-    };
-    for (let i = 0; i < 50; i += 1) sign();
-    const started = performance.now();
-    for (let i = 0; i < COUNT; i += 1) {
-      digest[0] = i & 0xff;
-      sign();
-    }
-    const ms = performance.now() - started;
-    lib.C_CloseSession(session);
-    return ms;
-  } finally {
-    lib.C_Finalize();
-    lib.close();
-  }
-}
+const raw = (): number => rawPkcs11jsSigns(library as string, label, userPin, 'bench-signer', COUNT);
 
 const c = (): number => Number(execFileSync(cProgram, [library, label, userPin, 'bench-signer', String(COUNT)], { encoding: 'utf8', env: process.env }).trim());
 
@@ -130,27 +99,7 @@ const ourStall = await withLayer(async (module) => {
   histogram.disable();
   return { ms, stall: histogram.max / 1e6 };
 });
-const syncStall = ((): number => {
-  const lib = new pkcs11js.PKCS11();
-  lib.load(library as string);
-  lib.C_Initialize();
-  try {
-    const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === label);
-    if (slot === undefined) throw new Error('bench token not found');
-    const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    lib.C_Login(session, pkcs11js.CKU_USER, userPin);
-    const started = performance.now();
-    lib.C_GenerateKeyPair(session, { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
-      [{ type: pkcs11js.CKA_TOKEN, value: false }, { type: pkcs11js.CKA_MODULUS_BITS, value: 4096 }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }],
-      [{ type: pkcs11js.CKA_TOKEN, value: false }]);
-    const ms = performance.now() - started;
-    lib.C_CloseSession(session);
-    return ms;
-  } finally {
-    lib.C_Finalize();
-    lib.close();
-  }
-})();
+const syncStall = rawPkcs11jsRsa4096Sync(library as string, label, userPin);
 console.log(`RSA-4096 generation through the Keyrite layer: ${ourStall.ms.toFixed(0)} ms; longest main-thread stall ${ourStall.stall.toFixed(1)} ms (goal < 50 ms)`);
 console.log(`  for contrast, a synchronous pkcs11js C_GenerateKeyPair blocks the main thread for its whole ${syncStall.toFixed(0)} ms`);
 rmSync(root, { recursive: true, force: true });
