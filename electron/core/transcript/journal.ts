@@ -16,7 +16,7 @@ import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, checkpointFileName } from '../../../shared/transcript/layout.ts';
 import { checkpointText, parseCheckpointText } from '../../../shared/transcript/checkpoint.ts';
 import { EVENT_SCHEMA_VERSION, GENESIS_PREV, canonicalLine, ceremonyIdPattern, checkEventShape, type JsonValue, type TranscriptEvent } from '../../../shared/transcript/event.ts';
-import { CompactRange, leafHash, type Sha256 } from '../../../shared/transcript/merkle.ts';
+import { CompactRange, consistencyProof, inclusionProof, leafHash, type Sha256 } from '../../../shared/transcript/merkle.ts';
 import { formatNote, parseNote } from '../../../shared/transcript/note-format.ts';
 import { bytesEqual } from '../../../shared/transcript/bytes.ts';
 import { checkPayload } from '../../../shared/transcript/payloads.ts';
@@ -124,6 +124,16 @@ export class Journal {
 
   get leafHashes(): readonly Uint8Array[] {
     return this.#leaves;
+  }
+
+  /** RFC 6962 §2.1.1 audit path proving event `seq` is in the tree of `size` events (default: all). */
+  inclusionProof(seq: number, size: number = this.size): Uint8Array[] {
+    return inclusionProof(this.#leaves, seq, size, this.#sha256);
+  }
+
+  /** RFC 6962 §2.1.2 proof that the tree of `from` events is a prefix of the tree of `to` events. */
+  consistencyProof(from: number, to: number = this.size): Uint8Array[] {
+    return consistencyProof(this.#leaves, from, to, this.#sha256);
   }
 
   /** Appends one event; returns once it is on disk (fsynced). */
