@@ -11,7 +11,7 @@ export { watchUsb, type UsbWatcher, type WatchUsbOptions } from './usb-watcher.t
 export { KNOWN_HARDWARE, recogniseUsbDevice, usbId } from './usb-known-hardware.ts';
 export { isStillMounted, listRemovableMedia, liveMediaSources, liveMountCheck, type MediaSources, type MountCheck } from './media-inventory.ts';
 export { watchMedia, type MediaWatcher, type PollScheduler, type WatchMediaOptions } from './media-watcher.ts';
-export { findPartialFiles, MediumWriteError, PARTIAL_SUFFIX, writeFileToMedium, type MediumWriteResult, type WriteToMediumOptions } from './media-write.ts';
+export { findPartialFiles, MediumWriteError, PARTIAL_SUFFIX, writeFileToFolder, writeFileToMedium, type MediumWriteResult, type WriteOptions, type WriteTarget, type WriteToMediumOptions } from './media-write.ts';
 export { airGapPolicy, checkAirGap, liveAirGapSources, type AirGapSources } from './air-gap.ts';
 export { hashAppBundle, liveEnvironmentSources, recordEnvironment, type EnvironmentParams, type EnvironmentSources } from './environment.ts';
 export { compareCustodySerials, confirmReadBack, normaliseSerial } from './custody-serials.ts';

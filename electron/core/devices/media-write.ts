@@ -14,7 +14,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { constants, existsSync, readdirSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
 import { isStillMounted as liveIsStillMounted } from './media-inventory.ts';
 import type { Medium } from './schemas.ts';
@@ -31,16 +31,26 @@ export class MediumWriteError extends KeyriteError {
   }
 }
 
-export interface WriteToMediumOptions {
+export interface WriteOptions {
   /** A folder inside the mount point (relative), created beforehand by the caller. Default: the mount point. */
   folder?: string;
   /** Default 64 KiB. */
   chunkBytes?: number;
-  /** Default: isStillMounted() from media-inventory.ts against the live mount table. */
-  isStillMounted?: (medium: Medium) => boolean;
   /** Test hooks: the moments at which a custodian could pull the stick. */
   afterChunk?: (bytesWritten: number) => void | Promise<void>;
   beforeVerify?: (path: string) => void | Promise<void>;
+}
+
+export interface WriteToMediumOptions extends WriteOptions {
+  /** Default: isStillMounted() from media-inventory.ts against the live mount table. */
+  isStillMounted?: (medium: Medium) => boolean;
+}
+
+/** What the writer needs to know of where it writes; a Medium from the inventory is one. */
+export interface WriteTarget {
+  mountPoint: string;
+  label: string;
+  readOnly: boolean;
 }
 
 export interface MediumWriteResult {
@@ -96,7 +106,21 @@ async function publish(tempPath: string, finalPath: string, onPublished: () => v
   }
 }
 
-export async function writeFileToMedium(medium: Medium, fileName: string, content: Uint8Array, options: WriteToMediumOptions = {}): Promise<MediumWriteResult> {
+export function writeFileToMedium(medium: Medium, fileName: string, content: Uint8Array, options: WriteToMediumOptions = {}): Promise<MediumWriteResult> {
+  const check = options.isStillMounted ?? ((m: Medium) => liveIsStillMounted(m));
+  return writeFileToTarget(medium, () => check(medium), fileName, content, options);
+}
+
+/**
+ * The same write into a plain folder that is not a removable medium (a
+ * rehearsal's output folder, a test): "still there" means the folder exists.
+ */
+export function writeFileToFolder(folder: string, fileName: string, content: Uint8Array, options: WriteOptions = {}): Promise<MediumWriteResult> {
+  const root = resolve(folder);
+  return writeFileToTarget({ mountPoint: root, label: basename(root), readOnly: false }, () => existsSync(root), fileName, content, options);
+}
+
+async function writeFileToTarget(medium: WriteTarget, stillThere: () => boolean, fileName: string, content: Uint8Array, options: WriteOptions): Promise<MediumWriteResult> {
   if (!NAME.test(fileName) || fileName.endsWith(PARTIAL_SUFFIX)) {
     throw new MediumWriteError('DEVICES_MEDIUM_BAD_NAME', `"${fileName.slice(0, 80)}" is not a file name Keyrite writes (letters, digits, . _ -).`, null);
   }
@@ -105,9 +129,8 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
   if (folder !== root && !folder.startsWith(root + sep)) {
     throw new MediumWriteError('DEVICES_MEDIUM_BAD_NAME', 'The folder must be inside the medium.', null);
   }
-  const stillThere = options.isStillMounted ?? ((m: Medium) => liveIsStillMounted(m));
   const gone = (): MediumWriteError => new MediumWriteError('DEVICES_MEDIUM_GONE', `The medium "${medium.label}" (${medium.mountPoint}) was removed.`, null);
-  if (!stillThere(medium)) throw gone();
+  if (!stillThere()) throw gone();
   if (medium.readOnly) throw new MediumWriteError('DEVICES_MEDIUM_READ_ONLY', `The medium "${medium.label}" is mounted read-only.`, null);
 
   const finalPath = join(folder, fileName);
@@ -123,19 +146,19 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
         const end = Math.min(offset + chunk, content.length);
         await handle.write(content, offset, end - offset, offset);
         await options.afterChunk?.(end);
-        if (!stillThere(medium)) throw gone();
+        if (!stillThere()) throw gone();
       }
       await handle.sync();
     } finally {
       await handle.close().catch(() => undefined);
     }
-    if (!stillThere(medium)) throw gone();
+    if (!stillThere()) throw gone();
     await publish(tempPath, finalPath, () => {
       renamed = true;
     });
     await syncFolder(folder);
     await options.beforeVerify?.(finalPath);
-    if (!stillThere(medium)) throw gone();
+    if (!stillThere()) throw gone();
     const readBack = await readFile(finalPath);
     if (readBack.length !== content.length || !readBack.equals(content)) {
       throw new MediumWriteError('DEVICES_MEDIUM_VERIFY_FAILED', `${fileName} read back from "${medium.label}" differs from what was written.`, null);
@@ -145,7 +168,7 @@ export async function writeFileToMedium(medium: Medium, fileName: string, conten
     const tempRemoved = await removeIfThere(tempPath);
     const finalRemoved = renamed ? await removeIfThere(finalPath) : true;
     const left = !tempRemoved ? tempName : !finalRemoved ? fileName : null;
-    const vanished = !stillThere(medium);
+    const vanished = !stillThere();
     const kept = left === null ? 'nothing was kept' : `the temporary file ${left} may remain on it`;
     if (error instanceof MediumWriteError && !vanished) throw new MediumWriteError(error.code, error.message, left, { cause: error });
     if (vanished) {

@@ -1,21 +1,20 @@
 /**
  * Writing a share to a custodian's medium (a USB stick's folder) and reading
  * it back. Let's Encrypt's ceremony tool refuses an output that exists and
- * re-checks every output; so do we:
- *
- *   temp file (O_EXCL) → write → fsync → link to the final name (fails if it
- *   exists: never overwrites; FAT has no hard links, so there we check and
- *   rename) → fsync the folder → read back, parse, compare byte for byte.
+ * re-checks every output; so do we. The write itself is the devices
+ * module's one writer (electron/core/devices/media-write.ts): temp file
+ * (O_EXCL), chunks with a check that the medium is still there, fsync,
+ * no-clobber link (rename on FAT), fsync of the folder, read back and
+ * compare; a share file is whole and verified, or absent.
  *
  * A file name is a bare name in the chosen folder: no separators, no "..",
  * and the folder's real path (symlinks resolved) must contain the result.
  */
-import { constants } from 'node:fs';
-import { link, lstat, open, readFile, realpath, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ShareRejection } from '../../../shared/shares/share-rejection.ts';
-import { equalBytes } from '../../../shared/shares/commitments.ts';
+import { MediumWriteError, writeFileToFolder, writeFileToMedium } from '../devices/media-write.ts';
+import type { Medium } from '../devices/schemas.ts';
 import { MAX_ARMOUR_BYTES } from './armour.ts';
 import { readShareInput } from './share-input.ts';
 
@@ -44,52 +43,40 @@ export async function confinedPath(folder: string, fileName: string): Promise<st
   return target;
 }
 
-const isErrno = (error: unknown, ...codes: string[]): boolean => error instanceof Error && 'code' in error && codes.includes(String(error.code));
-
 /**
  * Writes `content` as `fileName` in `folder`; succeeds only once the bytes
- * read back from the medium are identical and parse as a share.
+ * read back from the medium are identical. With `medium` (from the devices
+ * inventory), the write also fails cleanly if that medium is removed
+ * midway; without it, `folder` is a plain folder that must keep existing.
  */
-export async function writeShareFile(folder: string, fileName: string, content: Uint8Array): Promise<{ path: string }> {
+export async function writeShareFile(folder: string, fileName: string, content: Uint8Array, medium?: Medium): Promise<{ path: string; sha256: string }> {
   const target = await confinedPath(folder, fileName);
   const real = dirname(target);
   const source = fileName;
-  const temp = join(real, `.${randomUUID()}.keyrite-tmp`);
-  const fail = (why: string): ShareRejection => new ShareRejection('SHARE_MEDIUM_FAILED', { source }, why);
-  if (await exists(target)) throw new ShareRejection('SHARE_FILE_EXISTS', { source }, 'a file of that name is already there; Keyrite never overwrites a share.');
+  // What would not read back as a share is refused before anything is written.
   try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await link(temp, target);
-      await unlink(temp);
-    } catch (error) {
-      if (isErrno(error, 'EEXIST')) throw new ShareRejection('SHARE_FILE_EXISTS', { source }, 'a file of that name appeared while writing; Keyrite never overwrites a share.');
-      if (!isErrno(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS')) throw error;
-      if (await exists(target)) throw new ShareRejection('SHARE_FILE_EXISTS', { source }, 'a file of that name is already there; Keyrite never overwrites a share.');
-      await rename(temp, target);
-    }
-    const dir = await open(real, constants.O_RDONLY | constants.O_DIRECTORY);
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    readShareInput({ kind: 'file', name: fileName, bytes: content });
+  } catch {
+    throw new ShareRejection('SHARE_WRITE_NOT_VERIFIED', { source }, 'it is not a share file, so nothing was written.');
+  }
+  try {
+    if (medium === undefined) return await writeFileToFolder(real, fileName, content);
+    const inside = relative(resolve(medium.mountPoint), real);
+    if (inside.startsWith('..')) throw new ShareRejection('SHARE_PATH_ESCAPE', { source }, `the folder is not on the medium "${medium.label}".`);
+    return await writeFileToMedium(medium, fileName, content, { folder: inside === '' ? '.' : inside });
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    if (error instanceof ShareRejection) throw error;
-    throw fail('the medium refused the write (is it full, read-only or removed?).');
+    if (!(error instanceof MediumWriteError)) throw error;
+    switch (error.code) {
+      case 'DEVICES_MEDIUM_FILE_EXISTS':
+        throw new ShareRejection('SHARE_FILE_EXISTS', { source }, 'a file of that name is already there; Keyrite never overwrites a share.');
+      case 'DEVICES_MEDIUM_VERIFY_FAILED':
+        throw new ShareRejection('SHARE_WRITE_NOT_VERIFIED', { source }, 'what was read back from the medium is not what was written; it was removed.');
+      case 'DEVICES_MEDIUM_BAD_NAME':
+        throw new ShareRejection('SHARE_PATH_ESCAPE', { source }, 'its file name is not a plain name Keyrite writes (letters, digits, . _ -).');
+      default:
+        throw new ShareRejection('SHARE_MEDIUM_FAILED', { source }, error.message);
+    }
   }
-  const back = await readShareFile(folder, fileName).catch(() => undefined);
-  if (back === undefined || !equalBytes(back, content)) {
-    throw new ShareRejection('SHARE_WRITE_NOT_VERIFIED', { source }, 'what was read back from the medium is not what was written; do not rely on this copy.');
-  }
-  return { path: target };
 }
 
 /** Reads a share file from `folder`, bounded in size, refusing symlinks that lead out of it. */
@@ -111,14 +98,4 @@ export async function readShareFile(folder: string, fileName: string): Promise<U
   // A written share must also read as one (the checks that need no passphrase).
   readShareInput({ kind: 'file', name: fileName, bytes: owned });
   return owned;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return false;
-    throw error;
-  }
 }
