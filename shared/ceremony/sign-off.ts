@@ -1,0 +1,75 @@
+/**
+ * Sign-offs: what a participant's signature is over, so that an approval is
+ * bound to exactly the operation it approves (docs/formats/ceremony-script.md,
+ * "Sign-off message").
+ *
+ * The step content is a small JSON object: ceremony id, script hash, step id,
+ * index and action, the stage (approval before the action, sign-off after
+ * it) and the action's public result (null for an approval). Its content
+ * hash is SHA-256 over its RFC 8785 canonical form. The signed message is
+ * three lines of ASCII, so it can be checked with node:crypto alone:
+ *
+ *   keyrite/ceremony/sign-off/v1\n<participant id>\n<content hash, hex>\n
+ *
+ * The participant id is in the message so a signature cannot be presented
+ * as another participant's (the key alone would also stop that, but the
+ * record then says who meant to sign).
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalSha256 } from './script-hash.ts';
+import type { Step } from './script-schema.ts';
+
+export const SIGN_OFF_DOMAIN = 'keyrite/ceremony/sign-off/v1';
+export const EXCEPTION_DOMAIN = 'keyrite/ceremony/exception/v1';
+
+/** JSON that may appear in a result: no undefined, no non-finite numbers. */
+export type PublicValue = string | number | boolean | null | readonly PublicValue[] | { readonly [key: string]: PublicValue };
+
+export type SignOffStage = 'approval' | 'sign-off';
+
+export interface StepContent {
+  ceremony: string;
+  scriptSha256: string;
+  step: { id: string; index: number; action: Step['action'] };
+  stage: SignOffStage;
+  /** The action's public result; null for an approval (the action has not run). */
+  result: PublicValue;
+}
+
+export interface ExceptionContent {
+  ceremony: string;
+  scriptSha256: string;
+  step: { id: string; index: number; action: Step['action'] };
+  expected: string;
+  actual: string;
+  decision: 'continue' | 'abort';
+}
+
+/** SHA-256 over the RFC 8785 canonical JSON of the content. */
+export const contentHash = (content: StepContent | ExceptionContent): Uint8Array => canonicalSha256(content);
+
+/** The exact bytes a participant signs. */
+export function signedMessage(domain: typeof SIGN_OFF_DOMAIN | typeof EXCEPTION_DOMAIN, participantId: string, hash: Uint8Array): Uint8Array {
+  if (hash.length !== 32) throw new Error('a content hash is 32 bytes');
+  if (!/^[\x21-\x7e]+$/.test(participantId)) throw new Error('a participant id is printable ASCII');
+  return utf8ToBytes(`${domain}\n${participantId}\n${bytesToHex(hash)}\n`);
+}
+
+export interface SignatureClaim {
+  participantId: string;
+  /** Ed25519 public key, hex. */
+  publicKey: string;
+  /** Ed25519 signature, hex (64 bytes). */
+  signature: string;
+}
+
+/** True when `claim` is a valid Ed25519 signature (RFC 8032, strict: not ZIP-215) over the message for `hash`. */
+export function verifySignature(domain: typeof SIGN_OFF_DOMAIN | typeof EXCEPTION_DOMAIN, hash: Uint8Array, claim: SignatureClaim): boolean {
+  if (!/^[0-9a-f]{128}$/.test(claim.signature) || !/^[0-9a-f]{64}$/.test(claim.publicKey)) return false;
+  try {
+    return ed25519.verify(hexToBytes(claim.signature), signedMessage(domain, claim.participantId, hash), hexToBytes(claim.publicKey), { zip215: false });
+  } catch {
+    return false;
+  }
+}
