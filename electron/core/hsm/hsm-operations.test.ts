@@ -60,9 +60,11 @@ describe('sign and verify with HSM keys, cross-checked off the HSM', () => {
   }
   it('lowS turns a high-S signature into the equivalent low one and leaves a low one alone', () => {
     const n = p256.Point.Fn.ORDER;
-    const sig = new Uint8Array(64).fill(0xff);
+    const sig = new Uint8Array(64).fill(0x11);
+    sig.set(Buffer.from((n - 1n).toString(16).padStart(64, '0'), 'hex'), 32);
     const fixed = lowS(sig, n);
-    expect(BigInt(`0x${Buffer.from(fixed.slice(32)).toString('hex')}`) <= n >> 1n).toBe(true);
+    expect(Buffer.from(fixed.slice(32)).toString('hex')).toBe('1'.padStart(64, '0'));
+    expect(fixed.slice(0, 32)).toEqual(sig.slice(0, 32));
     expect(lowS(fixed, n)).toEqual(fixed);
   });
   it('RSA-PSS SHA-256 (RSA-3072)', async () => {
@@ -157,5 +159,22 @@ describe('import a host secret as a non-extractable key', () => {
   it('refuses an existing label before touching the secret', async () => {
     await expect(importSecretKey(session, new SecretBytes(randomBytes(32)), { label: 'imp-aes-kwp', usages: ['encrypt'], method: 'create-object' }))
       .rejects.toMatchObject({ code: 'HSM_LABEL_EXISTS' });
+  });
+});
+
+describe('low-S by bytes agrees with big-integer arithmetic', () => {
+  it('for random P-256 and P-384 signatures', () => {
+    for (const curve of [p256, p384]) {
+      const n = curve.Point.Fn.ORDER;
+      const size = curve === p256 ? 32 : 48;
+      for (let i = 0; i < 200; i += 1) {
+        const sig = new Uint8Array(randomBytes(size * 2));
+        const s = BigInt(`0x${Buffer.from(sig.slice(size)).toString('hex')}`) % n;
+        sig.set(Buffer.from(s.toString(16).padStart(size * 2, '0'), 'hex'), size);
+        const expected = s > n >> 1n ? n - s : s;
+        expect(BigInt(`0x${Buffer.from(lowS(sig, n).slice(size)).toString('hex')}`)).toBe(expected);
+        expect(lowS(sig, n).slice(0, size)).toEqual(sig.slice(0, size));
+      }
+    }
   });
 });

@@ -97,7 +97,8 @@ export class HsmSession {
     // Start at once when idle (the common case, and the signing hot path); queue otherwise.
     const result = this.#running === 0 ? this.#runNow(doing, body) : this.#tail.then(() => this.#runNow(doing, body));
     this.#running += 1;
-    const done = result.then(() => undefined, () => undefined).finally(() => { this.#running -= 1; });
+    const finished = (): void => { this.#running -= 1; };
+    const done = result.then(finished, finished);
     this.#tail = done;
     return result;
   }

@@ -64,24 +64,28 @@ const pssParams: RsaPSS = { type: CK.CK_PARAMS_RSA_PSS, hashAlg: CK.CKM_SHA256, 
 /** (r, s) → (r, n - s) when s > n/2: the low-S form of the same ECDSA signature. */
 export function lowS(signature: Uint8Array, order: bigint): Uint8Array {
   const half = signature.length / 2;
-  const s = signature.subarray(half);
-  // Compare with n/2 byte by byte first: half of all signatures need no big-integer work.
-  const limit = halfOrderBytes(order, half);
+  const { n, halfN } = orderBytes(order, half);
+  // Big-endian compare, then n - s by bytes with a borrow: no big-integer or hex work on the hot path.
   let cmp = 0;
-  for (let i = 0; i < half && cmp === 0; i += 1) cmp = (s[i] ?? 0) - (limit[i] ?? 0);
+  for (let i = 0; i < half && cmp === 0; i += 1) cmp = (signature[half + i] ?? 0) - (halfN[i] ?? 0);
   if (cmp <= 0) return signature;
-  const high = BigInt(`0x${Buffer.from(s).toString('hex')}`);
   const out = new Uint8Array(signature);
-  out.set(Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex'), half);
+  let borrow = 0;
+  for (let i = half - 1; i >= 0; i -= 1) {
+    const d = (n[i] ?? 0) - (signature[half + i] ?? 0) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    out[half + i] = d & 0xff;
+  }
   return out;
 }
 
-const halves = new Map<bigint, Uint8Array>();
-function halfOrderBytes(order: bigint, length: number): Uint8Array {
-  let bytes = halves.get(order);
+const orders = new Map<bigint, { n: Uint8Array; halfN: Uint8Array }>();
+function orderBytes(order: bigint, length: number): { n: Uint8Array; halfN: Uint8Array } {
+  let bytes = orders.get(order);
   if (bytes === undefined) {
-    bytes = Uint8Array.from(Buffer.from((order >> 1n).toString(16).padStart(length * 2, '0'), 'hex'));
-    halves.set(order, bytes);
+    const of = (x: bigint): Uint8Array => Uint8Array.from(Buffer.from(x.toString(16).padStart(length * 2, '0'), 'hex'));
+    bytes = { n: of(order), halfN: of(order >> 1n) };
+    orders.set(order, bytes);
   }
   return bytes;
 }
