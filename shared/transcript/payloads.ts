@@ -24,9 +24,12 @@ export function findSecretField(value: JsonValue, path = ''): string | undefined
   }
   if (typeof value !== 'object' || value === null) return undefined;
   for (const key in value) {
-    const here = path === '' ? key : `${path}.${key}`;
-    if (secretNames.has(key.toLowerCase().replace(/[-_ ]/g, ''))) return here;
-    const found = findSecretField(value[key] as JsonValue, here);
+    // Hot path of the verifier: build strings only when a key needs them.
+    const lower = key.toLowerCase();
+    if (secretNames.has(lower) || (/[-_ ]/.test(lower) && secretNames.has(lower.replace(/[-_ ]/g, '')))) return path === '' ? key : `${path}.${key}`;
+    const child = value[key];
+    if (typeof child !== 'object' || child === null) continue;
+    const found = findSecretField(child, path === '' ? key : `${path}.${key}`);
     if (found !== undefined) return found;
   }
   return undefined;
