@@ -44,6 +44,21 @@ describe('journal', () => {
     expect(result.events[3]?.payload).toEqual(fixtureEvent(3).payload);
   });
 
+  it('refuses to reopen a journal that lost or changed events a checkpoint covers', async () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    for (let i = 0; i < 4; i++) journal.append(fixtureEvent(i));
+    await journal.checkpoint(fixtureSigners().ceremony);
+    journal.close();
+    const path = join(folder, JOURNAL_PATH);
+    const whole = readFileSync(path);
+    const threeLines = whole.subarray(0, whole.lastIndexOf(0x0a, whole.length - 2) + 1);
+    writeFileSync(path, threeLines);
+    expect(() => Journal.open(folder, ceremony)).toThrow(/covers 4 events but the journal holds 3/);
+    writeFileSync(path, whole);
+    Journal.open(folder, ceremony).journal.close();
+  });
+
   it('refuses an event whose payload names a secret, and writes nothing', () => {
     const folder = freshFolder();
     const { journal } = Journal.open(folder, ceremony);

@@ -102,6 +102,7 @@ export class Journal {
     if (scanned.ceremonyId !== undefined && scanned.ceremonyId !== ceremonyId) {
       throw new KeyriteError('TRANSCRIPT_WRONG_CEREMONY', `This transcript belongs to ceremony ${scanned.ceremonyId}.`);
     }
+    checkCheckpointsOnDisk(folder, ceremonyId, scanned.leaves, sha256);
     const fd = openSync(path, 'a'); // O_APPEND: every write lands at the end, even after a truncation
     const journal = new Journal(folder, ceremonyId, fd, scanned.leaves, clock, sha256);
     if (scanned.unterminatedBytes === 0) return { journal };
@@ -208,5 +209,26 @@ export class Journal {
     if (this.#closed) return;
     this.#closed = true;
     closeSync(this.#fd);
+  }
+}
+
+/**
+ * Every checkpoint already written must still match the journal: a
+ * checkpoint covering more events than the journal holds, or a different
+ * root, means acknowledged events were lost or changed. Signatures are the
+ * verifier's business; this only needs the roots.
+ */
+function checkCheckpointsOnDisk(folder: string, ceremonyId: string, leaves: readonly Uint8Array[], sha256: Sha256): void {
+  const names = readdirSync(join(folder, CHECKPOINT_FOLDER)).filter((name) => /^\d{12}\.note$/.test(name)).sort();
+  const range = new CompactRange(sha256);
+  for (const name of names) {
+    const parsed = parseNote(readFileSync(join(folder, CHECKPOINT_FOLDER, name), 'utf8'));
+    const checkpoint = typeof parsed === 'string' ? parsed : parseCheckpointText(parsed.text);
+    const damaged = (reason: string) => new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${name} ${reason}. Nothing has been changed.`);
+    if (typeof checkpoint === 'string') throw damaged(`is unreadable: ${checkpoint}`);
+    if (checkpoint.origin !== ceremonyId) throw damaged('belongs to another ceremony');
+    if (checkpoint.size > leaves.length) throw damaged(`covers ${checkpoint.size} events but the journal holds ${leaves.length}`);
+    while (range.size < checkpoint.size) range.append(leaves[range.size] as Uint8Array);
+    if (!bytesEqual(range.root(), checkpoint.root)) throw damaged('does not match the journal');
   }
 }
