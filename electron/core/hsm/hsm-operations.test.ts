@@ -77,6 +77,14 @@ describe('sign and verify with HSM keys, cross-checked off the HSM', () => {
     expect(verifyOnHost('rsa-pss-sha256', signer.publicKey.spkiDer, message, sig)).toBe(false);
     expect(await signer.verify(message, sig)).toBe(false);
   });
+  it('finds a key by RFC 7512 URI (object= and id=)', async () => {
+    const key = await generateKey(session, { label: 'uri-key', algorithm: 'ec-p256', usages: ['sign'] });
+    const idEscaped = key.id.replace(/(..)/gu, '%$1');
+    expect((await openSigner(session, { uri: 'pkcs11:object=uri-key;type=private' })).keyId).toBe(key.id);
+    expect((await openSigner(session, { uri: `pkcs11:id=${idEscaped}` })).keyId).toBe(key.id);
+    await expect(openSigner(session, { uri: 'pkcs11:object=uri-key;id=%00' })).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
+    await expect(openSigner(session, { uri: 'pkcs11:token=x' })).rejects.toMatchObject({ code: 'HSM_URI_INVALID' });
+  });
   it('refuses to sign with a key that has no sign usage', async () => {
     await generateKey(session, { label: 'verify-only', algorithm: 'ec-p256', usages: ['verify'] });
     await expect(openSigner(session, { label: 'verify-only' })).rejects.toMatchObject({ code: 'HSM_KEY_CANNOT_SIGN' });
