@@ -56,7 +56,9 @@ describe('journal', () => {
     writeFileSync(path, threeLines);
     expect(() => Journal.open(folder, ceremony)).toThrow(/covers 4 events but the journal holds 3/);
     writeFileSync(path, whole);
-    Journal.open(folder, ceremony).journal.close();
+    const reopened = Journal.open(folder, ceremony);
+    expect(reopened.events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    reopened.journal.close();
   });
 
   it('refuses an event whose payload names a secret, and writes nothing', () => {
@@ -76,8 +78,9 @@ describe('journal', () => {
     Journal.open(folder, ceremony).journal.close();
     for (let cut = lastStart; cut < bytes.length; cut++) {
       writeFileSync(join(folder, JOURNAL_PATH), bytes.subarray(0, cut));
-      const { journal, recovery } = Journal.open(folder, ceremony);
+      const { journal, recovery, events } = Journal.open(folder, ceremony);
       journal.close();
+      expect(events.length).toBe(cut === lastStart ? 5 : 6);
       const after = readFileSync(join(folder, JOURNAL_PATH));
       const scanned = scanJournal(after, nodeSha256);
       expect(scanned.firstBadEvent).toBeUndefined();

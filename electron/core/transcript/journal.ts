@@ -48,6 +48,8 @@ export const systemClock: JournalClock = {
 
 export interface OpenedJournal {
   readonly journal: Journal;
+  /** Every event already on disk, in order, for the engine to replay (the recovery event included). */
+  readonly events: readonly TranscriptEvent[];
   /** Present when a torn last line was cut off (and a recovery event written). */
   readonly recovery?: { readonly discardedBytes: number; readonly lastSeq: number };
 }
@@ -91,7 +93,7 @@ export class Journal {
       const fd = openSync(path, 'ax', 0o644);
       fsyncSync(fd);
       fsyncFolder(folder);
-      return { journal: new Journal(folder, ceremonyId, fd, [], clock, sha256) };
+      return { journal: new Journal(folder, ceremonyId, fd, [], clock, sha256), events: [] };
     }
     const bytes = readFileSync(path);
     const scanned = scanJournal(bytes, sha256);
@@ -105,13 +107,13 @@ export class Journal {
     checkCheckpointsOnDisk(folder, ceremonyId, scanned.leaves, sha256);
     const fd = openSync(path, 'a'); // O_APPEND: every write lands at the end, even after a truncation
     const journal = new Journal(folder, ceremonyId, fd, scanned.leaves, clock, sha256);
-    if (scanned.unterminatedBytes === 0) return { journal };
+    if (scanned.unterminatedBytes === 0) return { journal, events: scanned.events };
     // A torn tail: never acknowledged (the newline is written with the event and fsynced before acknowledging).
     ftruncateSync(fd, bytes.length - scanned.unterminatedBytes);
     fsyncSync(fd);
     const recovery = { discardedBytes: scanned.unterminatedBytes, lastSeq: scanned.events.length - 1 };
-    journal.append({ type: 'transcript/recovered', payload: recovery });
-    return { journal, recovery };
+    const recorded = journal.append({ type: 'transcript/recovered', payload: recovery });
+    return { journal, events: [...scanned.events, recorded], recovery };
   }
 
   get size(): number {
