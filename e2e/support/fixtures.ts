@@ -74,7 +74,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       } finally {
         bridge.detach();
         await browser.close();
-        engine.close();
+        await engine.close();
       }
     } finally {
       // The rehearsal token points SOFTHSM2_CONF at its own folder; restore the run's.

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { AppDescription, KeyriteEvent } from '../../shared/contract.ts';
 import type { CommandHandlers } from '../ipc/router.ts';
-import { Pkcs11Module } from './hsm/pkcs11-module.ts';
+import { HsmModule } from './hsm/hsm-module.ts';
 import { openRehearsalToken } from './hsm/rehearsal-token.ts';
 import { AuditLog } from './audit-log.ts';
 
@@ -25,7 +25,7 @@ export interface Engine {
   onEvent(listener: (event: KeyriteEvent) => void): () => void;
   emit(event: KeyriteEvent): void;
   readonly audit: AuditLog;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function createEngine(config: EngineConfig): Engine {
@@ -35,23 +35,42 @@ export function createEngine(config: EngineConfig): Engine {
   };
   const audit = new AuditLog((event) => emit({ name: 'audit/recorded', payload: event }));
 
-  let module: Pkcs11Module | null = null;
-  const hsm = (): Pkcs11Module => {
+  let module: HsmModule | null = null;
+  const hsm = (): HsmModule => {
     if (module === null) {
-      module = config.pkcs11Module === undefined
-        ? openRehearsalToken(config.dataDir)
-        : Pkcs11Module.load(config.pkcs11Module, { rehearsal: false });
+      module = config.pkcs11Module === undefined ? openRehearsalToken(config.dataDir) : HsmModule.load(config.pkcs11Module, { rehearsal: false });
       audit.record('hsm.module-loaded', `PKCS#11 module loaded: ${module.path}${module.rehearsal ? ' (REHEARSAL)' : ''}`);
     }
     return module;
   };
+  /** A token counts as logged in while one of our sessions on it is. */
+  const loggedIn = (loaded: HsmModule, serial: string): boolean =>
+    loaded.openSessions.some((session) => !session.closed && session.loggedInAs !== null && session.token.serial === serial);
   const rehearsal = config.pkcs11Module === undefined;
 
   const handlers: CommandHandlers = {
     'app/describe': () => ({ name: 'Keyrite', version: config.version, host: config.host, rehearsal }),
-    'hsm/listTokens': () => {
+    'hsm/listTokens': async () => {
       const loaded = hsm();
-      return { module: loaded.info(), tokens: loaded.tokens() };
+      const tokens = await loaded.tokens();
+      return {
+        module: await loaded.info(),
+        tokens: tokens.map((t) => ({
+          slotId: t.slotId,
+          slotDescription: t.slotDescription,
+          label: t.label,
+          manufacturer: t.manufacturer,
+          model: t.model,
+          serial: t.serial,
+          hardwareVersion: t.hardwareVersion,
+          firmwareVersion: t.firmwareVersion,
+          initialized: t.flags.tokenInitialized,
+          userPinInitialized: t.flags.userPinInitialized,
+          loggedIn: loggedIn(loaded, t.serial),
+          writeProtected: t.flags.writeProtected,
+          hasRng: t.flags.rng,
+        })),
+      };
     },
   };
 
@@ -63,10 +82,11 @@ export function createEngine(config: EngineConfig): Engine {
       emitter.on('event', listener);
       return () => emitter.off('event', listener);
     },
-    close() {
-      module?.close();
+    async close() {
+      const closing = module;
       module = null;
       emitter.removeAllListeners();
+      await closing?.close();
     },
   };
 }

@@ -92,7 +92,7 @@ function main(): void {
   app.on('will-quit', () => {
     unregisterIpc();
     stopEvents();
-    engine.close();
+    void engine.close();
   });
 }
 

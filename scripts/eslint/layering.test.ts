@@ -81,7 +81,7 @@ describe('boundary: one owner for each hardware package', () => {
   it.each([
     ['pkcs11js', 'electron/core/shares/split.ts', 'electron/core/hsm/'],
     ['pkcs11js', 'electron/main/index.ts', 'electron/core/hsm/'],
-    ['usb', 'electron/core/hsm/pkcs11-module.ts', 'electron/core/devices/'],
+    ['usb', 'electron/core/hsm/hsm-module.ts', 'electron/core/devices/'],
     ['usb', 'electron/core/engine.ts', 'electron/core/devices/'],
   ])('rejects %s in %s', async (pkg, path, owner) => {
     expect((await problems(path, `import lib from '${pkg}';\nexport const l = lib;`)).join('\n')).toContain(`may be imported only in ${owner}`);

@@ -9,10 +9,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { KeyriteError } from '../../../shared/result.ts';
-import { Pkcs11Module } from './pkcs11-module.ts';
+import { HsmModule, type HsmModuleOptions } from './hsm-module.ts';
 import { hsmErrorFrom } from './hsm-error.ts';
 
 export const REHEARSAL_TOKEN_LABEL = 'KEYRITE REHEARSAL';
+/** PKCS#11 v2.40 §3.2, CK_TOKEN_INFO flags. */
+const CKF_TOKEN_INITIALIZED = 0x400;
 /** Public on purpose: the rehearsal token never holds anything real. */
 export const REHEARSAL_SO_PIN = '87654321';
 export const REHEARSAL_USER_PIN = '12345678';
@@ -37,7 +39,7 @@ export function findSoftHsm(candidates: readonly string[] = SOFTHSM_LIBRARY_PATH
  * loaded module. Sets SOFTHSM2_CONF for this process: SoftHSM reads it in
  * C_Initialize, so it must be set before the module is loaded.
  */
-export function openRehearsalToken(dataDir: string, libraryPath = findSoftHsm()): Pkcs11Module {
+export function openRehearsalToken(dataDir: string, libraryPath = findSoftHsm(), options: Omit<HsmModuleOptions, 'rehearsal'> = {}): HsmModule {
   if (libraryPath === null) {
     throw new KeyriteError(
       'HSM_NOT_CONFIGURED',
@@ -53,25 +55,33 @@ export function openRehearsalToken(dataDir: string, libraryPath = findSoftHsm())
     writeFileSync(conf, `# Keyrite rehearsal token (not a real HSM)\ndirectories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`, { mode: 0o600 });
   }
   process.env['SOFTHSM2_CONF'] = conf;
-  const module = Pkcs11Module.load(libraryPath, { rehearsal: true });
-  try {
-    if (!module.tokens().some((t) => t.initialized && t.label === REHEARSAL_TOKEN_LABEL)) initialise(module);
-    return module;
-  } catch (error) {
-    module.close();
-    throw error;
-  }
+  ensureRehearsalToken(libraryPath);
+  return HsmModule.load(libraryPath, { ...options, rehearsal: true });
 }
 
-function initialise(module: Pkcs11Module): void {
-  const lib = module.lib;
+/**
+ * Initialises the rehearsal token once, with a short-lived handle on the
+ * library of its own (finalised before the HsmModule loads it: a library
+ * is initialised once per process at a time).
+ */
+function ensureRehearsalToken(libraryPath: string): void {
+  const lib = new pkcs11js.PKCS11();
   try {
-    const free = lib.C_GetSlotList(true).find((slot) => (lib.C_GetTokenInfo(slot).flags & 0x400) === 0);
+    lib.load(libraryPath);
+    lib.C_Initialize();
+  } catch (error) {
+    throw hsmErrorFrom(error, `loading the PKCS#11 module ${libraryPath}`);
+  }
+  const labelOf = (slot: Buffer): string => lib.C_GetTokenInfo(slot).label.replaceAll('\u0000', ' ').trimEnd();
+  try {
+    const slots = lib.C_GetSlotList(true);
+    if (slots.some((slot) => (lib.C_GetTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED) !== 0 && labelOf(slot) === REHEARSAL_TOKEN_LABEL)) return;
+    const free = slots.find((slot) => (lib.C_GetTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED) === 0);
     if (free === undefined) throw new KeyriteError('HSM_NO_FREE_SLOT', 'SoftHSM has no free slot for the rehearsal token.');
     // SoftHSM pads a short label with NULs; PKCS#11 wants blanks (FACTS.md).
     lib.C_InitToken(free, REHEARSAL_SO_PIN, REHEARSAL_TOKEN_LABEL.padEnd(32, ' '));
     // SoftHSM renumbers slots after C_InitToken: find the token again by label.
-    const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === REHEARSAL_TOKEN_LABEL);
+    const slot = lib.C_GetSlotList(true).find((s) => labelOf(s) === REHEARSAL_TOKEN_LABEL);
     if (slot === undefined) throw new KeyriteError('HSM_TOKEN_NOT_FOUND', 'The rehearsal token vanished after it was initialised.');
     const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
     try {
@@ -83,5 +93,11 @@ function initialise(module: Pkcs11Module): void {
     }
   } catch (error) {
     throw hsmErrorFrom(error, 'initialising the rehearsal token');
+  } finally {
+    try {
+      lib.C_Finalize();
+    } finally {
+      lib.close();
+    }
   }
 }
