@@ -1,12 +1,14 @@
+#!/usr/bin/env node
 /**
  * `keyrite`: the command line over the same engine the app hosts (no
  * Electron). One table of commands; each has its own `--help`. Run with
  * Node 24: `node electron/cli/keyrite.ts verify <bundle>`.
  */
 import type { Command, CommandIo } from './command.ts';
+import { tokensCommand } from './tokens-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
-export const commands: readonly Command[] = [verifyCommand];
+export const commands: readonly Command[] = [tokensCommand, verifyCommand];
 
 const USAGE_EXIT = 64; // sysexits.h EX_USAGE
 
