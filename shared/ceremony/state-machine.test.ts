@@ -8,7 +8,7 @@ import { scriptSha256 } from './script-hash.ts';
 import { fixtureScript } from './script-fixture.ts';
 import type { Role, SignOffRequirement, SigningRole } from './script-schema.ts';
 import { contentHash, EXCEPTION_DOMAIN, SIGN_OFF_DOMAIN, signedMessage, type ExceptionContent, type PublicValue, type SignatureClaim, type StepContent } from './sign-off.ts';
-import { applyCommand, exceptionContent, phaseOf, reduce, startCeremony, stepContent, type CeremonyCommand, type CeremonyState } from './state-machine.ts';
+import { applyCommand, exceptionContent, phaseOf, reduce, replayCommands, startCeremony, stepContent, type CeremonyCommand, type CeremonyState } from './state-machine.ts';
 
 // Fixture steps: 0 air-gap (pre-flight), 1 enrol (sign-off: 1 administrator + 2 witnesses),
 // 2 login (approval: 1 witness), 3 generate (approval: 1 administrator + 1 witness; may continue after an exception),
@@ -161,6 +161,21 @@ describe('ceremony state machine: the rules, one by one', () => {
     expect(s.abortReason).toContain('medium unreadable');
   });
 
+  it('replays a command log to the same state, and says where a tampered log breaks the rules', () => {
+    const log: CeremonyCommand[] = [{ kind: 'record-preflight', stepId: 'air-gap', result: {} }, ...everyone.map((p) => ({ kind: 'enrol', participant: p.record }) as CeremonyCommand), { kind: 'record-result', stepId: 'enrol' }];
+    let s = replayCommands(script, hash, log).state;
+    for (const who of [admin, witnesses[0], witnesses[1]]) {
+      const c = signCurrent(s, who as Person);
+      log.push(c);
+      s = reduce(s, c);
+    }
+    expect(replayCommands(script, hash, log)).toEqual({ state: s });
+    const tampered = [...log];
+    const last = tampered[tampered.length - 1] as Extract<CeremonyCommand, { kind: 'sign-off' }>;
+    tampered[tampered.length - 1] = { ...last, claim: { ...last.claim, participantId: custodians[0]?.record.id as string } };
+    expect(replayCommands(script, hash, tampered).refusedAt).toMatchObject({ index: log.length - 1, refusal: { rule: 'CEREMONY_SIGN_OFF_INVALID' } });
+  });
+
   it('aborts from any phase with a reason, never without one', () => {
     const s = startCeremony(script, hash);
     expect(refusedRule(s, { kind: 'abort', reason: '  ' })).toBe('CEREMONY_INVALID_COMMAND');
@@ -208,7 +223,13 @@ interface Model {
   /** Completed steps already checked by expectAgreement. */
   checked: number;
 }
-interface Real { state: CeremonyState }
+interface Real { state: CeremonyState; log: CeremonyCommand[] }
+/** Applies to the reducer and keeps the accepted commands, as the transcript would. */
+function apply(r: Real, command: CeremonyCommand): ReturnType<typeof applyCommand> {
+  const t = applyCommand(r.state, command);
+  if (t.ok) r.log.push(command);
+  return t;
+}
 
 const stageOf = (index: number): Model['stage'] => ((script.steps[index]?.approval ?? []).length > 0 ? 'approval' : 'action');
 const requirementsOf = (m: Model): readonly SignOffRequirement[] => (m.stage === 'approval' ? script.steps[m.step]?.approval : m.stage === 'sign-off' ? script.steps[m.step]?.signOff : undefined) ?? [];
@@ -260,7 +281,7 @@ class EnrolCommand implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real): void {
     const p = pool[this.who % pool.length] as Person;
-    const t = applyCommand(r.state, { kind: 'enrol', participant: p.record });
+    const t = apply(r, { kind: 'enrol', participant: p.record });
     const roleCount = m.enrolled.filter((q) => q.record.role === p.record.role).length;
     const max = script.roles[p.record.role]?.max ?? 0;
     const clash = m.enrolled.some((q) => q.record.id === p.record.id || q.record.name.toLowerCase() === p.record.name.toLowerCase() || q.record.publicKey === p.record.publicKey);
@@ -288,7 +309,7 @@ class SignOffCommand implements fc.Command<Model, Real> {
     const content = stepContent(r.state, stageName) ?? { ceremony: script.metadata.id, scriptSha256: hash, step: { id: stepId, index: m.step, action: 'ceremony.close' }, stage: stageName, result: null };
     const signed = this.how === 'stale-content' ? { ...content, step: { ...content.step, index: content.step.index + 1 } } : content;
     const claim = claimOver(p, SIGN_OFF_DOMAIN, signed, this.how === 'other-key' ? (pool[(pool.indexOf(p) + 1) % pool.length] as Person) : p);
-    const t = applyCommand(r.state, { kind: 'sign-off', stepId, claim });
+    const t = apply(r, { kind: 'sign-off', stepId, claim });
     const required = requirementsOf(m);
     const enrolled = m.enrolled.some((q) => q.record.id === p.record.id);
     const rightRole = required.some((q) => (q.roles as readonly string[]).includes(p.record.role));
@@ -319,7 +340,7 @@ class RecordCommand implements fc.Command<Model, Real> {
     const action = actionOf(m);
     const preflight = action?.startsWith('preflight.') === true;
     const command: CeremonyCommand = action === 'participants.enrol' ? { kind: 'record-result', stepId: step?.id ?? '' } : preflight ? { kind: 'record-preflight', stepId: step?.id ?? '', result: { v: this.value } } : { kind: 'record-result', stepId: step?.id ?? 'none', result: { v: this.value } };
-    const t = applyCommand(r.state, command);
+    const t = apply(r, command);
     const count = (role: Role) => m.enrolled.filter((q) => q.record.role === role).length;
     const enrolmentOk = (['administrator', 'custodian', 'witness', 'observer'] as const).every((role) => count(role) >= (script.roles[role]?.min ?? 0));
     const ok = m.status === 'running' && step !== undefined && m.stage === 'action' && (action !== 'participants.enrol' || enrolmentOk);
@@ -337,7 +358,7 @@ class EndCommand implements fc.Command<Model, Real> {
   }
   check = () => true;
   run(m: Model, r: Real): void {
-    const t = applyCommand(r.state, this.how === 'abort' ? { kind: 'abort', reason: 'test' } : { kind: 'close' });
+    const t = apply(r, this.how === 'abort' ? { kind: 'abort', reason: 'test' } : { kind: 'close' });
     const ok = m.status === 'running' && (this.how === 'abort' || m.step === script.steps.length);
     if (ok) m.status = this.how === 'abort' ? 'aborted' : 'closed';
     if (t.ok) r.state = t.state;
@@ -392,8 +413,13 @@ describe('ceremony state machine, model-based (fc.commands)', () => {
     fc.assert(
       fc.property(commands, (cmds) => {
         const model: Model = { status: 'running', step: 0, stage: stageOf(0), enrolled: [], signers: [], result: undefined, maxStep: 0, checked: 0 };
-        fc.modelRun(() => ({ model, real: { state: startCeremony(script, hash) } }), cmds);
+        const real: Real = { state: startCeremony(script, hash), log: [] };
+        fc.modelRun(() => ({ model, real }), cmds);
         reached.push(model.maxStep);
+        // Resume: replaying the accepted commands rebuilds the same state.
+        const replayed = replayCommands(script, hash, real.log);
+        expect(replayed.refusedAt).toBeUndefined();
+        expect(replayed.state).toEqual(real.state);
       }),
       { numRuns: 60 },
     );

@@ -300,3 +300,19 @@ function enterStep(state: CeremonyState, index: number): CeremonyState {
   const stage: StepStage = step !== undefined && (step.approval ?? []).length > 0 ? 'approval' : 'action';
   return { ...state, stepIndex: index, stage, approvals: [], signOffs: [], result: undefined };
 }
+
+/**
+ * Rebuilds the state from a command log (resume after a crash: the
+ * transcript holds the accepted commands, never secrets). Stops at the
+ * first command the rules refuse, which a log of accepted commands never
+ * contains: `refusedAt` then says where the log and the rules disagree.
+ */
+export function replayCommands(script: CeremonyScript, scriptSha256: string, commands: readonly CeremonyCommand[]): { state: CeremonyState; refusedAt?: { index: number; refusal: CeremonyRefusal } } {
+  let state = startCeremony(script, scriptSha256);
+  for (const [index, command] of commands.entries()) {
+    const t = applyCommand(state, command);
+    if (!t.ok) return { state, refusedAt: { index, refusal: t.refusal } };
+    state = t.state;
+  }
+  return { state };
+}
