@@ -17,6 +17,7 @@
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { div, logarithm, mul, power } from './gf2048.ts';
 import { ShareRejection } from './share-rejection.ts';
+import { toElevenBitSymbols } from '../human-value.ts';
 
 export const DATA_WORDS_PER_LINE = 20;
 export const CHECK_WORDS_PER_LINE = 2;
@@ -140,22 +141,7 @@ function withChecks(data: readonly number[]): number[] {
   return [...data, ca, t0 ^ ca];
 }
 
-function bytesToSymbols(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    acc = (acc << 8) | byte;
-    bits += 8;
-    while (bits >= 11) {
-      bits -= 11;
-      out.push((acc >>> bits) & 0x7ff);
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits > 0) out.push((acc << (11 - bits)) & 0x7ff);
-  return out;
-}
+const bytesToSymbols = toElevenBitSymbols;
 
 /** Every whole byte the symbols hold; undefined if the bits left over are not zero. */
 function symbolsToBytes(symbols: readonly number[]): Uint8Array | undefined {

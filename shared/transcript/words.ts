@@ -1,15 +1,8 @@
 /**
- * Digests read aloud as words (as ICANN's KSK ceremonies do): the 32 bytes
- * are BIP-39 entropy, so the 24 English words carry a checksum in the last
- * word and any BIP-39 tool turns them back into the hex.
+ * Digests read aloud as words: the one encoding in shared/human-value.ts
+ * (a 32-byte root is its BIP-39 mnemonic: 24 words, checksum in the last).
  */
-import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { toWords, wordsToDigest } from '../human-value.ts';
 
-export function digestAsWords(digest: Uint8Array): string[] {
-  return entropyToMnemonic(digest, wordlist).split(' ');
-}
-
-export function wordsAsDigest(words: readonly string[]): Uint8Array {
-  return mnemonicToEntropy(words.join(' '), wordlist);
-}
+export const digestAsWords = (digest: Uint8Array): string[] => toWords(digest);
+export const wordsAsDigest = (words: readonly string[]): Uint8Array => wordsToDigest(words);

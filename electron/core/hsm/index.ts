@@ -16,7 +16,7 @@ export { destroyKey, type DestructionEvidence } from './key-destruction.ts';
 export { takeInventory, diffInventories, checkPolicy, type Inventory, type InventoryDiff, type InventoryRule, type PolicyViolation } from './inventory.ts';
 export { hsmRandom, mixedRandom } from './random.ts';
 export { hostAesCheckValues, type CheckValue, type PublicKeyExport } from './key-material.ts';
-export { human, toHexGroups, toWords, type HumanValue } from './human-encoding.ts';
+export { human, toHexGroups, toWords, type HumanValue } from '../../../shared/human-value.ts';
 export type { KeyRef } from './key-lookup.ts';
 export type { KeyUsage, ObjectDescription, ObjectClass } from './key-objects.ts';
 export { faultyBinding, type Fault, type FaultPlan, type FaultyBinding } from './fault-binding.ts';

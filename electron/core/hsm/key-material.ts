@@ -13,7 +13,7 @@ import type { SecretBytes } from '../../../shared/secret-bytes.ts';
 import type { Handle } from './binding.ts';
 import { HsmError } from './hsm-error.ts';
 import type { Operation } from './hsm-session.ts';
-import { human, type HumanValue } from './human-encoding.ts';
+import { human, type HumanValue } from '../../../shared/human-value.ts';
 import { CK } from './pkcs11-constants.ts';
 
 /** DER of the named-curve OIDs PKCS#11 puts in CKA_EC_PARAMS (RFC 5480 §2.1.1.1, RFC 8410 §3). */
