@@ -26,6 +26,8 @@ import type { CeremonyScript, SignOffRequirement, SigningRole, Step } from './sc
 import { contentHash, EXCEPTION_DOMAIN, SIGN_OFF_DOMAIN, verifySignature, type ExceptionContent, type PublicValue, type SignatureClaim, type SignOffStage, type StepContent } from './sign-off.ts';
 import { describeRequirements, requirementsMet } from './sign-off-rules.ts';
 import { isPreflightAction } from './actions.ts';
+import { findSecretField } from '../transcript/payloads.ts';
+import type { JsonValue } from '../transcript/event.ts';
 
 export type StepStage = 'approval' | 'action' | 'sign-off';
 export type CeremonyPhase = 'preflight' | 'enrolment' | 'steps' | 'ready-to-close' | 'closed' | 'aborted';
@@ -178,12 +180,15 @@ function requireStage(state: CeremonyState, stage: StepStage, doing: string): vo
   refuse(state.stage === 'action' ? 'CEREMONY_RESULT_MISSING' : 'CEREMONY_WRONG_STAGE', `Step '${currentStep(state)?.id ?? ''}' cannot ${doing}: ${why}.`);
 }
 
+/** A result is public JSON: canonicalisable, and no field named like a secret (the transcript's own rule). */
 const checkPublic = (value: PublicValue): void => {
   try {
     canonicalJson(value);
   } catch {
     refuse('CEREMONY_INVALID_COMMAND', 'A result is plain JSON (no undefined, no non-finite numbers).');
   }
+  const secret = findSecretField(value as JsonValue);
+  if (secret !== undefined) refuse('CEREMONY_INVALID_COMMAND', `A result never holds a secret; '${secret}' names one.`);
 };
 
 function recordPreflight(state: CeremonyState, command: Extract<CeremonyCommand, { kind: 'record-preflight' }>): CeremonyState {
