@@ -21,3 +21,4 @@ export { CeremonyRefusal, CEREMONY_RULES } from './refusal.ts';
 export type { CeremonyRule } from './refusal.ts';
 export { applyCommand, currentStep, exceptionContent, phaseOf, reduce, replayCommands, stageRequirements, startCeremony, stepContent } from './state-machine.ts';
 export type { CeremonyCommand, CeremonyPhase, CeremonyState, CompletedStep, ExceptionRecord, SignOffRecord, StepStage, Transition } from './state-machine.ts';
+export { CeremonyCommandSchema, PublicResult, SignatureClaimSchema, parseCeremonyCommand } from './commands.ts';
