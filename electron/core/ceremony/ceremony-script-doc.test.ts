@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, ACTION_NAMES } from '../../../shared/ceremony/actions.ts';
+import { CEREMONY_RULES } from '../../../shared/ceremony/refusal.ts';
 import { canonicalJson } from '../../../shared/ceremony/script-hash.ts';
 import { CeremonyScript, HsmTarget, KeySpec, Metadata, Roles, SharePolicy, SignOffRequirement, Step } from '../../../shared/ceremony/script-schema.ts';
 import { SIGN_OFF_DOMAIN, signedMessage, type StepContent } from '../../../shared/ceremony/sign-off.ts';
@@ -64,6 +65,10 @@ describe('docs/formats/ceremony-script.md', () => {
     }
     const documented = [...sections.keys()].filter((name) => name.includes('.'));
     expect(documented.sort()).toEqual([...ACTION_NAMES].sort());
+  });
+
+  it('lists every refusal code with its rule', () => {
+    for (const [code, rule] of Object.entries(CEREMONY_RULES)) expect(doc).toContain(`| \`${code}\` | ${rule} |`);
   });
 
   it('mentions every field of the format', () => {
