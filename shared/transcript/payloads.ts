@@ -47,7 +47,7 @@ const name: Field = { kind: 'text', min: 1, max: 256 };
 /** Required fields of the event types the report reads (other fields are allowed; other types carry any public payload). */
 export const knownPayloads: Readonly<Record<string, Readonly<Record<string, Field>>>> = {
   'ceremony/opened': { title: name, scriptSha256: { kind: 'hex', bytes: 32 }, signingKey: { kind: 'text', min: 1, max: 512 } },
-  'participant/enrolled': { participant: name, displayName: name, role: { kind: 'one-of', values: ['administrator', 'custodian', 'witness', 'auditor'] }, cosignerKey: { kind: 'text', min: 1, max: 512, optional: true } },
+  'participant/enrolled': { participant: name, displayName: name, role: { kind: 'one-of', values: ['administrator', 'custodian', 'witness', 'observer'] }, cosignerKey: { kind: 'text', min: 1, max: 512, optional: true } },
   'key/created': { label: name, algorithm: name, fingerprint: { kind: 'text', min: 8, max: 128 }, checkValue: { kind: 'text', min: 1, max: 64, optional: true }, token: { ...name, optional: true } },
   'share-set/issued': { shareSetId: name, keyLabel: name, threshold: { kind: 'int', min: 1, max: 255 }, total: { kind: 'int', min: 1, max: 255 }, commitment: { kind: 'text', min: 8, max: 256 }, custodians: { kind: 'names', max: 255 } },
   'sign-off/recorded': { witness: name, statement: { kind: 'text', min: 0, max: 1024 } },
