@@ -1,18 +1,28 @@
 /**
  * `npm start`: the app in its development loop (electron-forge start). It
- * needs the Electron binary, which the electron package downloads lazily;
- * where it cannot (offline, ELECTRON_SKIP_BINARY_DOWNLOAD), say precisely
- * what is missing instead of failing inside a download.
+ * needs the Electron binary, which the electron package fetches on demand
+ * (and which installs here skip: ELECTRON_SKIP_BINARY_DOWNLOAD). Fetch it
+ * once if it is missing; where that is impossible (an offline machine), say
+ * precisely what is missing instead of failing inside Forge.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { findElectronBinary } from './electron-binary.ts';
 
-const binary = findElectronBinary();
+let binary = findElectronBinary();
+if (!binary.found) {
+  console.error('[keyrite] the Electron binary is not here yet; fetching it once (electron/install.js)…');
+  const env = { ...process.env };
+  delete env['ELECTRON_SKIP_BINARY_DOWNLOAD'];
+  spawnSync(process.execPath, [createRequire(import.meta.url).resolve('electron/install.js')], { stdio: 'inherit', env });
+  binary = findElectronBinary();
+}
 if (!binary.found) {
   console.error(`[keyrite] cannot open the Keyrite window: ${binary.reason}.`);
-  console.error('[keyrite] On a machine with internet access, `npx install-electron` fetches it; offline, unpack an Electron');
-  console.error('[keyrite] release for this platform and set ELECTRON_OVERRIDE_DIST_PATH to its folder, then run `npm start` again.');
-  console.error('[keyrite] The engine itself runs without Electron: `npm test` exercises it against SoftHSM2 and Chromium.');
+  console.error('[keyrite] The download failed (is this machine offline?). Unpack an Electron release for this platform');
+  console.error('[keyrite] and set ELECTRON_OVERRIDE_DIST_PATH to its folder, then run `npm start` again.');
+  console.error('[keyrite] Without Electron: `npm run keyrite -- tokens` lists the HSM tokens through the same engine,');
+  console.error('[keyrite] and `npm test` runs the real renderer against the engine in Chromium.');
   process.exit(1);
 }
 const result = spawnSync('npx', ['electron-forge', 'start', ...process.argv.slice(2)], { stdio: 'inherit' });
