@@ -5,10 +5,11 @@
  * Node 24: `node electron/cli/keyrite.ts verify <bundle>`.
  */
 import type { Command, CommandIo } from './command.ts';
+import { rehearseCommand } from './rehearse-command.ts';
 import { tokensCommand } from './tokens-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
-export const commands: readonly Command[] = [tokensCommand, verifyCommand];
+export const commands: readonly Command[] = [rehearseCommand, tokensCommand, verifyCommand];
 
 const USAGE_EXIT = 64; // sysexits.h EX_USAGE
 

@@ -1,0 +1,177 @@
+/**
+ * `keyrite rehearse` end to end: each finished built-in ceremony runs
+ * headless on fresh SoftHSM tokens through the CLI's own entry point, and
+ * its bundle then passes `keyrite verify`. Then the refusals: each is
+ * refused with a clear error naming the rule, recorded in the transcript,
+ * and the failed run's bundle still verifies (the abort is signed and
+ * cosigned like a close). Refusals use ceremony 7, whose cast is smallest
+ * (two Argon2id derivations per run).
+ */
+import { createHash, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadScriptFile } from '../core/ceremony/index.ts';
+import { allFileText, bundleEvents, CEREMONIES, FIXTURES, freshOut } from '../core/ceremony/runner/test-support.ts';
+import { main } from './keyrite.ts';
+
+async function keyrite(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => { out += t; }, error: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+/** Rehearses a built-in ceremony with its fixture answers and checks what every run must leave behind. */
+async function rehearseBuiltIn(script: string, answers: string) {
+  const out = freshOut();
+  const run = await keyrite('rehearse', join(CEREMONIES, script), '--answers', join(FIXTURES, answers), '--out', out);
+  expect(run.err).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('the bundle verifies');
+  const full = await keyrite('verify', join(out, 'bundle.tar'), '--json');
+  expect(full.code).toBe(0);
+  const events = bundleEvents(out);
+  const parsed = await loadScriptFile(join(CEREMONIES, script));
+  // The first event binds the transcript to the exact script.
+  expect(events[0]?.type).toBe('ceremony/opened');
+  expect(events[0]?.payload['scriptSha256']).toBe(parsed.scriptSha256);
+  // The placeholder token is replaced in the open, with the script's serial named.
+  const mapped = events.find((e) => e.type === 'rehearsal/tokens-mapped');
+  expect(JSON.stringify(mapped?.payload)).toContain('serial 0000000000000001');
+  // Every step completed, in script order, then closed as completed.
+  expect(events.filter((e) => e.type === 'step/completed').map((e) => e.step)).toEqual(parsed.script.steps.map((s) => s.id));
+  expect(events.at(-1)?.type).toBe('ceremony/closed');
+  expect(events.at(-1)?.payload['outcome']).toBe('completed');
+  // The last checkpoint is cosigned by every participant.
+  const result = JSON.parse(full.out) as { checkpoints: { size: number; cosigners: { name: string }[] }[]; status: string };
+  const participants = events.filter((e) => e.type === 'participant/enrolled').map((e) => e.payload['participant']);
+  expect(result.checkpoints.at(-1)?.size).toBe(events.length);
+  expect(result.checkpoints.at(-1)?.cosigners.map((c) => c.name.split('/').at(-1))).toEqual(participants);
+  // No rehearsal passphrase or PIN anywhere in the evidence.
+  const evidence = allFileText(join(out, 'bundle'));
+  for (const secret of readFileSync(join(FIXTURES, answers), 'utf8').matchAll(/(?:passphrase: |primary: |backup: )"([^"]+)"/g)) expect(evidence).not.toContain(secret[1]);
+  return { out, events };
+}
+
+describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
+  it('ceremony 1 generates a non-extractable root key and exports its public key; the bundle verifies', async () => {
+    const { out, events } = await rehearseBuiltIn('01-root-key-generation.yaml', '01-root-key-generation.answers.yaml');
+    const created = events.find((e) => e.type === 'key/created');
+    expect(created?.payload['algorithm']).toBe('ec-p384');
+    const generated = events.find((e) => e.type === 'step/result' && e.step === 'generate-root')?.payload['result'] as Record<string, unknown>;
+    expect(generated['extractable']).toBe(false);
+    expect(generated['sensitive']).toBe(true);
+    // The fingerprint read aloud is the SHA-256 of the exported public key.
+    const pem = readFileSync(join(out, 'public', 'root.pem'), 'utf8');
+
+    const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+    expect(generated['fingerprint']).toBe(createHash('sha256').update(der).digest('hex'));
+    expect((generated['fingerprintWords'] as string[]).length).toBe(24);
+    // Only the new key pair appeared, and no rule was broken.
+    const diff = events.find((e) => e.type === 'step/result' && e.step === 'inventory-after')?.payload['result'] as { added: { class: string }[]; violations: unknown[] };
+    expect(diff.added.map((o) => o.class).sort()).toEqual(['private-key', 'public-key']);
+    expect(diff.violations).toEqual([]);
+    // Dual control: generation approved by the administrator and two distinct witnesses.
+    const approvals = events.filter((e) => e.type === 'sign-off/recorded' && e.step === 'generate-root' && e.payload['stage'] === 'approval');
+    expect(approvals.map((e) => e.payload['role'])).toEqual(['administrator', 'witness', 'witness']);
+    expect(new Set(approvals.map((e) => e.payload['witness'])).size).toBe(3);
+  });
+
+  it('ceremony 7 records every object as the logged-in user and checks the policy; the bundle verifies', async () => {
+    const { events } = await rehearseBuiltIn('07-hsm-inventory-and-policy.yaml', '07-hsm-inventory-and-policy.answers.yaml');
+    const snapshot = events.find((e) => e.type === 'step/result' && e.step === 'snapshot')?.payload['result'] as Record<string, unknown>;
+    expect(snapshot['view']).toBe('user');
+    expect(snapshot['snapshotSha256']).toMatch(/^[0-9a-f]{64}$/);
+    const policy = events.find((e) => e.type === 'step/result' && e.step === 'policy')?.payload['result'] as Record<string, unknown>;
+    expect(policy['violations']).toEqual([]);
+    expect(policy['added']).toEqual([]);
+  });
+});
+
+describe('keyrite rehearse: usage', () => {
+  it('refuses an answers file that does not match the schema, naming the field, before running anything', async () => {
+    const out = freshOut();
+    const answers = `${out}-answers.yaml`;
+    writeFileSync(answers, 'participants:\n  - { id: ada, name: Ada, role: admin, passphrase: "long enough" }\n');
+    const run = await keyrite('rehearse', join(CEREMONIES, '07-hsm-inventory-and-policy.yaml'), '--answers', answers, '--out', out);
+    expect(run.code).toBe(64);
+    expect(run.err).toContain('participants.0.role');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('requires --answers and --out, and documents the answers file in --help', async () => {
+    expect((await keyrite('rehearse', 'x.yaml')).code).toBe(64);
+    const help = await keyrite('rehearse', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('participants:');
+    expect(help.out).toContain('witnessTime');
+  });
+});
+
+const SCRIPT = join(CEREMONIES, '07-hsm-inventory-and-policy.yaml');
+const baseAnswers = () => parse(readFileSync(join(FIXTURES, '07-hsm-inventory-and-policy.answers.yaml'), 'utf8')) as Record<string, unknown>;
+
+async function rehearseWith(change: Record<string, unknown>, script = SCRIPT) {
+  const out = freshOut();
+  const answers = `${out}-answers.yaml`;
+  writeFileSync(answers, stringify({ ...baseAnswers(), ...change }));
+  const run = await keyrite('rehearse', script, '--answers', answers, '--out', out);
+  const verify = await keyrite('verify', join(out, 'bundle.tar'));
+  return { run, verify, events: bundleEvents(out) };
+}
+
+/** What every refused run must show: non-zero exit, the rule in the error, a recorded refusal, an aborted close, a bundle that verifies. */
+function expectRefused(r: Awaited<ReturnType<typeof rehearseWith>>, code: string, step: string | null) {
+  expect(r.run.code).toBe(1);
+  expect(r.run.err).toContain(code);
+  const refused = r.events.find((e) => e.type === 'ceremony/refused');
+  expect(refused?.payload['code']).toBe(code);
+  expect(refused?.step).toBe(step);
+  expect(r.events.at(-1)?.payload['outcome']).toBe('aborted');
+  expect(r.verify.code).toBe(0);
+  expect(r.verify.out).toContain('VERIFIED');
+}
+
+describe('keyrite rehearse refuses and records', () => {
+  it('a malformed script: every problem with its line, recorded in a transcript of its own, exit 65', async () => {
+    const out = freshOut();
+    const broken = `${out}-script.yaml`;
+    writeFileSync(broken, readFileSync(SCRIPT, 'utf8').replace('action: hsm.login', 'action: hsm.logon').replace('{ roles: [witness], count: 1 }', '{ roles: [witness], count: 0 }'));
+    const run = await keyrite('rehearse', broken, '--answers', join(FIXTURES, '07-hsm-inventory-and-policy.answers.yaml'), '--out', out);
+    expect(run.code).toBe(65);
+    expect(run.err).toMatch(/CEREMONY_SCRIPT_INVALID|has \d+ errors?/);
+    expect(run.err).toMatch(/\d+:\d+ steps\[\d+\]/);
+    const events = bundleEvents(out);
+    const refused = events.find((e) => e.type === 'ceremony/refused');
+    expect(refused?.payload['code']).toBe('CEREMONY_SCRIPT_INVALID');
+    expect((refused?.payload['problems'] as unknown[]).length).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'step/completed')).toEqual([]);
+    expect((await keyrite('verify', join(out, 'bundle.tar'))).code).toBe(0);
+  });
+
+  it('a sign-off by the wrong role: the administrator cannot give the witness approval of the login', async () => {
+    const r = await rehearseWith({ signers: { 'login/approval': ['ada'] } });
+    expectRefused(r, 'CEREMONY_SIGN_OFF_WRONG_ROLE', 'login');
+    // Nothing after the refusal: no login result.
+    expect(r.events.some((e) => e.type === 'step/result' && e.step === 'login')).toBe(false);
+  });
+
+  it('the same person twice for dual control: the second signature of one witness is refused', async () => {
+    const r = await rehearseWith({ signers: { 'policy/sign-off': ['wendy', 'wendy'] } });
+    expectRefused(r, 'CEREMONY_SIGN_OFF_DUPLICATE', 'policy');
+    // The first signature counted and was recorded; the step never completed.
+    expect(r.events.filter((e) => e.type === 'sign-off/recorded' && e.step === 'policy')).toHaveLength(1);
+    expect(r.events.some((e) => e.type === 'step/completed' && e.step === 'policy')).toBe(false);
+  });
+
+  it('a wrong PIN: the HSM refuses the login, and no step after it runs', async () => {
+    const r = await rehearseWith({ pins: { primary: '97531864' } });
+    expectRefused(r, 'HSM_PIN_INCORRECT', 'login');
+    expect(r.run.err).toContain('attempt 1 of');
+    expect(r.events.some((e) => e.type === 'step/completed' && e.step === 'login')).toBe(false);
+    expect(r.events.some((e) => e.type === 'step/result' && e.step === 'snapshot')).toBe(false);
+    expect(JSON.stringify(r.events)).not.toContain('97531864');
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * preflight.airGap: the devices module's air-gap check. In a rehearsal an
+ * online machine is a warning (a deviation the script lets continue); the
+ * decision comes from the devices module's policy, not from here.
+ */
+import { collectDevicePreflight } from '../../devices/index.ts';
+import type { ActionHandler, RunContext } from '../runner/context.ts';
+
+export const APP_VERSION = '0.0.0-rehearsal';
+
+/** One device pre-flight per run, shared by the air-gap and inventory steps. */
+export async function devicesOf(ctx: RunContext): Promise<NonNullable<RunContext['devices']>> {
+  ctx.devices ??= await collectDevicePreflight({ mode: ctx.script.metadata.mode, appVersion: APP_VERSION, bundlePath: null });
+  return ctx.devices;
+}
+
+export const preflightAirGap: ActionHandler<'preflight.airGap'> = async (ctx) => {
+  const { airGap, airGapDecision } = await devicesOf(ctx);
+  const names = (kind: string) => airGap.findings.filter((f) => f.kind === kind).map((f) => f.name);
+  return {
+    result: {
+      interfacesUp: names('interface-up'), radiosOn: names('radio-unblocked'), defaultRoutes: names('default-route'),
+      decision: airGapDecision.decision, message: airGapDecision.message, verdict: airGap.verdict,
+      unreadSources: airGap.sources.filter((s) => s.state === 'unavailable').map((s) => s.source),
+    },
+    deviation: airGapDecision.decision !== 'pass',
+  };
+};

@@ -1,0 +1,66 @@
+/**
+ * The answers file of a headless rehearsal: what the people in the room
+ * would type (names, roles, rehearsal passphrases, token PINs, the witness's
+ * clock reading). YAML or JSON, validated with zod so a typo is refused
+ * before anything runs. Passphrases and PINs leave this module only as
+ * SecretBytes (see takeSecret); the parsed object keeps them as strings
+ * only because the file itself holds them in clear — it is a rehearsal file.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { Identifier, Role } from '../../../../shared/ceremony/index.ts';
+import { KeyriteError } from '../../../../shared/result.ts';
+import { SecretBytes } from '../../../../shared/secret-bytes.ts';
+
+const Text = z.string().min(1).max(1024);
+
+export const AnswersSchema = z.strictObject({
+  participants: z.array(z.strictObject({ id: Identifier, name: z.string().min(1).max(128), role: Role, passphrase: Text })).min(1).max(64),
+  /** PIN typed at each `hsm.login`, by script HSM target id. */
+  pins: z.record(Identifier, Text).default({}),
+  /** Passphrase each custodian seals (and later opens) their share with, by participant id. */
+  custodianPassphrases: z.record(Identifier, Text).default({}),
+  /** The UTC time the witness reads aloud; `system` takes the machine's clock (rehearsal convenience, recorded as such). */
+  witnessTime: z.union([z.literal('system'), z.iso.datetime()]).default('system'),
+  /**
+   * Who signs which stage, by `<step id>/approval` or `<step id>/sign-off`,
+   * in order. Absent: the runner picks the first enrolled people who satisfy
+   * the requirement. Given: exactly these sign, so a rehearsal can show a
+   * wrong role or a repeated signer being refused.
+   */
+  signers: z.record(z.string().regex(/^[a-z0-9-]+\/(approval|sign-off)$/), z.array(Identifier).min(1).max(64)).default({}),
+});
+export type Answers = z.infer<typeof AnswersSchema>;
+
+export const ANSWERS_HELP = `Answers file (YAML or JSON):
+  participants:            # one entry per person, in enrolment order
+    - { id: ada, name: Ada Admin, role: administrator, passphrase: "rehearsal passphrase" }
+  pins: { primary: "12345678" }        # PIN typed at hsm.login, by HSM target id
+  custodianPassphrases: { carl: "..." } # seals each custodian's share
+  witnessTime: system                  # or an RFC 3339 UTC time read by a witness
+  signers: { "login/approval": [wendy] } # optional: who signs a stage, in order
+Rehearsal tokens are fresh SoftHSM tokens with user PIN 12345678.`;
+
+/** Reads and validates an answers file; throws KeyriteError CEREMONY_ANSWERS_INVALID naming every problem. */
+export async function loadAnswersFile(path: string): Promise<Answers> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(path, 'utf8'), { version: '1.2', uniqueKeys: true });
+  } catch (error) {
+    throw new KeyriteError('CEREMONY_ANSWERS_INVALID', `The answers file cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  return parseAnswers(raw);
+}
+
+export function parseAnswers(raw: unknown): Answers {
+  const parsed = AnswersSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`);
+    throw new KeyriteError('CEREMONY_ANSWERS_INVALID', `The answers file is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** A text answer as SecretBytes: the one form secrets travel in past this point. */
+export const takeSecret = (text: string): SecretBytes => SecretBytes.adopt(new TextEncoder().encode(text));

@@ -1,0 +1,59 @@
+/**
+ * What the runner and the action handlers share during one run: the
+ * script, the answers, the journal, the HSM sessions and what earlier steps
+ * produced. Secrets held here (PINs, the master secret, credentials) are
+ * SecretBytes or objects with their own wipe, and `wipeAll` in the
+ * runner's finally clears every one of them.
+ */
+import type { CeremonyScript, PublicValue, Step } from '../../../../shared/ceremony/index.ts';
+import type { SecretBytes } from '../../../../shared/secret-bytes.ts';
+import type { DevicePreflight } from '../../devices/index.ts';
+import type { GeneratedKey, HsmSession, Inventory } from '../../hsm/index.ts';
+import type { Journal } from '../../transcript/journal.ts';
+import type { NoteSigner } from '../../transcript/signer.ts';
+import type { ParticipantCredential } from '../credential.ts';
+import type { Answers } from './answers.ts';
+import type { RehearsalHsms } from './rehearsal-hsm.ts';
+
+export interface RunContext {
+  readonly script: CeremonyScript;
+  readonly answers: Answers;
+  readonly journal: Journal;
+  /** Signs checkpoints (a software Ed25519 key in a rehearsal). */
+  readonly ceremonyKey: NoteSigner;
+  /** Steps completed so far (the state machine's count). */
+  completedSteps: number;
+  readonly outFolder: string;
+  readonly hsms: RehearsalHsms;
+  /** One session per script HSM target, opened at the first step that needs it. */
+  readonly sessions: Map<string, HsmSession>;
+  /** Participant credentials by participant id (wiped at the end). */
+  readonly credentials: Map<string, ParticipantCredential>;
+  /** Inventories taken by earlier steps: `<step id>` or `<step id>/<hsm id>`. */
+  readonly inventories: Map<string, Inventory>;
+  /** Keys generated in an HSM, by script key name. */
+  readonly generated: Map<string, GeneratedKey>;
+  /** Secrets held in engine memory (e.g. a master key), by script key name. */
+  readonly secrets: Map<string, SecretBytes>;
+  devices: DevicePreflight | undefined;
+  readonly now: () => Date;
+}
+
+/** What an action handler returns: the public result, and whether it deviated from what the script expects. */
+export interface ActionOutcome {
+  result: PublicValue;
+  deviation?: boolean;
+}
+
+export type StepOf<A extends Step['action']> = Extract<Step, { action: A }>;
+export type ActionHandler<A extends Step['action']> = (ctx: RunContext, step: StepOf<A>) => Promise<ActionOutcome>;
+
+export async function sessionFor(ctx: RunContext, hsm: string): Promise<HsmSession> {
+  const open = ctx.sessions.get(hsm);
+  if (open !== undefined) return open;
+  const mapping = ctx.hsms.mappings.find((m) => m.hsm === hsm);
+  if (mapping === undefined) throw new Error(`no rehearsal token for HSM target ${hsm}`);
+  const session = await ctx.hsms.module.openSession({ serial: mapping.serial, label: mapping.label });
+  ctx.sessions.set(hsm, session);
+  return session;
+}

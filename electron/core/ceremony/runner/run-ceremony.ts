@@ -1,0 +1,229 @@
+/**
+ * The ceremony runner: executes a parsed script's steps through the state
+ * machine (shared/ceremony/state-machine.ts), calling one action handler per
+ * step (../actions/), and records everything in the transcript:
+ *
+ *   opened (script hash) → rehearsal token mapping → for each step:
+ *   approvals → action → result → sign-offs → step/completed + checkpoint
+ *   → close, cosigned by every participant → evidence bundle.
+ *
+ * Every refusal or failure is recorded (`ceremony/refused`), the ceremony is
+ * aborted through the state machine, the transcript is closed with a signed
+ * checkpoint and cosigned, and the bundle is still exported: an auditor sees
+ * how far it got and why it stopped. Secrets (passphrases, PINs, master
+ * secrets, credentials' seeds) live only in SecretBytes and are wiped in
+ * `finally`; the transcript's own payload check refuses a secret-named field.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyCommand, currentStep, exceptionContent, phaseOf, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
+import { isPreflightAction } from '../../../../shared/ceremony/index.ts';
+import { KeyriteError } from '../../../../shared/result.ts';
+import type { JsonValue } from '../../../../shared/transcript/event.ts';
+import { exportBundle, type ExportedBundle } from '../../transcript/bundle-export.ts';
+import { Journal } from '../../transcript/journal.ts';
+import { SoftwareEd25519Signer } from '../../transcript/signer.ts';
+import { deriveParticipantCredential, PARTICIPANT_KDF, type CredentialKdfCost } from '../credential.ts';
+import { ACTION_HANDLERS, RUNNER_ACTIONS } from '../actions/index.ts';
+import { takeSecret, type Answers } from './answers.ts';
+import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
+import { openRehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
+import { signStage } from './sign-stage.ts';
+
+export interface RehearsalOptions {
+  parsed: ParsedScript;
+  answers: Answers;
+  /** Created by the runner; must not exist yet or be empty of the runner's folders. */
+  outFolder: string;
+  now?: () => Date;
+  /** Test hook only: the participant KDF cost (PARTICIPANT_KDF otherwise). */
+  kdfCost?: CredentialKdfCost;
+  /** Progress lines for the operator (never secrets). */
+  log?: (line: string) => void;
+}
+
+export interface RehearsalOutcome {
+  status: 'closed' | 'aborted';
+  ceremonyId: string;
+  transcriptFolder: string;
+  bundle: ExportedBundle | undefined;
+  /** Why the ceremony stopped (aborted only). */
+  failure: { code: string; message: string; step: string | null } | undefined;
+  mappings: readonly TokenMapping[];
+  stepsCompleted: number;
+}
+
+/** `<script id>/rehearsal-<UTC stamp>`: a transcript ceremony id (and the ceremony key's name). */
+export function rehearsalCeremonyId(scriptId: string, now: Date): string {
+  return `${scriptId}/rehearsal-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/** Fails before anything is recorded when the script needs an action this runner cannot perform yet. */
+export function unsupportedActions(parsed: ParsedScript): string[] {
+  return [...new Set(parsed.script.steps.map((s) => s.action))].filter((a) => ACTION_HANDLERS[a] === undefined && !RUNNER_ACTIONS.includes(a));
+}
+
+export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalOutcome> {
+  const { parsed, answers, outFolder } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const missing = unsupportedActions(parsed);
+  if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This runner cannot perform ${missing.join(', ')} yet; nothing was run.`);
+  const script = parsed.script;
+  const ceremonyId = rehearsalCeremonyId(script.metadata.id, now());
+  const transcriptFolder = join(outFolder, 'transcript');
+  mkdirSync(outFolder, { recursive: true });
+  const ceremonyKey = SoftwareEd25519Signer.generate(ceremonyId, 'ceremony', now);
+  writeFileSync(join(outFolder, 'ceremony-key.txt'), `${ceremonyKey.verifierKey.text}\n`, { flag: 'wx' });
+  const { journal } = Journal.open(transcriptFolder, ceremonyId);
+  journal.append({ type: 'ceremony/opened', payload: { title: script.metadata.title, scriptSha256: parsed.scriptSha256, signingKey: ceremonyKey.verifierKey.text, scriptId: script.metadata.id, mode: script.metadata.mode, rehearsal: true } });
+  log(`Ceremony ${ceremonyId}: script ${parsed.scriptSha256}`);
+
+  const cosigners = new Map<string, SoftwareEd25519Signer>();
+  let ctx: RunContext | undefined;
+  const machine = new Machine(startCeremony(script, parsed.scriptSha256));
+  let failure: RehearsalOutcome['failure'];
+  let mappings: readonly TokenMapping[] = [];
+
+  try {
+    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
+    mappings = hsms.mappings;
+    ctx = {
+      script, answers, journal, ceremonyKey, outFolder, hsms, now, completedSteps: 0, devices: undefined,
+      sessions: new Map(), credentials: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
+    };
+    // Never silent: each placeholder token of the script and the fresh token that stands in for it.
+    journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });
+    for (const m of hsms.mappings) log(`HSM ${m.hsm}: script ${m.scriptToken} -> rehearsal token ${m.label} (serial ${m.serial})`);
+
+    while (phaseOf(machine.state) !== 'ready-to-close') {
+      const step = currentStep(machine.state) as Step;
+      const index = machine.state.stepIndex;
+      if (machine.state.stage === 'action') await runAction(ctx, step, machine, cosigners, options.kdfCost ?? PARTICIPANT_KDF);
+      else signStage(ctx, machine.state, machine.apply);
+      if (machine.state.stepIndex !== index) {
+        const { completed } = machine.state;
+        ctx.completedSteps = completed.length;
+        const done = completed[completed.length - 1];
+        journal.append({ type: 'step/completed', step: step.id, payload: { index, action: step.action, title: step.title, deviation: done?.deviation ?? false, result: asJson(done?.result ?? null) } });
+        await journal.checkpoint(ceremonyKey);
+        log(`Step ${index + 1}/${script.steps.length} ${step.id}: done`);
+      }
+    }
+    machine.apply({ kind: 'close' });
+    journal.append({ type: 'ceremony/closed', payload: { outcome: 'completed', stepsCompleted: machine.state.completed.length } });
+  } catch (error) {
+    failure = describeFailure(error, currentStep(machine.state)?.id ?? null);
+    log(`Refused: ${failure.code}: ${failure.message}`);
+    journal.append({ type: 'ceremony/refused', step: failure.step, payload: { ...failure } });
+    // Already aborted by a signed exception, or aborted now: either way the state machine ends it.
+    if (machine.state.status === 'running') machine.apply({ kind: 'abort', reason: `${failure.code}: ${failure.message}`.slice(0, 2048) });
+    journal.append({ type: 'ceremony/closed', payload: { outcome: 'aborted', reason: failure.message.slice(0, 2048), stepsCompleted: machine.state.completed.length } });
+  } finally {
+    for (const session of ctx?.sessions.values() ?? []) await session.close().catch(() => {});
+    await ctx?.hsms.close().catch(() => {});
+    for (const secret of ctx?.secrets.values() ?? []) secret.wipe();
+    for (const credential of ctx?.credentials.values() ?? []) credential.wipe();
+  }
+
+  // The final checkpoint, cosigned by everyone enrolled, then the bundle.
+  let bundle: ExportedBundle | undefined;
+  try {
+    await journal.checkpoint(ceremonyKey);
+    for (const cosigner of cosigners.values()) await journal.cosign(cosigner);
+    journal.close();
+    const keys = [ceremonyKey.verifierKey.text, ...[...cosigners.values()].map((c) => c.verifierKey.text)];
+    bundle = await exportBundle(transcriptFolder, join(outFolder, 'bundle'), keys, now());
+  } finally {
+    journal.close();
+    ceremonyKey.destroy();
+    for (const cosigner of cosigners.values()) cosigner.destroy();
+  }
+  return { status: failure === undefined ? 'closed' : 'aborted', ceremonyId, transcriptFolder, bundle, failure, mappings, stepsCompleted: machine.state.completed.length };
+}
+
+/** A result is plain JSON already (the state machine checks it); only its readonly typing differs. */
+const asJson = (value: PublicValue): JsonValue => value as JsonValue;
+
+/** The state machine's current state; `apply` throws its refusal (a CeremonyRefusal naming the rule). */
+class Machine {
+  state: CeremonyState;
+  constructor(state: CeremonyState) {
+    this.state = state;
+  }
+
+  readonly apply = (command: CeremonyCommand): CeremonyState => {
+    const t = applyCommand(this.state, command);
+    if (!t.ok) throw t.refusal;
+    this.state = t.state;
+    return this.state;
+  };
+}
+
+/**
+ * Enrols every participant of the answers file: derives their credential
+ * (Argon2id, passphrase wiped), and a software cosigning key for the final
+ * checkpoint; the state machine enforces role separation and counts.
+ */
+async function enrolAll(ctx: RunContext, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>, cost: CredentialKdfCost): Promise<void> {
+  for (const person of ctx.answers.participants) {
+    const credential = await deriveParticipantCredential(takeSecret(person.passphrase), ctx.script.metadata.id, person.id, cost);
+    try {
+      machine.apply({ kind: 'enrol', participant: { id: person.id, name: person.name, role: person.role, publicKey: credential.publicKeyHex } });
+    } catch (error) {
+      credential.wipe();
+      throw error;
+    }
+    ctx.credentials.set(person.id, credential);
+    const cosigner = SoftwareEd25519Signer.generate(`${ctx.journal.ceremonyId}/${person.id}`, 'cosigner', ctx.now);
+    cosigners.set(person.id, cosigner);
+    ctx.journal.append({
+      type: 'participant/enrolled', actors: [person.id],
+      payload: { participant: person.id, displayName: person.name, role: person.role, cosignerKey: cosigner.verifierKey.text, signingKey: credential.publicKeyHex },
+    });
+  }
+}
+
+function describeFailure(error: unknown, step: string | null): NonNullable<RehearsalOutcome['failure']> {
+  if (error instanceof KeyriteError) return { code: error.code, message: error.message, step };
+  return { code: 'CEREMONY_ACTION_FAILED', message: error instanceof Error ? error.message : String(error), step };
+}
+
+async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>, cost: CredentialKdfCost): Promise<void> {
+  if (step.action === 'participants.enrol') {
+    await enrolAll(ctx, machine, cosigners, cost);
+    machine.apply({ kind: 'record-result', stepId: step.id });
+    return;
+  }
+  const handler = ACTION_HANDLERS[step.action] as ActionHandler<Step['action']>;
+  const outcome: ActionOutcome = await handler(ctx, step);
+  const deviation = outcome.deviation === true;
+  ctx.journal.append({ type: 'step/result', step: step.id, payload: { action: step.action, deviation, result: asJson(outcome.result) } });
+  if (isPreflightAction(step.action)) {
+    machine.apply({ kind: 'record-preflight', stepId: step.id, result: outcome.result, deviation });
+    return;
+  }
+  if (deviation) raiseException(ctx, step, machine, outcome);
+  machine.apply({ kind: 'record-result', stepId: step.id, result: outcome.result, deviation });
+}
+
+/** A deviating action: the administrator and the witness quorum sign an exception carrying the script's decision. */
+function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: ActionOutcome): void {
+  const decision = step.onException;
+  const draft = { kind: 'raise-exception' as const, stepId: step.id, expected: `step ${step.id} (${step.action}) without deviation`, actual: JSON.stringify(outcome.result).slice(0, 2000), decision, signatures: [] };
+  const content = exceptionContent(machine.state, draft);
+  if (content === undefined) throw new KeyriteError('CEREMONY_WRONG_STEP', 'No current step to raise an exception on.');
+  const admin = machine.state.participants.filter((p) => p.role === 'administrator').slice(0, 1);
+  const witnesses = machine.state.participants.filter((p) => p.role === 'witness').slice(0, ctx.script.exceptionQuorum.witnesses);
+  const signatures = [...admin, ...witnesses].map((p) => {
+    const credential = ctx.credentials.get(p.id);
+    if (credential === undefined) throw new KeyriteError('CEREMONY_UNKNOWN_PARTICIPANT', `${p.id} has no credential in this run.`);
+    return credential.signException(content);
+  });
+  machine.apply({ ...draft, signatures });
+  ctx.journal.append({
+    type: 'exception/recorded', step: step.id, actors: signatures.map((s) => s.participantId),
+    payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, signatures: signatures.map((s) => ({ ...s })) },
+  });
+  if (decision === 'abort') throw new KeyriteError('CEREMONY_EXCEPTION_ABORT', `Step '${step.id}' deviated and its script says abort: ${draft.actual}`.slice(0, 2048));
+}
