@@ -11,6 +11,11 @@ import { hsmGenerateKey } from './hsm-generate-key.ts';
 import { hsmLogin } from './hsm-login.ts';
 import { inventoryDiff } from './inventory-diff.ts';
 import { inventorySnapshot } from './inventory-snapshot.ts';
+import { keyCompareCheckValues } from './key-compare-check-values.ts';
+import { keyLoad } from './key-load.ts';
+import { secretGenerate } from './secret-generate.ts';
+import { sharesSplit } from './shares-split.ts';
+import { sharesWrite } from './shares-write.ts';
 import { preflightAirGap } from './preflight-air-gap.ts';
 import { preflightClock } from './preflight-clock.ts';
 import { preflightInventory } from './preflight-inventory.ts';
@@ -26,6 +31,11 @@ export const ACTION_HANDLERS: HandlerTable = {
   'hsm.exportPublicKey': hsmExportPublicKey,
   'inventory.snapshot': inventorySnapshot,
   'inventory.diff': inventoryDiff,
+  'secret.generate': secretGenerate,
+  'shares.split': sharesSplit,
+  'shares.write': sharesWrite,
+  'key.load': keyLoad,
+  'key.compareCheckValues': keyCompareCheckValues,
   'ceremony.close': ceremonyClose,
 };
 

@@ -8,7 +8,8 @@
 import type { CeremonyScript, PublicValue, Step } from '../../../../shared/ceremony/index.ts';
 import type { SecretBytes } from '../../../../shared/secret-bytes.ts';
 import type { DevicePreflight } from '../../devices/index.ts';
-import type { GeneratedKey, HsmSession, Inventory } from '../../hsm/index.ts';
+import type { GeneratedKey, HsmSession, ImportedKey, Inventory } from '../../hsm/index.ts';
+import type { ShareSet } from '../../shares/index.ts';
 import type { Journal } from '../../transcript/journal.ts';
 import type { NoteSigner } from '../../transcript/signer.ts';
 import type { ParticipantCredential } from '../credential.ts';
@@ -35,6 +36,12 @@ export interface RunContext {
   readonly generated: Map<string, GeneratedKey>;
   /** Secrets held in engine memory (e.g. a master key), by script key name. */
   readonly secrets: Map<string, SecretBytes>;
+  /** Public facts about secrets generated or rebuilt here, by key name: the host-computed AES check value (3 bytes, hex). */
+  readonly hostCheckValues: Map<string, string>;
+  /** Share sets made or rebuilt in this run, by share policy id (sealed envelopes only). */
+  readonly shareSets: Map<string, ShareSet>;
+  /** Keys loaded into HSMs, by `<key>/<hsm>`, as the HSM reported them. */
+  readonly loaded: Map<string, ImportedKey>;
   devices: DevicePreflight | undefined;
   readonly now: () => Date;
 }

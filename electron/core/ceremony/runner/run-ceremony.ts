@@ -91,6 +91,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     ctx = {
       script, answers, journal, ceremonyKey, outFolder, hsms, now, completedSteps: 0, devices: undefined,
       sessions: new Map(), credentials: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
+      hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
     };
     // Never silent: each placeholder token of the script and the fresh token that stands in for it.
     journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });

@@ -1,0 +1,39 @@
+/**
+ * shares.split: the held secret of the policy's key is split threshold-of-
+ * total, one share per custodian, each sealed under the passphrase that
+ * custodian types (the answers file's custodianPassphrases, as SecretBytes,
+ * consumed by the split). Public results only: the set id, the secret's
+ * commitment as words, and each share's commitment for later custody audits.
+ */
+import { KeyriteError } from '../../../../shared/result.ts';
+import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
+import { human } from '../../hsm/index.ts';
+import { splitSecret, type Custodian } from '../../shares/index.ts';
+import type { ActionHandler } from '../runner/context.ts';
+import { takeSecret } from '../runner/answers.ts';
+import { keySpecOf } from './hsm-generate-key.ts';
+import { secretFingerprint } from './secret-generate.ts';
+import { custodiansOf, policyOf } from './share-policy.ts';
+
+export const sharesSplit: ActionHandler<'shares.split'> = async (ctx, step) => {
+  const policy = policyOf(ctx, step.params.sharePolicy);
+  const spec = keySpecOf(ctx, policy.key);
+  const secret = ctx.secrets.get(policy.key);
+  if (secret === undefined) throw new KeyriteError('CEREMONY_SECRET_MISSING', `No secret for key '${policy.key}' is held in this run; generate or rebuild it first.`);
+  const enrolled = [...ctx.credentials.keys()].map((id) => ({ id, role: ctx.answers.participants.find((p) => p.id === id)?.role ?? '' }));
+  const ids = custodiansOf(policy, enrolled);
+  if (policy.total !== undefined && policy.total !== ids.length) throw new KeyriteError('CEREMONY_POLICY_MISMATCH', `Share policy '${policy.id}' wants ${policy.total} shares; ${ids.length} custodians are enrolled for it.`);
+  const missing = ids.filter((id) => ctx.answers.custodianPassphrases[id] === undefined);
+  if (missing.length > 0) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${missing.join(', ')} (custodianPassphrases).`);
+  const custodians: Custodian[] = ids.map((id) => ({ name: id, passphrase: takeSecret(ctx.answers.custodianPassphrases[id] as string) }));
+  const set = await splitSecret(secret, { ceremonyId: ctx.journal.ceremonyId, key: { id: spec.name, label: spec.label, fingerprint: secretFingerprint(secret) }, threshold: policy.threshold, custodians, createdAt: ctx.now() });
+  ctx.shareSets.set(policy.id, set);
+  const commitment = human(hexToBytes(set.secretCommitment));
+  ctx.journal.append({ type: 'share-set/issued', step: step.id, actors: ids, payload: { shareSetId: set.setId, keyLabel: spec.label, threshold: set.threshold, total: set.total, commitment: set.secretCommitment, custodians: ids } });
+  return {
+    result: {
+      shareSetId: set.setId, commitment: commitment.hex, commitmentWords: commitment.words, threshold: set.threshold, total: set.total,
+      custodians: set.shares.map((s) => ({ custodian: s.custodian, index: s.index, shareCommitment: s.shareCommitment })),
+    },
+  };
+};

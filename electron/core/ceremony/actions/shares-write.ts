@@ -1,0 +1,30 @@
+/**
+ * shares.write: each sealed share, armoured, to its custodian's medium. In a
+ * rehearsal the medium is the folder <out>/media/<custodian>/; the shares
+ * module's writer refuses to clobber, fsyncs and reads back. The file is
+ * read again here and compared byte for byte before the step reports it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeyriteError } from '../../../../shared/result.ts';
+import { readShareFile, shareFileName, toArmour, writeShareFile } from '../../shares/index.ts';
+import type { ActionHandler } from '../runner/context.ts';
+
+export const sharesWrite: ActionHandler<'shares.write'> = async (ctx, step) => {
+  const set = ctx.shareSets.get(step.params.sharePolicy);
+  if (set === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `No shares of policy '${step.params.sharePolicy}' were made in this run.`);
+  const written = [];
+  for (const share of set.shares) {
+    const folder = join(ctx.outFolder, 'media', share.custodian);
+    mkdirSync(folder, { recursive: true });
+    const name = shareFileName(share);
+    const content = new TextEncoder().encode(toArmour(share.envelope));
+    const { sha256 } = await writeShareFile(folder, name, content);
+    const back = await readShareFile(folder, name);
+    const backSha256 = createHash('sha256').update(back).digest('hex');
+    if (backSha256 !== sha256) throw new KeyriteError('CEREMONY_READ_BACK_FAILED', `The share written for ${share.custodian} does not read back the same.`);
+    written.push({ custodian: share.custodian, index: share.index, file: `media/${share.custodian}/${name}`, sha256 });
+  }
+  return { result: { written, readBack: true } };
+};
