@@ -12,17 +12,18 @@ import { rendererRootFrom } from './app-protocol-paths.ts';
 import { createBoundaryGuards } from './boundary-guards.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { createEventForwarder, registerCommandHandlers } from './ipc.ts';
-import { judgeLaunch } from './launch-guard.ts';
+import { judgeChromiumSwitches, judgeLaunch } from './launch-guard.ts';
 import { createMainWindow, createWindowRegistry } from './main-window.ts';
 import { createNetworkPolicy } from './network-policy.ts';
 import { createRefusalReporter, ipcRefusal } from './refusal-report.ts';
 
 function main(): void {
   // 1. No debugger, no run-as-node (fuses do this too in packaged builds).
-  const verdict = judgeLaunch(process.argv, process.env);
-  if (!verdict.allowed) {
-    console.error(verdict.reason);
-    process.exit(78);
+  for (const verdict of [judgeLaunch(process.argv, process.env), judgeChromiumSwitches((name) => app.commandLine.hasSwitch(name))]) {
+    if (!verdict.allowed) {
+      console.error(verdict.reason);
+      process.exit(78);
+    }
   }
 
   // 2. Before ready: the app:// scheme, sandbox for every renderer, one instance.

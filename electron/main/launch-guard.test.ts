@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeLaunch } from './launch-guard.ts';
+import { judgeChromiumSwitches, judgeLaunch } from './launch-guard.ts';
 
 const electron = '/opt/Keyrite/keyrite';
 
@@ -51,6 +51,21 @@ describe('launch guard', () => {
   });
 
   it('does not mistake look-alike arguments for debugger flags', () => {
-    expect(judgeLaunch([electron, '/data/inspect-report.json', 'remote-debugging-port'], {})).toEqual({ allowed: true });
+    expect(judgeLaunch([electron, '/data/inspect-report.json', '/inspect/notes.txt', 'remote-debugging-port'], {})).toEqual({ allowed: true });
+  });
+
+  // Chromium on Windows lowercases switch names and accepts `/` as a prefix
+  // (base/command_line.cc); fuses do not cover remote debugging.
+  it.each(['--REMOTE-DEBUGGING-PORT=9222', '/remote-debugging-port=9222', '-Remote-Debugging-Port=9222', '--Inspect=9229', '/js-flags=--expose-gc', '/Remote-Debugging-Pipe'])(
+    'refuses the Windows spelling %s',
+    (flag) => {
+      expect(judgeLaunch([electron, flag], {})).toMatchObject({ allowed: false, offending: flag });
+    },
+  );
+
+  it('refuses what Chromium itself parsed as a debugging switch, whatever its spelling', () => {
+    expect(judgeChromiumSwitches(() => false)).toEqual({ allowed: true });
+    expect(judgeChromiumSwitches((name) => name === 'remote-debugging-port')).toMatchObject({ allowed: false, offending: '--remote-debugging-port' });
+    expect(judgeChromiumSwitches((name) => name === 'inspect-brk')).toMatchObject({ allowed: false, offending: '--inspect-brk' });
   });
 });

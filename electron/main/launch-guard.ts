@@ -25,10 +25,24 @@ const REFUSED_ENV = ['ELECTRON_RUN_AS_NODE'] as const;
 /** NODE_OPTIONS fragments that debug or preload code. */
 const REFUSED_NODE_OPTIONS = ['--inspect', '--debug', '--require', '-r', '--import', '--loader', '--experimental-loader'];
 
+/**
+ * A switch as Chromium reads it: any of `--`, `-` or (on Windows) `/` before
+ * the name, and the name compared without case (Chromium lowercases switch
+ * names on Windows: base/command_line.cc). Normalised to `--name[=value]`.
+ * A plain argument that merely starts with `/` (a path on POSIX) can only
+ * match if it spells a refused switch, so this holds on every platform.
+ */
+function asSwitch(arg: string): string | null {
+  // Switch names are letters, digits and dashes: `/data/inspect.json` is a path, not a switch.
+  const match = /^(?:--|-|\/)([A-Za-z0-9][A-Za-z0-9-]*)(=.*)?$/su.exec(arg);
+  if (match === null) return null;
+  return `--${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}`;
+}
+
 export function judgeLaunch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LaunchVerdict {
   for (const arg of argv) {
-    // Chromium also accepts a single leading dash.
-    const flag = arg.startsWith('-') && !arg.startsWith('--') ? `-${arg}` : arg;
+    const flag = asSwitch(arg);
+    if (flag === null) continue;
     for (const refused of REFUSED_FLAGS) {
       const matches = refused.exact === true ? flag === refused.prefix || flag.startsWith(`${refused.prefix}=`) : flag.startsWith(refused.prefix);
       if (matches) return { allowed: false, offending: arg, reason: `Keyrite refuses to start with ${arg}: ${refused.reason}.` };
@@ -47,4 +61,18 @@ export function judgeLaunch(argv: readonly string[], env: Readonly<Record<string
     }
   }
   return { allowed: true };
+}
+
+/** Chromium switches that hand the process to a debugger, as `app.commandLine.hasSwitch` names them. */
+export const REFUSED_CHROMIUM_SWITCHES = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address', 'inspect', 'inspect-brk', 'inspect-port', 'js-flags'] as const;
+
+/**
+ * The second look, through Chromium's own parser (index.ts passes
+ * `app.commandLine.hasSwitch`): whatever spelling reached it, a switch it
+ * recognises is refused.
+ */
+export function judgeChromiumSwitches(hasSwitch: (name: string) => boolean): LaunchVerdict {
+  const found = REFUSED_CHROMIUM_SWITCHES.find((name) => hasSwitch(name));
+  if (found === undefined) return { allowed: true };
+  return { allowed: false, offending: `--${found}`, reason: `Keyrite refuses to start with the Chromium switch --${found}: it opens the process to a debugger.` };
 }

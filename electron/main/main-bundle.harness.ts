@@ -49,6 +49,8 @@ const app = new (class extends EventEmitter {
   requestSingleInstanceLock() { timeline.push('singleInstanceLock'); return true; }
   getPath(name: string) { return name === 'userData' ? userData : `/nonexistent/${name}`; }
   setPath(name: string) { timeline.push(`setPath:${name}`); }
+  // Chromium's own switch parser: the fake sees the same argv.
+  readonly commandLine = { hasSwitch: (name: string) => extraArgs.some((arg) => arg.toLowerCase().replace(/^(--|-|\/)/u, '').split('=')[0] === name) };
   getVersion() { return '0.1.0-test'; }
   whenReady() { return readyPromise; }
   quit() { timeline.push('quit'); }
