@@ -93,6 +93,19 @@ describe('IPC router', () => {
     expect(result.ok ? '' : result.error.message).toContain('$.tokens[0].pin');
   });
 
+  it('answers with a typed error even when the reporting hooks throw', async () => {
+    const handlers = { 'app/describe': () => ({ name: 'Keyrite', version: 1 }) as never, 'hsm/listTokens': () => { throw new Error('boom'); } };
+    const router = createRouter({
+      handlers,
+      policy: { trustedWebContents: new Set([1]), origin: ORIGIN },
+      onRefused: () => { throw new Error('EPIPE'); },
+      onInternalError: () => { throw new Error('EPIPE'); },
+    });
+    await expect(router.route(trusted, 'app/describe', {})).resolves.toMatchObject({ ok: false, error: { code: 'BOUNDARY_INVALID_RESPONSE' } });
+    await expect(router.route(trusted, 'hsm/listTokens', {})).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    await expect(router.route(trusted, 'nope', {})).resolves.toMatchObject({ ok: false, error: { code: 'BOUNDARY_UNKNOWN_COMMAND' } });
+  });
+
   it('refuses a response outside the contract', async () => {
     const { router } = makeRouter({ 'app/describe': () => ({ name: 'Keyrite', version: 1 }) as never });
     await expect(router.route(trusted, 'app/describe', {})).resolves.toMatchObject({ ok: false, error: { code: 'BOUNDARY_INVALID_RESPONSE' } });

@@ -41,12 +41,17 @@ export interface Router {
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const refuse = (command: string, code: string, reason: string): Result<never> => {
+  // The hooks report; they must never turn an answer into a rejection (a
+  // console.error on a closed stderr throws EPIPE).
+  const report = (hook: () => void): void => {
     try {
-      options.onRefused?.({ command, code, reason });
+      hook();
     } catch {
-      // The audit hook must never turn a refusal into a crash.
+      // nothing more can be done about a failing report
     }
+  };
+  const refuse = (command: string, code: string, reason: string): Result<never> => {
+    report(() => options.onRefused?.({ command, code, reason }));
     return fail(code, reason);
   };
 
@@ -76,11 +81,7 @@ export function createRouter(options: RouterOptions): Router {
       } catch (error) {
         if (error instanceof KeyriteError) return fail(error.code, error.message);
         if (error instanceof SecretLeakError) return fail(error.code, error.message);
-        try {
-          options.onInternalError?.(command, error);
-        } catch {
-          // see above
-        }
+        report(() => options.onInternalError?.(command, error));
         return fail('INTERNAL', `${command} failed unexpectedly; the details are in the log.`);
       }
 
@@ -88,7 +89,7 @@ export function createRouter(options: RouterOptions): Router {
       if (leak !== null) return fail('SECRET_LEAK', `Refused to answer ${command}: the answer held a secret at ${leak}.`);
       const checked = spec.response.safeParse(value);
       if (!checked.success) {
-        options.onInternalError?.(command, checked.error);
+        report(() => options.onInternalError?.(command, checked.error));
         return fail('BOUNDARY_INVALID_RESPONSE', `${command} produced an answer outside the contract; it was not sent.`);
       }
       return ok(checked.data);

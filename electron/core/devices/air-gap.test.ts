@@ -32,6 +32,15 @@ describe('air-gap check over recorded Linux snapshots', () => {
     AirGapResult.parse(result);
   });
 
+  it('fails closed on an unparsable flags file: the interface counts as up', async () => {
+    const base = snapshot('linux-air-gapped');
+    const garbled = { ...base, readText: (path: string) => (path.endsWith('/enp0s31f6/flags') ? 'garbage' : base.readText(path)), list: (path: string) => base.list(path) };
+    // No address: only the flags could say the interface is up.
+    const result = await checkAirGap(sources({ sys: garbled }));
+    expect(result.verdict).toBe('online');
+    expect(result.findings.map((f) => `${f.kind} ${f.name}`)).toContain('interface-up enp0s31f6');
+  });
+
   it('the same laptop online: each interface, radio and default route named', async () => {
     const result = await checkAirGap(
       sources({

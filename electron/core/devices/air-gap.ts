@@ -66,7 +66,9 @@ function linuxInterfaces(src: AirGapSources, out: Collected): void {
   out.sources.push({ source: 'sysfs /sys/class/net', state: 'read', detail: `${names.length} interfaces` });
   for (const name of [...names].sort()) {
     const base = `${src.sysRoot}/class/net/${name}`;
-    const flags = Number.parseInt(src.sys.readText(`${base}/flags`) ?? '0x1', 16); // unreadable flags count as up
+    // Unreadable or unparsable flags count as up: the check fails closed.
+    const parsedFlags = Number.parseInt(src.sys.readText(`${base}/flags`) ?? '0x1', 16);
+    const flags = Number.isNaN(parsedFlags) ? IFF_UP : parsedFlags;
     if ((flags & IFF_LOOPBACK) !== 0 || src.sys.readText(`${base}/type`) === ARPHRD_LOOPBACK) continue;
     out.interfaces.push(name);
     const wireless = src.sys.list(`${base}/wireless`) !== null || src.sys.list(`${base}/phy80211`) !== null;

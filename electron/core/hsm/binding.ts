@@ -14,6 +14,7 @@
 import type pkcs11js from 'pkcs11js';
 import type { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { CK } from './pkcs11-constants.ts';
+import { KeyriteError } from '../../../shared/result.ts';
 
 /** An opaque PKCS#11 handle (CK_SLOT_ID, CK_SESSION_HANDLE, CK_OBJECT_HANDLE). */
 export type Handle = Buffer;
@@ -115,7 +116,7 @@ export function nativeBinding(lib: pkcs11js.PKCS11): NativeBinding {
         // WARNING: pkcs11js 2.1.7 only accepts the PIN as a JS string (GET_ARGS_STRING
         // in its pkcs11.cpp), and a string cannot be wiped. We decode it at the
         // call and hold no reference; our own bytes are wiped by the caller.
-        pin.expose((bytes) => lib.C_Login(session, kind === 'so' ? CK.CKU_SO : CK.CKU_USER, new TextDecoder().decode(bytes))),
+        pin.expose((bytes) => lib.C_Login(session, kind === 'so' ? CK.CKU_SO : CK.CKU_USER, pinText(bytes))),
       ),
     C_Logout: (session) => settle(() => lib.C_Logout(session)),
     C_FindObjects: (session, template) =>
@@ -168,4 +169,17 @@ export function nativeBinding(lib: pkcs11js.PKCS11): NativeBinding {
       }),
     C_Finalize: () => settle(() => lib.C_Finalize()),
   };
+}
+
+/**
+ * The PIN as the string pkcs11js wants. Strict UTF-8: a lenient decoder would
+ * turn bad bytes into U+FFFD and send a different PIN, which fails and counts
+ * towards the lockout; this refuses before anything reaches the HSM.
+ */
+function pinText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new KeyriteError('HSM_PIN_NOT_TEXT', 'The PIN is not valid UTF-8 text; nothing was sent to the HSM.');
+  }
 }

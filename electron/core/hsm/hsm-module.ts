@@ -13,6 +13,7 @@ import { hsmErrorFrom } from './hsm-error.ts';
 import { HsmSession, type SessionTimeouts } from './hsm-session.ts';
 import { PinGuard } from './pin-guard.ts';
 import { formatPkcs11Uri, parsePkcs11Uri } from './pkcs11-uri.ts';
+import { ulong } from './key-objects.ts';
 
 export interface HsmModuleOptions {
   rehearsal?: boolean;
@@ -127,7 +128,7 @@ export class HsmModule {
       }
       const flags = Object.fromEntries(Object.entries(TOKEN_FLAGS).map(([name, bit]) => [name, (token.flags & bit) !== 0])) as TokenFlags;
       const description: TokenDescription = {
-        slotId: slot.readBigUInt64LE(0).toString(), slotDescription: text(slotInfo.slotDescription),
+        slotId: String(ulong(slot)), slotDescription: text(slotInfo.slotDescription),
         label: text(token.label), manufacturer: text(token.manufacturerID), model: text(token.model), serial: text(token.serialNumber),
         hardwareVersion: version(token.hardwareVersion), firmwareVersion: version(token.firmwareVersion), flags, uri: '',
       };

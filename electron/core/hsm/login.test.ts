@@ -57,6 +57,19 @@ describe('login', () => {
     await session.close();
   });
 
+  it('refuses a PIN that is not UTF-8 text before the HSM sees it, without counting an attempt', async () => {
+    const session = await module.openSession({ serial: token.serial });
+    const garbled = SecretBytes.adopt(Uint8Array.from([0x31, 0x32, 0xff, 0xfe]));
+    await expect(session.login('user', garbled)).rejects.toMatchObject({ code: 'HSM_PIN_NOT_TEXT' });
+    expect(garbled.wiped).toBe(true);
+    // Not a wrong-PIN attempt: the next wrong PIN is attempt 1 of 3.
+    const error: unknown = await session.login('user', pin('99999999')).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('attempt 1 of 3');
+    await session.login('user', pin(token.userPin));
+    expect(session.loggedInAs).toBe('user');
+    await session.close();
+  });
+
   it('a right PIN resets the count', async () => {
     const session = await module.openSession({ serial: token.serial });
     await session.login('user', pin('00000000')).catch(() => undefined);
