@@ -8,8 +8,8 @@
  * (two Argon2id derivations per run).
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScriptFile } from '../core/ceremony/index.ts';
@@ -24,9 +24,9 @@ async function keyrite(...args: string[]): Promise<{ code: number; out: string; 
 }
 
 /** Rehearses a built-in ceremony with its fixture answers and checks what every run must leave behind. */
-async function rehearseBuiltIn(script: string, answers: string) {
-  const out = freshOut();
-  const run = await keyrite('rehearse', join(CEREMONIES, script), '--answers', join(FIXTURES, answers), '--out', out);
+async function rehearseBuiltIn(script: string, answers: string, out = freshOut()) {
+  const answersPath = isAbsolute(answers) ? answers : join(FIXTURES, answers);
+  const run = await keyrite('rehearse', join(CEREMONIES, script), '--answers', answersPath, '--out', out);
   expect(run.err).toBe('');
   expect(run.code).toBe(0);
   expect(run.out).toContain('the bundle verifies');
@@ -38,8 +38,9 @@ async function rehearseBuiltIn(script: string, answers: string) {
   expect(events[0]?.type).toBe('ceremony/opened');
   expect(events[0]?.payload['scriptSha256']).toBe(parsed.scriptSha256);
   // The placeholder token is replaced in the open, with the script's serial named.
-  const mapped = events.find((e) => e.type === 'rehearsal/tokens-mapped');
-  expect(JSON.stringify(mapped?.payload)).toContain('serial 0000000000000001');
+  const mapped = events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as { hsm: string; scriptToken: string }[];
+  expect(mapped.map((m) => m.hsm)).toEqual(parsed.script.hsms.map((h) => h.id));
+  for (const [i, h] of parsed.script.hsms.entries()) expect(mapped[i]?.scriptToken).toContain('uri' in h ? h.uri : `serial ${h.token.serial}`);
   // Every step completed, in script order, then closed as completed.
   expect(events.filter((e) => e.type === 'step/completed').map((e) => e.step)).toEqual(parsed.script.steps.map((s) => s.id));
   expect(events.at(-1)?.type).toBe('ceremony/closed');
@@ -51,7 +52,8 @@ async function rehearseBuiltIn(script: string, answers: string) {
   expect(result.checkpoints.at(-1)?.cosigners.map((c) => c.name.split('/').at(-1))).toEqual(participants);
   // No passphrase or PIN of the answers file (every quoted value) anywhere in the evidence.
   const evidence = allFileText(join(out, 'bundle'));
-  const secrets = [...readFileSync(join(FIXTURES, answers), 'utf8').matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+  const given = parse(readFileSync(answersPath, 'utf8')) as { participants: { passphrase: string }[]; pins?: Record<string, string>; custodianPassphrases?: Record<string, string> };
+  const secrets = [...given.participants.map((p) => p.passphrase), ...Object.values(given.pins ?? {}), ...Object.values(given.custodianPassphrases ?? {})];
   expect(secrets.length).toBeGreaterThan(2);
   for (const secret of secrets) expect(evidence).not.toContain(secret);
   return { out, events };
@@ -92,10 +94,27 @@ describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
   });
 });
 
-describe('keyrite rehearse: ceremony 2', () => {
+type Events = ReturnType<typeof bundleEvents>;
+const resultOf = (events: Events, step: string) => events.find((e) => e.type === 'step/result' && e.step === step)?.payload['result'] as Record<string, unknown>;
+
+/** Ceremony 2 runs once; the ceremonies over its shares (6, 3) reuse its output. */
+let ceremony2: Promise<{ out: string; events: Events }> | undefined;
+const splitCeremony = () => (ceremony2 ??= rehearseBuiltIn('02-master-key-split-and-load.yaml', '02-master-key-split-and-load.answers.yaml'));
+
+/** A folder with ceremony 2's output as ./previous and the fixture answers next to it (they name previous/...). */
+async function overPrevious(fixture: string, edit: (answers: Record<string, unknown>) => Record<string, unknown> = (a) => a): Promise<{ answers: string; out: string }> {
+  const { out: previous } = await splitCeremony();
+  const root = dirname(freshOut());
+  cpSync(previous, join(root, 'previous'), { recursive: true });
+  const answers = join(root, 'answers.yaml');
+  writeFileSync(answers, stringify(edit(parse(readFileSync(join(FIXTURES, fixture), 'utf8')) as Record<string, unknown>)));
+  return { answers, out: join(root, 'out') };
+}
+
+describe('keyrite rehearse: ceremony 2 and the ceremonies over its shares', () => {
   it('ceremony 2 splits a master key 3-of-5, writes each share to its custodian, loads it into two HSMs and the check values agree', async () => {
-    const { out, events } = await rehearseBuiltIn('02-master-key-split-and-load.yaml', '02-master-key-split-and-load.answers.yaml');
-    const result = (step: string) => events.find((e) => e.type === 'step/result' && e.step === step)?.payload['result'] as Record<string, unknown>;
+    const { out, events } = await splitCeremony();
+    const result = (step: string) => resultOf(events, step);
     // Both placeholder tokens (one named by serial and label, one by URI) are mapped to distinct fresh tokens.
     const mappings = events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as { hsm: string; scriptToken: string; serial: string }[];
     expect(mappings.map((m) => m.hsm)).toEqual(['primary', 'backup']);
@@ -127,6 +146,47 @@ describe('keyrite rehearse: ceremony 2', () => {
       expect(result(step)['added']).toEqual([expect.objectContaining({ class: 'secret-key', label: 'Master key 2026' })]);
       expect(result(step)['violations']).toEqual([]);
     }
+  });
+
+  it('ceremony 6: a custodian proves custody of the share ceremony 2 recorded for them; nothing is rebuilt', async () => {
+    const { answers, out } = await overPrevious('06-custody-audit.answers.yaml');
+    const { events } = await rehearseBuiltIn('06-custody-audit.yaml', answers, out);
+    const previous = (await splitCeremony()).events;
+    const audit = resultOf(events, 'audit');
+    expect(audit['shareSetId']).toBe(previous.find((e) => e.type === 'share-set/issued')?.payload['shareSetId']);
+    expect((audit['custodiansProven'] as { custodian: string }[]).map((c) => c.custodian)).toEqual(['carl']);
+    expect(audit['custodiansMissing']).toEqual(['dora', 'ed', 'fay', 'gus']);
+    // The record came from ceremony 2's verified bundle, named by its ceremony id.
+    expect(events.find((e) => e.type === 'previous/verified')?.payload['ceremonyId']).toBe(previous[0]?.payload['signingKey']?.toString().split('+')[0]);
+    expect(events.some((e) => e.type === 'key/created' || e.type === 'exception/recorded')).toBe(false);
+  });
+
+  it('ceremony 6: a share that is not the custodian\'s is refused by the shares module and recorded as a signed exception', async () => {
+    const { answers, out } = await overPrevious('06-custody-audit.answers.yaml', (a) => ({ ...a, previous: { bundle: 'previous/bundle', shares: { carl: 'previous/media/dora' } } }));
+    const run = await keyrite('rehearse', join(CEREMONIES, '06-custody-audit.yaml'), '--answers', answers, '--out', out);
+    expect(run.code).toBe(0); // the script lets a custody finding continue, under a signed exception
+    const events = bundleEvents(out);
+    const audit = resultOf(events, 'audit');
+    expect(audit['custodiansFailed']).toEqual([expect.objectContaining({ custodian: 'carl', code: 'SHARE_NOT_RECORDED' })]);
+    const exception = events.find((e) => e.type === 'exception/recorded');
+    expect(exception?.payload['decision']).toBe('continue');
+    expect(exception?.actors).toEqual(['ada', 'wendy']);
+    expect(events.find((e) => e.type === 'step/completed' && e.step === 'audit')?.payload['deviation']).toBe(true);
+  });
+
+  it('ceremony 3: three custodians rebuild the master key, authenticated against ceremony 2\'s commitment, and load it into a replacement HSM', async () => {
+    const { answers, out } = await overPrevious('03-recovery.answers.yaml');
+    const { events } = await rehearseBuiltIn('03-recovery.yaml', answers, out);
+    const previous = (await splitCeremony()).events;
+    const collected = resultOf(events, 'collect');
+    expect((collected['custodiansPresent'] as { custodian: string }[]).map((c) => c.custodian)).toEqual(['carl', 'ed', 'gus']);
+    // The same key: its fingerprint and check value are ceremony 2's.
+    expect(collected['fingerprint']).toBe(resultOf(previous, 'generate-master')['fingerprint']);
+    expect(collected['commitment']).toBe(resultOf(previous, 'split')['commitment']);
+    const compared = resultOf(events, 'compare-check-values');
+    expect(compared['matches']).toBe(true);
+    expect(compared['reported']).toEqual({ replacement: resultOf(previous, 'generate-master')['checkValue'] });
+    expect(resultOf(events, 'inventory-after')['added']).toEqual([expect.objectContaining({ class: 'secret-key', label: 'Master key 2026' })]);
   });
 });
 

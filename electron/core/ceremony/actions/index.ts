@@ -6,6 +6,7 @@
 import type { ActionName } from '../../../../shared/ceremony/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { ceremonyClose } from './ceremony-close.ts';
+import { custodyAudit } from './custody-audit.ts';
 import { hsmExportPublicKey } from './hsm-export-public-key.ts';
 import { hsmGenerateKey } from './hsm-generate-key.ts';
 import { hsmLogin } from './hsm-login.ts';
@@ -14,6 +15,7 @@ import { inventorySnapshot } from './inventory-snapshot.ts';
 import { keyCompareCheckValues } from './key-compare-check-values.ts';
 import { keyLoad } from './key-load.ts';
 import { secretGenerate } from './secret-generate.ts';
+import { sharesCollect } from './shares-collect.ts';
 import { sharesSplit } from './shares-split.ts';
 import { sharesWrite } from './shares-write.ts';
 import { preflightAirGap } from './preflight-air-gap.ts';
@@ -36,6 +38,8 @@ export const ACTION_HANDLERS: HandlerTable = {
   'shares.write': sharesWrite,
   'key.load': keyLoad,
   'key.compareCheckValues': keyCompareCheckValues,
+  'shares.collect': sharesCollect,
+  'custody.audit': custodyAudit,
   'ceremony.close': ceremonyClose,
 };
 

@@ -7,6 +7,7 @@
  * only because the file itself holds them in clear — it is a rehearsal file.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Identifier, Role } from '../../../../shared/ceremony/index.ts';
@@ -30,6 +31,14 @@ export const AnswersSchema = z.strictObject({
    * wrong role or a repeated signer being refused.
    */
   signers: z.record(z.string().regex(/^[a-z0-9-]+\/(approval|sign-off)$/), z.array(Identifier).min(1).max(64)).default({}),
+  /**
+   * For ceremonies over an earlier share set (custody audit, recovery,
+   * reshare): the earlier ceremony's evidence bundle, which must verify and
+   * is where the share set's record comes from, and each custodian's
+   * medium (a folder holding their one share file, or the file). Relative
+   * paths are relative to the answers file.
+   */
+  previous: z.strictObject({ bundle: z.string().min(1).max(4096), shares: z.record(Identifier, z.string().min(1).max(4096)).default({}) }).optional(),
 });
 export type Answers = z.infer<typeof AnswersSchema>;
 
@@ -40,6 +49,9 @@ export const ANSWERS_HELP = `Answers file (YAML or JSON):
   custodianPassphrases: { carl: "..." } # seals each custodian's share
   witnessTime: system                  # or an RFC 3339 UTC time read by a witness
   signers: { "login/approval": [wendy] } # optional: who signs a stage, in order
+  previous:                            # audit, recovery, reshare: the earlier ceremony
+    bundle: ../split/bundle            #   its evidence bundle (must verify)
+    shares: { carl: ../split/media/carl } # each custodian's medium (folder or file)
 Rehearsal tokens are fresh SoftHSM tokens with user PIN 12345678.`;
 
 /** Reads and validates an answers file; throws KeyriteError CEREMONY_ANSWERS_INVALID naming every problem. */
@@ -50,7 +62,11 @@ export async function loadAnswersFile(path: string): Promise<Answers> {
   } catch (error) {
     throw new KeyriteError('CEREMONY_ANSWERS_INVALID', `The answers file cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
-  return parseAnswers(raw);
+  const answers = parseAnswers(raw);
+  if (answers.previous === undefined) return answers;
+  const base = dirname(resolve(path));
+  const shares = Object.fromEntries(Object.entries(answers.previous.shares).map(([id, where]) => [id, resolve(base, where)]));
+  return { ...answers, previous: { bundle: resolve(base, answers.previous.bundle), shares } };
 }
 
 export function parseAnswers(raw: unknown): Answers {

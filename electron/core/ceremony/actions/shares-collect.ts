@@ -1,0 +1,61 @@
+/**
+ * shares.collect: the custodians present their shares one at a time into a
+ * RebuildSession bound to the earlier ceremony's verified record (its
+ * ceremony id, set id and per-index share commitments), so a share from
+ * another ceremony or set, a duplicate or a wrong passphrase is refused by
+ * the shares module with its reason. The rebuilt secret is authenticated
+ * against the set's commitment, then held in engine memory for key.load.
+ */
+import { KeyriteError } from '../../../../shared/result.ts';
+import { bytesToHex, hexToBytes } from '../../../../shared/transcript/bytes.ts';
+import { human } from '../../hsm/index.ts';
+import { RebuildSession } from '../../shares/index.ts';
+import type { ActionHandler } from '../runner/context.ts';
+import { takeSecret } from '../runner/answers.ts';
+import { presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
+import { keySpecOf } from './hsm-generate-key.ts';
+import { holdSecret } from './secret-generate.ts';
+import { policyOf } from './share-policy.ts';
+
+export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) => {
+  const policy = policyOf(ctx, step.params.sharePolicy);
+  const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
+  const session = new RebuildSession({
+    ceremonyId: set.ceremonyId, expectedSetId: hexToBytes(set.setId),
+    recordedShareCommitments: new Map(set.shares.map((s) => [s.index, hexToBytes(s.shareCommitment)])),
+  });
+  const present: { custodian: string; index: number }[] = [];
+  const refused: { custodian: string; code: string; reason: string }[] = [];
+  try {
+    for (const custodian of set.shares.map((s) => s.custodian)) {
+      const share = ctx.credentials.has(custodian) ? presentedShare(ctx, custodian) : undefined;
+      if (share === undefined) continue;
+      const passphrase = ctx.answers.custodianPassphrases[custodian];
+      if (passphrase === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${custodian} (custodianPassphrases).`);
+      const outcome = await session.accept({ kind: 'file', ...share }, takeSecret(passphrase));
+      if (outcome.accepted) present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
+      else refused.push({ custodian, code: outcome.rejection.code, reason: outcome.rejection.message });
+    }
+    for (const r of refused) ctx.journal.append({ type: 'share/refused', step: step.id, actors: [r.custodian], payload: { ...r } });
+    if (!session.progress().ready) {
+      throw new KeyriteError('CEREMONY_SHARES_SHORT', `Only ${present.length} of the ${set.threshold} shares needed were accepted${refused.length > 0 ? `; refused: ${refused.map((r) => `${r.custodian} (${r.code})`).join(', ')}` : ''}.`);
+    }
+    const outcome = await session.rebuild();
+    if (!outcome.ok) throw outcome.error;
+    const commitment = bytesToHex(outcome.rebuilt.header.secretCommitment);
+    if (commitment !== set.commitment) {
+      outcome.rebuilt.secret.wipe();
+      throw new KeyriteError('CEREMONY_COMMITMENT_MISMATCH', 'The rebuilt secret\'s commitment is not the one the earlier ceremony recorded.');
+    }
+    const { fingerprint, checkValue } = holdSecret(ctx, policy.key, outcome.rebuilt.secret);
+    const words = human(hexToBytes(commitment));
+    return {
+      result: {
+        shareSetId: set.setId, fromCeremony: set.ceremonyId, custodiansPresent: present, refused, usedIndices: outcome.rebuilt.usedIndices,
+        commitment, commitmentWords: words.words, fingerprint: fingerprint.hex, fingerprintWords: fingerprint.words, checkValue: checkValue.hex, checkValueWords: checkValue.words,
+      },
+    };
+  } finally {
+    session.close();
+  }
+};

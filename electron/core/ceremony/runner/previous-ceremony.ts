@@ -1,0 +1,67 @@
+/**
+ * The earlier ceremony a custody audit, recovery or reshare is about. Its
+ * evidence bundle must verify (with its own keys: in a rehearsal the
+ * auditor has no other copy) before anything is taken from it; the share
+ * set's record (set id, threshold, commitments per custodian) then comes
+ * from that verified transcript, never from the answers file, so a share
+ * from another ceremony is refused by the shares module's own checks.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeyriteError } from '../../../../shared/result.ts';
+import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
+import { readBundle } from '../../transcript/bundle-export.ts';
+import { nodeSha256 } from '../../transcript/node-sha256.ts';
+import type { RunContext } from './context.ts';
+
+export interface RecordedShareSet {
+  ceremonyId: string;
+  rootHex: string;
+  setId: string;
+  keyLabel: string;
+  threshold: number;
+  total: number;
+  /** The secret's commitment, hex. */
+  commitment: string;
+  shares: { custodian: string; index: number; shareCommitment: string }[];
+}
+
+const cache = new WeakMap<RunContext, RecordedShareSet>();
+
+/** The share set recorded by the earlier ceremony (the last one it issued for `keyLabel`). */
+export function previousShareSet(ctx: RunContext, keyLabel: string): RecordedShareSet {
+  const cached = cache.get(ctx);
+  if (cached !== undefined) return cached;
+  const previous = ctx.answers.previous;
+  if (previous === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', 'This step needs the earlier ceremony: give previous.bundle in the answers file.');
+  const result = verifyBundle(readBundle(previous.bundle), { sha256: nodeSha256 });
+  if (result.status !== 'verified' || result.rootHex === undefined || result.ceremonyId === undefined) {
+    throw new KeyriteError('CEREMONY_PREVIOUS_UNVERIFIED', `The earlier ceremony's bundle does not verify (${result.status}): ${result.summary}`);
+  }
+  const issued = result.events.filter((e) => e.type === 'share-set/issued' && e.payload['keyLabel'] === keyLabel).at(-1);
+  if (issued === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `The earlier ceremony ${result.ceremonyId} issued no share set for '${keyLabel}'.`);
+  const split = result.events.find((e) => e.type === 'step/result' && e.step === issued.step);
+  const recorded = (split?.payload['result'] as { custodians?: RecordedShareSet['shares'] } | undefined)?.custodians;
+  if (recorded === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `The earlier ceremony records no share commitments for set ${String(issued.payload['shareSetId'])}.`);
+  const set: RecordedShareSet = {
+    ceremonyId: result.ceremonyId, rootHex: result.rootHex, setId: String(issued.payload['shareSetId']), keyLabel,
+    threshold: Number(issued.payload['threshold']), total: Number(issued.payload['total']), commitment: String(issued.payload['commitment']),
+    shares: recorded.map((s) => ({ custodian: s.custodian, index: s.index, shareCommitment: s.shareCommitment })),
+  };
+  cache.set(ctx, set);
+  ctx.journal.append({ type: 'previous/verified', payload: { ceremonyId: set.ceremonyId, root: set.rootHex, shareSetId: set.setId, threshold: set.threshold, total: set.total, commitment: set.commitment, note: 'The earlier ceremony\'s bundle verified; the share set record is taken from it.' } });
+  return set;
+}
+
+/** The share file a custodian presents: their medium folder's one .share file, or the file itself. */
+export function presentedShare(ctx: RunContext, custodian: string): { name: string; bytes: Uint8Array } | undefined {
+  const where = ctx.answers.previous?.shares[custodian];
+  if (where === undefined) return undefined;
+  let path = where;
+  if (statSync(where).isDirectory()) {
+    const files = readdirSync(where).filter((n) => n.endsWith('.share'));
+    if (files.length !== 1) throw new KeyriteError('CEREMONY_SHARE_AMBIGUOUS', `${custodian}'s medium holds ${files.length} share files; present exactly one.`);
+    path = join(where, files[0] as string);
+  }
+  return { name: path.split(/[\\/]/).at(-1) ?? path, bytes: new Uint8Array(readFileSync(path)) };
+}
