@@ -3,7 +3,8 @@ import { createTestToken, type TestToken } from '../../../test/support/softhsm.t
 import { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { HsmModule } from './hsm-module.ts';
 import type { HsmSession } from './hsm-session.ts';
-import { generateKey, type KeyAlgorithm } from './key-generation.ts';
+import { generateKey, recheck, type KeyAlgorithm } from './key-generation.ts';
+import type { ObjectDescription } from './key-objects.ts';
 import { createPublicKey } from 'node:crypto';
 
 let token: TestToken;
@@ -86,5 +87,39 @@ describe('the post-generation re-check catches an HSM that lies', () => {
     mode = 'honest';
     // Destroyed: the label is free again.
     await expect(generateKey(lsession(), { label: 'leaky', algorithm: 'ec-p256', usages: ['sign'] })).resolves.toMatchObject({ label: 'leaky' });
+  });
+});
+
+describe('the re-check compares type, size and mutability with the request', () => {
+  const honest: ObjectDescription = {
+    class: 'secret-key', keyType: 'aes', label: 'k', id: 'ab', token: true, private: true, modifiable: false,
+    sensitive: true, extractable: false, alwaysSensitive: true, neverExtractable: true, local: true, usages: ['encrypt'], strength: 'aes-256',
+  };
+  const request = { label: 'k', algorithm: 'aes-256' as const, usages: ['encrypt' as const] };
+  const problemsOf = (found: Partial<ObjectDescription>): string => {
+    try {
+      recheck({ ...honest, ...found }, request, 'ab', false);
+      return 'accepted';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('accepts the key asked for', () => {
+    expect(problemsOf({})).toBe('accepted');
+  });
+
+  it.each([
+    ['another key type (DES3)', { keyType: 'CKK_0x15' }, 'key type CKK_0x15 instead of aes'],
+    ['a shorter key (the token ignored CKA_VALUE_LEN)', { strength: 'aes-128' }, 'aes-128 instead of aes-256'],
+    ['a modifiable key', { modifiable: true }, 'modifiable'],
+    ['a key whose size the token will not say', { strength: null }, 'its size could not be read'],
+  ])('refuses %s', (_what, found, problem) => {
+    expect(problemsOf(found)).toContain(problem);
+  });
+
+  it('refuses the wrong curve for an EC key', () => {
+    const ec = { ...honest, class: 'private-key' as const, keyType: 'ec', strength: 'ec-p256', usages: ['sign' as const] };
+    expect(() => recheck(ec, { label: 'k', algorithm: 'ec-p384', usages: ['sign'] }, 'ab', false)).toThrow(/ec-p256 instead of ec-p384/u);
   });
 });

@@ -106,9 +106,20 @@ export function templatesFor(request: KeyRequest, id: Uint8Array): { mechanism: 
   }
 }
 
+const KEY_TYPE_OF: Record<KeyAlgorithm, string> = {
+  'aes-256': 'aes', 'ec-p256': 'ec', 'ec-p384': 'ec', ed25519: 'ec-edwards', 'rsa-3072': 'rsa', 'rsa-4096': 'rsa',
+};
+
 /** Throws HSM_KEY_RECHECK_FAILED unless the token reports exactly the protections we asked for. */
 export function recheck(found: ObjectDescription, request: KeyRequest, idHex: string, isPublic: boolean, expectLocal = true): void {
   const problems: string[] = [];
+  const expectedType = KEY_TYPE_OF[request.algorithm];
+  if (found.keyType !== expectedType) problems.push(`key type ${found.keyType ?? 'none'} instead of ${expectedType}`);
+  // A token that ignores CKA_VALUE_LEN, the curve or the modulus size must not pass for the key asked for.
+  if (found.strength !== null && found.strength !== request.algorithm) problems.push(`${found.strength} instead of ${request.algorithm}`);
+  if (expectLocal && found.strength === null) problems.push('its size could not be read');
+  // Generated keys are asked to be unmodifiable, so their usages cannot be widened later.
+  if (expectLocal && found.modifiable) problems.push('modifiable');
   if (found.id !== idHex) problems.push('id');
   if (found.label !== request.label) problems.push('label');
   if (!found.token) problems.push('not stored on the token');

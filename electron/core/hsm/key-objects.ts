@@ -5,6 +5,7 @@
  */
 import type { Handle, Template } from './binding.ts';
 import type { Operation } from './hsm-session.ts';
+import { EC_PARAMS } from './key-material.ts';
 import { CK } from './pkcs11-constants.ts';
 
 export type ObjectClass = 'secret-key' | 'private-key' | 'public-key' | 'certificate' | 'data' | 'other';
@@ -28,6 +29,13 @@ export interface ObjectDescription {
   /** Keys only: generated on the token (CKA_LOCAL). */
   local: boolean | null;
   usages: KeyUsage[];
+  /**
+   * Keys only: type and size as the token reports them ('aes-256',
+   * 'ec-p256', 'ec-p384', 'ed25519', 'rsa-3072', ...), from CKA_VALUE_LEN,
+   * CKA_EC_PARAMS or the modulus; null when the token does not say (SoftHSM
+   * reports CKA_VALUE_LEN 0 for unwrapped keys: FACTS.md).
+   */
+  strength: string | null;
 }
 
 const CLASS_NAMES = new Map<number, ObjectClass>([
@@ -67,7 +75,7 @@ export async function describeObject(op: Operation, object: Handle): Promise<Obj
   const description: ObjectDescription = {
     class: cls, keyType: null, label: (common.get(CK.CKA_LABEL) ?? Buffer.alloc(0)).toString('utf8'), id: '',
     token: bool(common.get(CK.CKA_TOKEN)), private: bool(common.get(CK.CKA_PRIVATE)), modifiable: bool(common.get(CK.CKA_MODIFIABLE)),
-    sensitive: null, extractable: null, alwaysSensitive: null, neverExtractable: null, local: null, usages: [],
+    sensitive: null, extractable: null, alwaysSensitive: null, neverExtractable: null, local: null, usages: [], strength: null,
   };
   const usages = CLASS_USAGES[cls];
   if (usages === undefined) {
@@ -92,5 +100,41 @@ export async function describeObject(op: Operation, object: Handle): Promise<Obj
     description.alwaysSensitive = bool(key.get(CK.CKA_ALWAYS_SENSITIVE));
     description.neverExtractable = bool(key.get(CK.CKA_NEVER_EXTRACTABLE));
   }
+  description.strength = await strengthOf(op, object, cls, description.keyType);
   return description;
+}
+
+/**
+ * CKA_EC_PARAMS as DER. PKCS#11 3.0 §2.3.5 lets an Edwards key name its
+ * curve by OID or by the PrintableString "edwards25519"; SoftHSM gives the
+ * private key the latter.
+ */
+const CURVES = new Map<string, string>([
+  [EC_PARAMS['P-256'], 'ec-p256'],
+  [EC_PARAMS['P-384'], 'ec-p384'],
+  [EC_PARAMS.Ed25519, 'ed25519'],
+  ['130c656477617264733235353139', 'ed25519'],
+]);
+
+/** The size attributes PKCS#11 v2.40 defines per key type (§2.3 EC, §2.1 RSA, §2.8 AES); all public. */
+async function strengthOf(op: Operation, object: Handle, cls: ObjectClass, keyType: string | null): Promise<string | null> {
+  const read = (type: number): Promise<Buffer | undefined> => op.call('reading a key size', async (b, s) => (await b.C_GetAttributeValue(s, object, [type])).get(type));
+  switch (keyType) {
+    case 'aes': {
+      const bytes = ulong(await read(CK.CKA_VALUE_LEN));
+      return bytes > 0 ? `aes-${bytes * 8}` : null;
+    }
+    case 'ec':
+    case 'ec-edwards': {
+      const params = (await read(CK.CKA_EC_PARAMS))?.toString('hex') ?? '';
+      return CURVES.get(params) ?? `${keyType}-params-${params.slice(0, 40)}`;
+    }
+    case 'rsa': {
+      if (cls === 'public-key') return `rsa-${ulong(await read(CK.CKA_MODULUS_BITS))}`;
+      const modulus = await read(CK.CKA_MODULUS);
+      return modulus === undefined || modulus.length === 0 ? null : `rsa-${modulus.length * 8}`;
+    }
+    default:
+      return null;
+  }
 }
