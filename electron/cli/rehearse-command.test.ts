@@ -8,11 +8,13 @@
  * (two Argon2id derivations per run).
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScriptFile } from '../core/ceremony/index.ts';
+import { RebuildSession } from '../core/shares/index.ts';
+import { SecretBytes } from '../../shared/secret-bytes.ts';
 import { allFileText, bundleEvents, CEREMONIES, FIXTURES, freshOut } from '../core/ceremony/runner/test-support.ts';
 import { main } from './keyrite.ts';
 
@@ -233,6 +235,52 @@ function expectRefused(r: Awaited<ReturnType<typeof rehearseWith>>, code: string
   expect(r.verify.code).toBe(0);
   expect(r.verify.out).toContain('VERIFIED');
 }
+
+describe('keyrite rehearse: ceremony 4', () => {
+  it('ceremony 4 reshares 3-of-5 into 2-of-4 with a new custodian, revokes the old set, and two new shares rebuild the same key', async () => {
+    const { answers, out } = await overPrevious('04-reshare.answers.yaml');
+    const { events } = await rehearseBuiltIn('04-reshare.yaml', answers, out);
+    const previous = (await splitCeremony()).events;
+    const oldSet = previous.find((e) => e.type === 'share-set/issued')?.payload;
+    const newSet = events.find((e) => e.type === 'share-set/issued')?.payload;
+    expect(newSet?.['threshold']).toBe(2);
+    expect(newSet?.['custodians']).toEqual(['carl', 'ed', 'gus', 'hal']);
+    expect(newSet?.['shareSetId']).not.toBe(oldSet?.['shareSetId']);
+    const revoked = events.find((e) => e.type === 'share-set/revoked')?.payload;
+    expect(revoked?.['shareSetId']).toBe(oldSet?.['shareSetId']);
+    expect(revoked?.['replacedBy']).toEqual([newSet?.['shareSetId']]);
+    // The new shares on hal's and carl's media rebuild the key ceremony 2 generated (same fingerprint).
+    const session = new RebuildSession({ ceremonyId: String(events[0]?.payload['signingKey']).split('+')[0] as string });
+    for (const [who, pass] of [['hal', 'hal share passphrase'], ['carl', 'carl share passphrase']] as const) {
+      const folder = join(out, 'media', who);
+      const name = readdirSync(folder)[0] as string;
+      const accepted = await session.accept({ kind: 'file', name, bytes: new Uint8Array(readFileSync(join(folder, name))) }, new SecretBytes(new TextEncoder().encode(pass)));
+      expect(accepted.accepted).toBe(true);
+    }
+    const rebuilt = await session.rebuild();
+    if (!rebuilt.ok) throw rebuilt.error;
+    const fingerprint = rebuilt.rebuilt.secret.expose((bytes) => createHash('sha256').update('keyrite/secret-fingerprint/v1\0').update(bytes).digest('hex'));
+    rebuilt.rebuilt.secret.wipe();
+    expect(fingerprint).toBe(resultOf(previous, 'generate-master')['fingerprint']);
+  });
+});
+
+describe('keyrite rehearse: a share from another ceremony', () => {
+  it('is refused by the rebuild and recorded; with too few shares left the recovery aborts before any key is loaded', async () => {
+    const other = await rehearseBuiltIn('02-master-key-split-and-load.yaml', '02-master-key-split-and-load.answers.yaml');
+    const { answers, out } = await overPrevious('03-recovery.answers.yaml', (a) => ({ ...a, previous: { bundle: 'previous/bundle', shares: { carl: 'previous/media/carl', ed: 'previous/media/ed', gus: join(other.out, 'media', 'gus') } } }));
+    const run = await keyrite('rehearse', join(CEREMONIES, '03-recovery.yaml'), '--answers', answers, '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('CEREMONY_SHARES_SHORT');
+    const events = bundleEvents(out);
+    const refusedShare = events.find((e) => e.type === 'share/refused');
+    expect(refusedShare?.actors).toEqual(['gus']);
+    expect(refusedShare?.payload['code']).toMatch(/^SHARE_OTHER_(CEREMONY|SET)$/);
+    expect(events.find((e) => e.type === 'ceremony/refused')?.step).toBe('collect');
+    expect(events.some((e) => e.type === 'key/created')).toBe(false);
+    expect((await keyrite('verify', join(out, 'bundle.tar'))).code).toBe(0);
+  });
+});
 
 describe('keyrite rehearse refuses and records', () => {
   it('a malformed script: every problem with its line, recorded in a transcript of its own, exit 65', async () => {

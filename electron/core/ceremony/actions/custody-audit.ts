@@ -10,13 +10,14 @@ import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { auditCustody } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { takeSecret } from '../runner/answers.ts';
-import { presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
+import { checkRecordedPolicy, presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { policyOf } from './share-policy.ts';
 
 export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) => {
   const policy = policyOf(ctx, step.params.sharePolicy);
   const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
+  checkRecordedPolicy(policy, set);
   const proven: { custodian: string; index: number; statement: string }[] = [];
   const failed: { custodian: string; code: string; reason: string }[] = [];
   const missing: string[] = [];

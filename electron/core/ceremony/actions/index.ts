@@ -16,6 +16,7 @@ import { keyCompareCheckValues } from './key-compare-check-values.ts';
 import { keyLoad } from './key-load.ts';
 import { secretGenerate } from './secret-generate.ts';
 import { sharesCollect } from './shares-collect.ts';
+import { sharesRevoke } from './shares-revoke.ts';
 import { sharesSplit } from './shares-split.ts';
 import { sharesWrite } from './shares-write.ts';
 import { preflightAirGap } from './preflight-air-gap.ts';
@@ -39,6 +40,7 @@ export const ACTION_HANDLERS: HandlerTable = {
   'key.load': keyLoad,
   'key.compareCheckValues': keyCompareCheckValues,
   'shares.collect': sharesCollect,
+  'shares.revoke': sharesRevoke,
   'custody.audit': custodyAudit,
   'ceremony.close': ceremonyClose,
 };

@@ -12,7 +12,7 @@ import { human } from '../../hsm/index.ts';
 import { RebuildSession } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { takeSecret } from '../runner/answers.ts';
-import { presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
+import { checkRecordedPolicy, presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
 import { policyOf } from './share-policy.ts';
@@ -20,6 +20,7 @@ import { policyOf } from './share-policy.ts';
 export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) => {
   const policy = policyOf(ctx, step.params.sharePolicy);
   const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
+  checkRecordedPolicy(policy, set);
   const session = new RebuildSession({
     ceremonyId: set.ceremonyId, expectedSetId: hexToBytes(set.setId),
     recordedShareCommitments: new Map(set.shares.map((s) => [s.index, hexToBytes(s.shareCommitment)])),

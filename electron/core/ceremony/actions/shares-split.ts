@@ -5,6 +5,7 @@
  * consumed by the split). Public results only: the set id, the secret's
  * commitment as words, and each share's commitment for later custody audits.
  */
+import type { Step } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
@@ -14,6 +15,12 @@ import { takeSecret } from '../runner/answers.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { secretFingerprint } from './secret-generate.ts';
 import { custodiansOf, policyOf } from './share-policy.ts';
+
+/** Whether a later step reads the held secret of `key` (loads it, or splits it again). */
+function usesSecret(step: Step, key: string): boolean {
+  if (step.action === 'key.load') return step.params.key === key;
+  return step.action === 'shares.split';
+}
 
 export const sharesSplit: ActionHandler<'shares.split'> = async (ctx, step) => {
   const policy = policyOf(ctx, step.params.sharePolicy);
@@ -28,6 +35,12 @@ export const sharesSplit: ActionHandler<'shares.split'> = async (ctx, step) => {
   const custodians: Custodian[] = ids.map((id) => ({ name: id, passphrase: takeSecret(ctx.answers.custodianPassphrases[id] as string) }));
   const set = await splitSecret(secret, { ceremonyId: ctx.journal.ceremonyId, key: { id: spec.name, label: spec.label, fingerprint: secretFingerprint(secret) }, threshold: policy.threshold, custodians, createdAt: ctx.now() });
   ctx.shareSets.set(policy.id, set);
+  // The secret lives no longer than the script needs it (a reshare: only between rebuild and split).
+  const index = ctx.script.steps.findIndex((s) => s.id === step.id);
+  if (!ctx.script.steps.slice(index + 1).some((s) => usesSecret(s, policy.key))) {
+    secret.wipe();
+    ctx.secrets.delete(policy.key);
+  }
   const commitment = human(hexToBytes(set.secretCommitment));
   ctx.journal.append({ type: 'share-set/issued', step: step.id, actors: ids, payload: { shareSetId: set.setId, keyLabel: spec.label, threshold: set.threshold, total: set.total, commitment: set.secretCommitment, custodians: ids } });
   return {

@@ -53,6 +53,13 @@ export function previousShareSet(ctx: RunContext, keyLabel: string): RecordedSha
   return set;
 }
 
+/** The script's share policy must describe the set the earlier ceremony recorded (same M and N). */
+export function checkRecordedPolicy(policy: { id: string; threshold: number; total?: number | undefined }, set: RecordedShareSet): void {
+  if (policy.threshold !== set.threshold || (policy.total !== undefined && policy.total !== set.total)) {
+    throw new KeyriteError('CEREMONY_POLICY_MISMATCH', `Share policy '${policy.id}' says ${policy.threshold}-of-${policy.total ?? 'any'}, but set ${set.setId} from ${set.ceremonyId} is ${set.threshold}-of-${set.total}.`);
+  }
+}
+
 /** The share file a custodian presents: their medium folder's one .share file, or the file itself. */
 export function presentedShare(ctx: RunContext, custodian: string): { name: string; bytes: Uint8Array } | undefined {
   const where = ctx.answers.previous?.shares[custodian];
