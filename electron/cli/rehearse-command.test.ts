@@ -314,6 +314,17 @@ describe('keyrite rehearse refuses and records', () => {
     expect(r.events.some((e) => e.type === 'step/completed' && e.step === 'policy')).toBe(false);
   });
 
+  it('a script with an action this runner cannot perform (ceremony 5: key destruction with waiting periods) is refused before any step runs', async () => {
+    const out = freshOut();
+    const run = await keyrite('rehearse', join(CEREMONIES, '05-key-destruction.yaml'), '--answers', join(FIXTURES, '01-root-key-generation.answers.yaml'), '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('key.deprecate');
+    const events = bundleEvents(out);
+    expect(events.map((e) => e.type)).toEqual(['ceremony/opened', 'ceremony/refused', 'ceremony/closed']);
+    expect(events[1]?.payload['code']).toBe('CEREMONY_ACTION_UNSUPPORTED');
+    expect((await keyrite('verify', join(out, 'bundle.tar'))).code).toBe(0);
+  });
+
   it('a wrong PIN: the HSM refuses the login, and no step after it runs', async () => {
     const r = await rehearseWith({ pins: { primary: '97531864' } });
     expectRefused(r, 'HSM_PIN_INCORRECT', 'login');

@@ -56,10 +56,15 @@ export async function openRehearsalHsms(folder: string, targets: readonly HsmTar
     }
     const module = HsmModule.load(library, { rehearsal: true });
     const mappings: TokenMapping[] = [];
-    for (const target of targets) {
-      const label = labels.get(target.id) as string;
-      const token = await module.findToken({ label });
-      mappings.push({ hsm: target.id, scriptToken: describeTarget(target), label, serial: token.serial });
+    try {
+      for (const target of targets) {
+        const label = labels.get(target.id) as string;
+        const token = await module.findToken({ label });
+        mappings.push({ hsm: target.id, scriptToken: describeTarget(target), label, serial: token.serial });
+      }
+    } catch (error) {
+      await module.close();
+      throw error;
     }
     return {
       module,

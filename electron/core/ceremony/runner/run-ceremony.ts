@@ -58,7 +58,7 @@ export function rehearsalCeremonyId(scriptId: string, now: Date): string {
   return `${scriptId}/rehearsal-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
 }
 
-/** Fails before anything is recorded when the script needs an action this runner cannot perform yet. */
+/** Actions of the script this runner has no handler for (the run is then refused, and the refusal recorded, before any step). */
 export function unsupportedActions(parsed: ParsedScript): string[] {
   return [...new Set(parsed.script.steps.map((s) => s.action))].filter((a) => ACTION_HANDLERS[a] === undefined && !RUNNER_ACTIONS.includes(a));
 }
@@ -67,8 +67,6 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const { parsed, answers, outFolder } = options;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const missing = unsupportedActions(parsed);
-  if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This runner cannot perform ${missing.join(', ')} yet; nothing was run.`);
   const script = parsed.script;
   const ceremonyId = rehearsalCeremonyId(script.metadata.id, now());
   const transcriptFolder = join(outFolder, 'transcript');
@@ -86,6 +84,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   let mappings: readonly TokenMapping[] = [];
 
   try {
+    // Refused before any step or token, but recorded: a script this runner cannot finish never half-runs.
+    const missing = unsupportedActions(parsed);
+    if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This runner cannot perform ${missing.join(', ')} yet; no step was run.`);
     const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
     mappings = hsms.mappings;
     ctx = {
