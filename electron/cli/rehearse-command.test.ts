@@ -9,6 +9,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -323,6 +324,20 @@ describe('keyrite rehearse refuses and records', () => {
     expect(events.map((e) => e.type)).toEqual(['ceremony/opened', 'ceremony/refused', 'ceremony/closed']);
     expect(events[1]?.payload['code']).toBe('CEREMONY_ACTION_UNSUPPORTED');
     expect((await keyrite('verify', join(out, 'bundle.tar'))).code).toBe(0);
+  });
+
+  // This container is online; an offline machine would pass the check, so the test only runs online.
+  const online = Object.values(networkInterfaces()).flat().some((i) => i !== undefined && !i.internal);
+  it.runIf(online)('a production-mode script on an online machine stops at the air-gap check, whatever its onException says', async () => {
+    const out = freshOut();
+    const script = `${out}-production.yaml`;
+    writeFileSync(script, readFileSync(SCRIPT, 'utf8').replace('mode: rehearsal', 'mode: production').replace('airGap: warn', 'airGap: enforce'));
+    const run = await keyrite('rehearse', script, '--answers', join(FIXTURES, '07-hsm-inventory-and-policy.answers.yaml'), '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('CEREMONY_AIR_GAP_REFUSED');
+    const events = bundleEvents(out);
+    expect(events.find((e) => e.type === 'ceremony/refused')?.step).toBe('air-gap');
+    expect(events.some((e) => e.type === 'step/completed')).toBe(false);
   });
 
   it('a wrong PIN: the HSM refuses the login, and no step after it runs', async () => {

@@ -1,8 +1,10 @@
 /**
  * preflight.airGap: the devices module's air-gap check. In a rehearsal an
- * online machine is a warning (a deviation the script lets continue); the
- * decision comes from the devices module's policy, not from here.
+ * online machine is a warning (a deviation the script lets continue); in a
+ * production-mode script it is a stop. The decision comes from the devices
+ * module's policy, not from here.
  */
+import { KeyriteError } from '../../../../shared/result.ts';
 import { collectDevicePreflight } from '../../devices/index.ts';
 import type { ActionHandler, RunContext } from '../runner/context.ts';
 
@@ -16,6 +18,12 @@ export async function devicesOf(ctx: RunContext): Promise<NonNullable<RunContext
 
 export const preflightAirGap: ActionHandler<'preflight.airGap'> = async (ctx) => {
   const { airGap, airGapDecision } = await devicesOf(ctx);
+  // A production script on an online machine stops here, whatever its onException says: the
+  // devices module's signed-exception override is not wired into this runner.
+  // `metadata.airGap: enforce` stops an online machine in any mode (the script format's rule).
+  if (airGapDecision.decision === 'refuse' || (ctx.script.metadata.airGap === 'enforce' && airGap.verdict === 'online')) {
+    throw new KeyriteError('CEREMONY_AIR_GAP_REFUSED', airGapDecision.message);
+  }
   const names = (kind: string) => airGap.findings.filter((f) => f.kind === kind).map((f) => f.name);
   return {
     result: {
