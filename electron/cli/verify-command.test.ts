@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../shared/transcript/bytes.ts';
 import { digestAsWords } from '../../shared/transcript/words.ts';
-import { exportBundle, type ExportedBundle } from '../core/transcript/bundle-export.ts';
+import { buildManifest } from '../../shared/transcript/bundle.ts';
+import { exportBundle, readBundle, type ExportedBundle } from '../core/transcript/bundle-export.ts';
 import { fixtureCeremonyId, fixtureEvent, fixtureSigners } from '../core/transcript/fixtures.ts';
 import { Journal } from '../core/transcript/journal.ts';
 import { main } from './keyrite.ts';
@@ -100,11 +101,45 @@ describe('keyrite verify', () => {
     expect((await run('frobnicate')).code).toBe(64);
   });
 
+  it('a bundle cut at a checkpoint (later checkpoint deleted, manifest rebuilt for another ceremony) exits 1 and says events may have been removed', async () => {
+    const cut = join(root, 'cut');
+    execFileSync('cp', ['-r', bundle.folder, cut]);
+    const journalPath = join(cut, 'transcript.jsonl');
+    const lines = readFileSync(journalPath, 'utf8').split('\n');
+    // Keep the 12 events checkpoint 12 covers; drop the close and its checkpoint.
+    writeFileSync(journalPath, `${lines.slice(0, 12).join('\n')}\n`);
+    rmSync(join(cut, 'checkpoints', '000000000013.note'));
+    rmSync(join(cut, 'manifest.json'));
+    const files = readBundle(cut);
+    writeFileSync(join(cut, 'manifest.json'), JSON.stringify(buildManifest('keyrite.example/ceremony/something-else', '2026-11-28T18:00:00.000Z', files)));
+    const text = await run('verify', cut, '--key', keys[0] as string, '--key', keys[1] as string);
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(/^TAMPERED: The transcript is incomplete: it ends at event 11 without ceremony\/closed; events after checkpoint 12 may have been removed\./);
+    expect(text.out).toContain('first bad event: 12 (the transcript ends without ceremony/closed: events after checkpoint 12 may have been removed)');
+    expect(text.out).toContain('manifest: manifest.json names ceremony keyrite.example/ceremony/something-else, the transcript is ceremony keyrite.example/ceremony/2026-11-28-root');
+    // With the right ceremony in the manifest it is still tampered.
+    writeFileSync(join(cut, 'manifest.json'), JSON.stringify(buildManifest(fixtureCeremonyId, '2026-11-28T18:00:00.000Z', files)));
+    const json = await run('verify', cut, '--json', '--key', keys[0] as string);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.out) as { firstBadEvent: { index: number } }).firstBadEvent.index).toBe(12);
+  });
+
+  it('a manifest naming another ceremony makes an intact bundle tampered', async () => {
+    const renamed = join(root, 'renamed');
+    execFileSync('cp', ['-r', bundle.folder, renamed]);
+    const manifestPath = join(renamed, 'manifest.json');
+    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(fixtureCeremonyId, 'keyrite.example/ceremony/another'));
+    const result = await run('verify', renamed);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('manifest: manifest.json names ceremony keyrite.example/ceremony/another');
+  });
+
   it('each command has --help, and the real process exits with the verify status', async () => {
     const help = await run('verify', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('Exit status: 0 verified, 1 tampered, 2 unsigned tail');
-    expect((await run('--help')).out).toContain('verify  verify an evidence bundle offline');
+    expect(help.out).toContain('does not end with ceremony/closed');
+    expect((await run('--help')).out).toMatch(/ verify +verify an evidence bundle offline\n/);
     const child = spawnSync(process.execPath, ['--no-warnings', join(import.meta.dirname, 'keyrite.ts'), 'verify', join(root, 'tampered')], { encoding: 'utf8' });
     expect(child.status).toBe(1);
     expect(child.stdout).toMatch(/^TAMPERED: Event 2 is not as it was recorded/);

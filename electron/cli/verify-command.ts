@@ -19,7 +19,9 @@ const help = `Usage: keyrite verify <bundle> [--json] [--key <vkey>]... [--keys 
 
 Verifies an evidence bundle (a folder or its .tar archive) offline: every
 event's schema, sequence and hash link, the RFC 6962 tree, every checkpoint's
-signature and cosignatures, and that the last checkpoint covers every event.
+signature and cosignatures, that the last checkpoint covers every event, that
+the last event is ceremony/closed (a bundle is a finished ceremony's
+evidence), and the manifest's file hashes and ceremony id.
 
   <bundle>         the bundle folder or .tar file
   --key <vkey>     a public key to trust (repeatable); give the ceremony key you
@@ -30,6 +32,9 @@ signature and cosignatures, and that the last checkpoint covers every event.
 
 Exit status: 0 verified, 1 tampered, 2 unsigned tail (events after the last
 checkpoint), 3 unreadable (not a bundle, or no trusted ceremony key), 64 usage.
+  1 (tampered) includes a transcript that does not end with ceremony/closed:
+  every signature may still verify, but events after its last one (an
+  exception, an abort, a destruction) may have been removed.
 `;
 
 function describe(result: BundleVerification): string {

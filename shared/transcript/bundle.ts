@@ -46,7 +46,12 @@ function unreadable(summary: string): BundleVerification {
   return { status: 'unreadable', summary, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: 'bundle-keys' };
 }
 
-/** Verifies a whole bundle: transcript first (it names the first bad event), then the manifest. */
+/**
+ * Verifies a whole bundle: transcript first (it names the first bad event),
+ * then the manifest. Unlike a live journal, a bundle must be complete: it is
+ * `verified` only if its last event is `ceremony/closed` and the last
+ * checkpoint covers it, and its manifest names the transcript's ceremony.
+ */
 export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: VerifyBundleOptions = {}): BundleVerification {
   const sha256 = options.sha256 ?? defaultSha256;
   const journal = files.get(JOURNAL_PATH);
@@ -68,9 +73,11 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
     const note = utf8Decode(bytes);
     checkpoints.push({ name: path.slice(CHECKPOINT_FOLDER.length), note: note ?? '\u0000' });
   }
-  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys }, { sha256 });
+  // A bundle is the evidence of a finished ceremony: it must end with its close (§5 step 5).
+  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys }, { sha256, requireClosed: true });
 
   const manifestProblems: string[] = [];
+  if (result.ceremonyId !== undefined && manifest.ceremony !== result.ceremonyId) manifestProblems.push(`${MANIFEST_PATH} names ceremony ${manifest.ceremony}, the transcript is ceremony ${result.ceremonyId}`);
   const listed = new Set<string>();
   for (const entry of manifest.files) {
     listed.add(entry.path);

@@ -12,7 +12,12 @@
  *     is what a consistency proof would show); every signature from a known
  *     key, cosignatures included, verifies;
  *  3. the last checkpoint covers every event; events after it are an
- *     unsigned tail.
+ *     unsigned tail;
+ *  4. for an evidence bundle (`requireClosed`), the last event is
+ *     `ceremony/closed`: a ceremony always ends with one, checkpointed, so a
+ *     transcript cut at a checkpoint (hiding an exception, an abort, a
+ *     destruction) cannot pass as complete. A live journal is not closed
+ *     yet, so this is off by default.
  */
 import { bytesEqual, bytesToHex } from './bytes.ts';
 import { parseCheckpointText } from './checkpoint.ts';
@@ -42,7 +47,16 @@ export interface VerifyOptions {
    * Off by default: in a bundle every signer's key is listed.
    */
   readonly allowUnknownSigners?: boolean;
+  /**
+   * Evidence-bundle rule (docs/formats/transcript.md §5 step 5): the last
+   * event must be `ceremony/closed`, or the result is `tampered` (events
+   * after the last one may have been removed). Off for a live journal.
+   */
+  readonly requireClosed?: boolean;
 }
+
+/** The event type every finished ceremony's transcript ends with. */
+export const CLOSING_EVENT_TYPE = 'ceremony/closed';
 
 export interface CheckpointSummary {
   readonly name: string;
@@ -150,8 +164,21 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
     summaries.push({ name, size: checkpoint.size, rootHex, signedBy, cosigners, ignoredSignatures: ignored });
   }
 
+  const unsignedTail = { from: signedSize, count: leaves.length - signedSize };
+  if (options.requireClosed === true && events[events.length - 1]?.type !== CLOSING_EVENT_TYPE) {
+    // Nothing after the last event is signed, so nothing shows whether more
+    // events followed it: a bundle that does not end with its close may have
+    // been cut (at a checkpoint, the cut leaves every signature valid).
+    const after = signedSize === leaves.length ? `checkpoint ${signedSize}` : `event ${leaves.length - 1}`;
+    const reason = `the transcript ends without ${CLOSING_EVENT_TYPE}: events after ${after} may have been removed`;
+    const ends = leaves.length === 0 ? 'it holds no events' : `it ends at event ${leaves.length - 1} without ${CLOSING_EVENT_TYPE}`;
+    return {
+      ...tampered(undefined, { index: leaves.length, reason }, `The transcript is incomplete: ${ends}; events after ${after} may have been removed.`),
+      ...(signedSize < leaves.length ? { unsignedTail } : {}),
+    };
+  }
   if (signedSize < leaves.length) {
-    return { ...base, status: 'unsigned-tail', summary: `Events ${signedSize} to ${leaves.length - 1} are not covered by any checkpoint.`, signedSize, rootHex, checkpoints: summaries, unsignedTail: { from: signedSize, count: leaves.length - signedSize } };
+    return { ...base, status: 'unsigned-tail', summary: `Events ${signedSize} to ${leaves.length - 1} are not covered by any checkpoint.`, signedSize, rootHex, checkpoints: summaries, unsignedTail };
   }
   return { ...base, status: 'verified', summary: `All ${leaves.length} events verified; ${summaries.length} checkpoints signed by the ceremony key.`, signedSize, rootHex, checkpoints: summaries };
 }

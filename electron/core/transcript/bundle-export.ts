@@ -49,7 +49,8 @@ export async function exportBundle(transcriptFolder: string, outFolder: string, 
   const files = readTranscriptFolder(transcriptFolder);
   files.set(KEYS_PATH, utf8ToBytes(keys.map((key) => `${key}\n`).join('')));
   const checkpoints = [...files].filter(([path]) => path.startsWith(CHECKPOINT_FOLDER)).map(([path, bytes]) => ({ name: path.slice(CHECKPOINT_FOLDER.length), note: new TextDecoder().decode(bytes) }));
-  const result = verifyTranscript({ journal: files.get(JOURNAL_PATH) as Uint8Array, checkpoints, trustedKeys: keys }, { sha256: nodeSha256 });
+  // The bundle's rules (an unclosed transcript is incomplete), so the report says what `keyrite verify` will say.
+  const result = verifyTranscript({ journal: files.get(JOURNAL_PATH) as Uint8Array, checkpoints, trustedKeys: keys }, { sha256: nodeSha256, requireClosed: true });
   const model = buildReportModel(result, keys, now);
   files.set(REPORT_HTML_PATH, utf8ToBytes(renderReportHtml(model)));
   files.set(REPORT_PDF_PATH, await renderReportPdf(model));

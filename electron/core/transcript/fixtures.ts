@@ -33,12 +33,19 @@ export function fixtureEvent(i: number): EventDraft {
   return opening[i] ?? { type: 'step/completed', actors: ['ada'], step: `step-${i % 17}`, payload: { note: `routine step ${i}`, count: i } };
 }
 
-/** A transcript of `count` events with a checkpoint at each size in `checkpointAt` (cosigned by the witness). */
-export async function fixtureTranscript(count: number, checkpointAt: readonly number[]): Promise<{ transcript: MemoryTranscript; keys: string[] }> {
+/** The event a finished ceremony's transcript ends with (an evidence bundle must). */
+export const fixtureClosingEvent: EventDraft = { type: 'ceremony/closed', actors: ['ada'], payload: { outcome: 'completed' } };
+
+/**
+ * A transcript of `count` events with a checkpoint at each size in
+ * `checkpointAt` (cosigned by the witness). Its last event is
+ * `ceremony/closed` unless `closed` is false.
+ */
+export async function fixtureTranscript(count: number, checkpointAt: readonly number[], options: { closed?: boolean } = {}): Promise<{ transcript: MemoryTranscript; keys: string[] }> {
   const { ceremony, witness } = fixtureSigners();
   const transcript = new MemoryTranscript(fixtureCeremonyId);
   for (let i = 0; i < count; i++) {
-    transcript.append(fixtureEvent(i));
+    transcript.append(i === count - 1 && options.closed !== false ? fixtureClosingEvent : fixtureEvent(i));
     if (checkpointAt.includes(i + 1)) await transcript.checkpoint(ceremony, [witness]);
   }
   return { transcript, keys: [ceremony.verifierKey.text, witness.verifierKey.text] };

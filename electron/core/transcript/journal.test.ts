@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JOURNAL_PATH, checkpointFileName } from '../../../shared/transcript/bundle.ts';
 import { scanJournal, verifyTranscript } from '../../../shared/transcript/verify.ts';
 import { KeyriteError } from '../../../shared/result.ts';
+import { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { Journal } from './journal.ts';
 import { fixtureEvent, fixtureSigners } from './fixtures.ts';
+import { MemoryTranscript } from './memory-transcript.ts';
+import { SoftwareEd25519Signer, type NoteSigner } from './signer.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'keyrite-journal-'));
@@ -59,6 +62,95 @@ describe('journal', () => {
     const reopened = Journal.open(folder, ceremony);
     expect(reopened.events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
     reopened.journal.close();
+  });
+
+  it('refuses to start an empty journal when the journal file is gone but signed checkpoints remain', async () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    for (let i = 0; i < 4; i++) journal.append(fixtureEvent(i));
+    await journal.checkpoint(fixtureSigners().ceremony);
+    journal.close();
+    const notePath = join(folder, checkpointFileName(4));
+    const note = readFileSync(notePath);
+    rmSync(join(folder, JOURNAL_PATH));
+    let error: unknown;
+    try {
+      Journal.open(folder, ceremony);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(KeyriteError);
+    expect((error as KeyriteError).code).toBe('TRANSCRIPT_DAMAGED');
+    expect((error as KeyriteError).message).toMatch(/transcript\.jsonl is missing, but checkpoints\/ holds 1 signed checkpoint \(the last covers 4 events\)/);
+    // Nothing was created or changed: no new journal, the signed note as it was.
+    expect(existsSync(join(folder, JOURNAL_PATH))).toBe(false);
+    expect(readFileSync(notePath).equals(note)).toBe(true);
+    // An empty checkpoint file holds no signature, so it alone does not block a fresh journal.
+    const other = freshFolder();
+    mkdirSync(join(other, 'checkpoints'), { recursive: true });
+    writeFileSync(join(other, checkpointFileName(0)), '');
+    const fresh = Journal.open(other, ceremony);
+    expect(fresh.events).toEqual([]);
+    fresh.journal.close();
+  });
+
+  it('a second checkpoint at the same size keeps the note and its cosignatures, byte for byte', async () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    for (let i = 0; i < 5; i++) journal.append(fixtureEvent(i));
+    const { ceremony: signer, witness } = fixtureSigners();
+    await journal.checkpoint(signer);
+    await journal.cosign(witness);
+    const path = join(folder, checkpointFileName(5));
+    const cosigned = readFileSync(path, 'utf8');
+    expect(await journal.checkpoint(signer)).toBe(cosigned);
+    expect(readFileSync(path, 'utf8')).toBe(cosigned);
+    journal.close();
+    const result = verifyTranscript({ journal: readFileSync(join(folder, JOURNAL_PATH)), checkpoints: [{ name: '000000000005.note', note: readFileSync(path, 'utf8') }], trustedKeys: [signer.verifierKey.text, witness.verifierKey.text] });
+    expect(result.status).toBe('verified');
+    expect(result.checkpoints[0]?.cosigners.map((c) => c.name)).toEqual([witness.verifierKey.name]);
+  });
+
+  it('refuses to checkpoint over a note of the same size that does not match the journal, and leaves it alone', async () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    for (let i = 0; i < 3; i++) journal.append(fixtureEvent(i));
+    const { ceremony: signer } = fixtureSigners();
+    // A note of size 3 over other events, put there after opening.
+    const other = new MemoryTranscript(ceremony);
+    for (let i = 0; i < 3; i++) other.append(fixtureEvent(i + 3));
+    const foreign = await other.checkpoint(signer);
+    const path = join(folder, checkpointFileName(3));
+    writeFileSync(path, foreign);
+    await expect(journal.checkpoint(signer)).rejects.toThrow(/does not match the journal/);
+    expect(readFileSync(path, 'utf8')).toBe(foreign);
+    journal.close();
+  });
+
+  it('concurrent cosignatures are all kept (each note change waits for the one before it)', async () => {
+    const folder = freshFolder();
+    const { journal } = Journal.open(folder, ceremony);
+    for (let i = 0; i < 6; i++) journal.append(fixtureEvent(i));
+    const { ceremony: signer } = fixtureSigners();
+    // Participants who take their time (a PIN, a touch): each signature resolves later than the last read.
+    const slow = (name: string, seed: number, delay: number): NoteSigner => {
+      const inner = SoftwareEd25519Signer.fromSeed(`keyrite.example/participant/${name}`, new SecretBytes(new Uint8Array(32).fill(seed)), 'cosigner', () => new Date('2026-11-28T12:00:00Z'));
+      return { verifierKey: inner.verifierKey, signNote: async (text) => { await new Promise((resolve) => setTimeout(resolve, delay)); return inner.signNote(text); } };
+    };
+    const cosigners = [slow('wendy', 0x31, 30), slow('walt', 0x32, 10), slow('wanda', 0x33, 20)];
+    await journal.checkpoint(signer);
+    // Three participants cosign the same note at once.
+    const results = await Promise.all(cosigners.map((c) => journal.cosign(c)));
+    const note = readFileSync(join(folder, checkpointFileName(6)), 'utf8');
+    expect(results.at(-1)).toBe(note);
+    // A checkpoint and a cosignature asked for together: the cosignature lands on the new checkpoint.
+    journal.append(fixtureEvent(6));
+    await Promise.all([journal.checkpoint(signer), journal.cosign(cosigners[1] as NoteSigner)]);
+    journal.close();
+    const notes = [6, 7].map((size) => ({ name: checkpointFileName(size).split('/')[1] as string, note: readFileSync(join(folder, checkpointFileName(size)), 'utf8') }));
+    const result = verifyTranscript({ journal: readFileSync(join(folder, JOURNAL_PATH)), checkpoints: notes, trustedKeys: [signer.verifierKey.text, ...cosigners.map((c) => c.verifierKey.text)] });
+    expect(result.status).toBe('verified');
+    expect(result.checkpoints.map((c) => c.cosigners.map((s) => s.name))).toEqual([cosigners.map((c) => c.verifierKey.name), [cosigners[1]?.verifierKey.name]]);
   });
 
   it('refuses an event whose payload names a secret, and writes nothing', () => {

@@ -9,7 +9,7 @@
  * Synchronous on purpose: one fsync per event is the contract, and a
  * synchronous append cannot interleave with another.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
 import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
@@ -17,7 +17,7 @@ import { CHECKPOINT_FOLDER, JOURNAL_PATH, checkpointFileName } from '../../../sh
 import { checkpointText, parseCheckpointText } from '../../../shared/transcript/checkpoint.ts';
 import { EVENT_SCHEMA_VERSION, GENESIS_PREV, canonicalLine, ceremonyIdPattern, checkEventShape, type JsonValue, type TranscriptEvent } from '../../../shared/transcript/event.ts';
 import { CompactRange, consistencyProof, inclusionProof, leafHash, type Sha256 } from '../../../shared/transcript/merkle.ts';
-import { formatNote, parseNote } from '../../../shared/transcript/note-format.ts';
+import { formatNote, parseNote, type SignedNote } from '../../../shared/transcript/note-format.ts';
 import { bytesEqual } from '../../../shared/transcript/bytes.ts';
 import { checkPayload } from '../../../shared/transcript/payloads.ts';
 import { scanJournal } from '../../../shared/transcript/scan.ts';
@@ -64,6 +64,12 @@ export class Journal {
   readonly #range: CompactRange;
   #prev: string;
   #closed = false;
+  /**
+   * Checkpoint files are read, signed (which awaits: an HSM, a participant)
+   * and rewritten; each such change runs after the one before it, so two
+   * cosignatures can never both read the same note and one be lost.
+   */
+  #noteChanges: Promise<unknown> = Promise.resolve();
 
   private constructor(folder: string, ceremonyId: string, fd: number, leaves: Uint8Array[], clock: JournalClock, sha256: Sha256) {
     this.folder = folder;
@@ -89,6 +95,7 @@ export class Journal {
     const sha256 = options.sha256 ?? nodeSha256;
     const path = join(folder, JOURNAL_PATH);
     if (!existsSync(path)) {
+      refuseLostJournal(folder);
       makeFolderDurably(join(folder, CHECKPOINT_FOLDER));
       const fd = openSync(path, 'ax', 0o644);
       fsyncSync(fd);
@@ -177,27 +184,70 @@ export class Journal {
     return event;
   }
 
-  /** Signs a checkpoint of every event so far and writes it to checkpoints/. Returns the note. */
+  /**
+   * Signs a checkpoint of every event so far and writes it to checkpoints/.
+   * Returns the note. If a note for this size is already on disk it is kept
+   * with every signature on it (cosignatures are never dropped): the
+   * ceremony key only adds its line when the note has none from this key.
+   */
   async checkpoint(signer: NoteSigner): Promise<string> {
     if (signer.verifierKey.name !== this.ceremonyId) throw new KeyriteError('TRANSCRIPT_WRONG_SIGNER', 'The ceremony key must be named after the ceremony.');
-    const text = checkpointText({ origin: this.ceremonyId, size: this.size, root: this.root() });
-    const note = formatNote({ text, signatures: [await signer.signNote(text)] });
-    writeFileAtomically(join(this.folder, checkpointFileName(this.size)), utf8ToBytes(note));
-    return note;
+    // The tree as it is now, not when the queue reaches this change.
+    const size = this.size;
+    const text = checkpointText({ origin: this.ceremonyId, size, root: this.root() });
+    return await this.#changeNote(async () => {
+      const path = join(this.folder, checkpointFileName(size));
+      const existing = this.#readNote(path, size);
+      if (existing === undefined) {
+        const note = formatNote({ text, signatures: [await signer.signNote(text)] });
+        writeFileAtomically(path, utf8ToBytes(note));
+        return note;
+      }
+      if (existing.parsed.text !== text) throw new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${size} on disk does not match the journal. It has not been changed.`);
+      const { name, keyId } = signer.verifierKey;
+      if (existing.parsed.signatures.some((signature) => signature.keyName === name && bytesEqual(signature.keyId, keyId))) return existing.note;
+      const note = formatNote({ text, signatures: [await signer.signNote(text), ...existing.parsed.signatures] });
+      writeFileAtomically(path, utf8ToBytes(note));
+      return note;
+    });
   }
 
-  /** Adds `cosigner`'s signature to the checkpoint of `size` (the latest by default). */
-  async cosign(cosigner: NoteSigner, size: number = this.latestCheckpointSize()): Promise<string> {
-    const path = join(this.folder, checkpointFileName(size));
-    const parsed = parseNote(readFileSync(path, 'utf8'));
-    if (typeof parsed === 'string') throw new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${size} is damaged: ${parsed}.`);
+  /**
+   * Adds `cosigner`'s signature to the checkpoint of `size` (the latest by
+   * default, once every checkpoint asked for before is written), replacing
+   * an earlier one by the same key and keeping every other.
+   */
+  cosign(cosigner: NoteSigner, size?: number): Promise<string> {
+    return this.#changeNote(async () => {
+      const at = size ?? this.latestCheckpointSize();
+      const path = join(this.folder, checkpointFileName(at));
+      const existing = this.#readNote(path, at);
+      if (existing === undefined) throw new KeyriteError('TRANSCRIPT_NO_CHECKPOINT', `There is no checkpoint of ${at} events to cosign.`);
+      const { parsed } = existing;
+      const { name, keyId } = cosigner.verifierKey;
+      const others = parsed.signatures.filter((signature) => !(signature.keyName === name && bytesEqual(signature.keyId, keyId)));
+      const note = formatNote({ text: parsed.text, signatures: [...others, await cosigner.signNote(parsed.text)] });
+      writeFileAtomically(path, utf8ToBytes(note));
+      return note;
+    });
+  }
+
+  /** Runs `change` after every note change asked for before it (whether that one failed or not). */
+  #changeNote<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.#noteChanges.then(change);
+    this.#noteChanges = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The checkpoint note of `size` on disk, parsed, or undefined when there is none. */
+  #readNote(path: string, size: number): { note: string; parsed: SignedNote } | undefined {
+    if (!existsSync(path)) return undefined;
+    const note = readFileSync(path, 'utf8');
+    const parsed = parseNote(note);
+    if (typeof parsed === 'string') throw new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${size} is damaged: ${parsed}. It has not been changed.`);
     const checkpoint = parseCheckpointText(parsed.text);
-    if (typeof checkpoint === 'string' || checkpoint.origin !== this.ceremonyId || checkpoint.size !== size) throw new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${size} is damaged.`);
-    const { name, keyId } = cosigner.verifierKey;
-    const others = parsed.signatures.filter((signature) => !(signature.keyName === name && bytesEqual(signature.keyId, keyId)));
-    const note = formatNote({ text: parsed.text, signatures: [...others, await cosigner.signNote(parsed.text)] });
-    writeFileAtomically(path, utf8ToBytes(note));
-    return note;
+    if (typeof checkpoint === 'string' || checkpoint.origin !== this.ceremonyId || checkpoint.size !== size) throw new KeyriteError('TRANSCRIPT_DAMAGED', `Checkpoint ${size} is damaged. It has not been changed.`);
+    return { note, parsed };
   }
 
   latestCheckpointSize(): number {
@@ -212,6 +262,21 @@ export class Journal {
     this.#closed = true;
     closeSync(this.#fd);
   }
+}
+
+/**
+ * The journal file is missing. If checkpoints/ holds a signed note (any
+ * checkpoint file with content), events were acknowledged and signed and
+ * the journal holding them is gone: starting an empty journal would lose
+ * them without a word, and the next checkpoints would reuse the same names.
+ */
+function refuseLostJournal(folder: string): void {
+  const checkpoints = join(folder, CHECKPOINT_FOLDER);
+  if (!existsSync(checkpoints)) return;
+  const signed = readdirSync(checkpoints).filter((name) => /^\d{12}\.note$/.test(name) && statSync(join(checkpoints, name)).size > 0).sort();
+  const last = signed[signed.length - 1];
+  if (last === undefined) return;
+  throw new KeyriteError('TRANSCRIPT_DAMAGED', `The journal ${JOURNAL_PATH} is missing, but ${CHECKPOINT_FOLDER} holds ${signed.length} signed checkpoint${signed.length === 1 ? '' : 's'} (the last covers ${Number(last.slice(0, 12))} events): acknowledged events have been lost. Nothing has been changed.`);
 }
 
 /**
