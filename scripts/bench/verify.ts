@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { exportBundle, readBundle } from '../../electron/core/transcript/bundle-export.ts';
-import { fixtureEvent, fixtureSigners, fixtureCeremonyId } from '../../electron/core/transcript/fixtures.ts';
+import { fixtureClosingEvent, fixtureEvent, fixtureSigners, fixtureCeremonyId } from '../../electron/core/transcript/fixtures.ts';
 import { MemoryTranscript } from '../../electron/core/transcript/memory-transcript.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 
@@ -24,7 +24,8 @@ try {
   const { ceremony, witness } = fixtureSigners();
   const transcript = new MemoryTranscript(fixtureCeremonyId);
   for (let i = 0; i < EVENTS; i++) {
-    transcript.append(fixtureEvent(i));
+    // An evidence bundle ends with ceremony/closed (docs/formats/transcript.md §5).
+    transcript.append(i + 1 === EVENTS ? fixtureClosingEvent : fixtureEvent(i));
     if ((i + 1) % CHECKPOINT_EVERY === 0 || i + 1 === EVENTS) await transcript.checkpoint(ceremony, [witness]);
   }
   const source = join(work, 'transcript');
