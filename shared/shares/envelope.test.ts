@@ -1,10 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { crc32 } from './crc32.ts';
 import { assembleEnvelope, encodeHeader, indexOffset, MAX_ENVELOPE_BYTES, parseEnvelope, sealedLength } from './envelope.ts';
 import type { ShareHeader } from './envelope.ts';
 import { ShareRejection } from './share-rejection.ts';
+import { shareCommitment } from './commitments.ts';
+import type { CommittedFields } from './commitments.ts';
 
 const header = (over: Partial<ShareHeader> = {}): ShareHeader => ({
   ceremonyId: 'acme-root-2026', setId: new Uint8Array(16).fill(0x8f), keyId: 'k1', keyLabel: 'Root KEK', keyFingerprint: new Uint8Array(32).fill(3),
@@ -31,10 +34,12 @@ describe('CRC-32', () => {
   });
 });
 
-describe('share envelope v1', () => {
+describe('share envelope v2 (and v1, read)', () => {
   it('round-trips every header field', () => {
     const h = header();
     const parsed = parseEnvelope(envelopeOf(h), 'zoe.share');
+    expect(parsed.version).toBe(2);
+    expect(envelopeOf(h)[4]).toBe(2);
     expect(parsed.header).toEqual(h);
     expect(parsed.sealed.length).toBe(sealedLength(32));
     expect(parsed.headerBytes).toEqual(encodeHeader(h));
@@ -52,9 +57,11 @@ describe('share envelope v1', () => {
     expect(codeOf(() => parseEnvelope(flipped, 'a'))).toBe('SHARE_CHECKSUM_MISMATCH');
     expect(codeOf(() => parseEnvelope(recrc(good.subarray(0, 40)), 'a'))).toBe('SHARE_TRUNCATED');
     expect(codeOf(() => parseEnvelope(recrc(good.subarray(0, good.length - 10)), 'a'))).toBe('SHARE_TRUNCATED');
-    const v2 = good.slice();
-    v2[4] = 2;
-    expect(codeOf(() => parseEnvelope(recrc(v2), 'a'))).toBe('SHARE_VERSION_UNSUPPORTED');
+    for (const version of [0, 3, 255]) {
+      const future = good.slice();
+      future[4] = version;
+      expect(codeOf(() => parseEnvelope(recrc(future), 'a'))).toBe('SHARE_VERSION_UNSUPPORTED');
+    }
     const extra = recrc(Uint8Array.from([...good.subarray(0, good.length - 4), 0, 0, 0, 0, 0]));
     expect(codeOf(() => parseEnvelope(extra, 'a'))).toBe('SHARE_MALFORMED');
     const error = (() => {
@@ -106,5 +113,68 @@ describe('share envelope v1', () => {
       const code = codeOf(() => parseEnvelope(bad, 'a'));
       return code !== 'accepted';
     }), { numRuns: 2000 });
+  });
+});
+
+describe('version 1, still read', () => {
+  it('has the same layout: a v1 envelope parses to the same header, reported as version 1', () => {
+    const h = header();
+    const v1 = assembleEnvelope(encodeHeader(h, 1), new Uint8Array(sealedLength(h.secretLength)).fill(0xaa));
+    expect(v1[4]).toBe(1);
+    const parsed = parseEnvelope(v1, 'old.share');
+    expect(parsed.version).toBe(1);
+    expect(parsed.header).toEqual(h);
+    // Byte for byte the same as version 2 but for the version byte and the checksum.
+    const v2 = envelopeOf(h);
+    expect(v1.length).toBe(v2.length);
+    expect(v1.subarray(5, -4)).toEqual(v2.subarray(5, -4));
+  });
+});
+
+describe('share commitment (docs/formats/share.md §3.2), computed here from the document with node:crypto', () => {
+  const fields: CommittedFields = header();
+  const libraryShare = Uint8Array.from({ length: 33 }, (_, i) => (i === 32 ? 143 : i * 7));
+  const text = (s: string): Buffer => {
+    const b = Buffer.from(s, 'utf8');
+    return Buffer.concat([Buffer.of(b.length), b]);
+  };
+  const u16 = (n: number): Buffer => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return b;
+  };
+  const u64 = (n: number): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(n));
+    return b;
+  };
+
+  it('version 2 is SHA-256 of the label, the public header fields in header order and encoding, then the library share', () => {
+    const message = Buffer.concat([
+      Buffer.from('keyrite/share/v2/share-commitment\0', 'latin1'),
+      text(fields.ceremonyId), fields.setId, text(fields.keyId), text(fields.keyLabel), Buffer.of(fields.keyFingerprint.length), fields.keyFingerprint,
+      text(fields.custodian), Buffer.of(fields.index, fields.threshold, fields.total), u16(fields.secretLength), fields.secretCommitment, u64(fields.createdAt),
+      libraryShare,
+    ]);
+    expect(Buffer.from(shareCommitment(fields, libraryShare)).toString('hex')).toBe(createHash('sha256').update(message).digest('hex'));
+    expect(Buffer.from(shareCommitment(fields, libraryShare, 2))).toEqual(Buffer.from(shareCommitment(fields, libraryShare)));
+  });
+
+  it('version 1 is SHA-256 of its label, the set id, the index and the library share (unchanged)', () => {
+    const message = Buffer.concat([Buffer.from('keyrite/share/v1/share-commitment\0', 'latin1'), fields.setId, Buffer.of(fields.index), libraryShare]);
+    expect(Buffer.from(shareCommitment(fields, libraryShare, 1)).toString('hex')).toBe(createHash('sha256').update(message).digest('hex'));
+  });
+
+  it('version 2 changes when any committed field changes; version 1 does not see M, N, the secret commitment, ceremony or custodian', () => {
+    const base = Buffer.from(shareCommitment(fields, libraryShare)).toString('hex');
+    const changes: Partial<CommittedFields>[] = [
+      { ceremonyId: 'acme-root-2027' }, { setId: new Uint8Array(16).fill(0x90) }, { keyId: 'k2' }, { keyLabel: 'Root KEK.' }, { keyFingerprint: new Uint8Array(31).fill(3) },
+      { custodian: 'Zoe' }, { threshold: 2 }, { total: 6 }, { secretLength: 33 }, { secretCommitment: new Uint8Array(32).fill(7) }, { createdAt: fields.createdAt + 1 },
+    ];
+    for (const change of changes) {
+      expect(Buffer.from(shareCommitment({ ...fields, ...change }, libraryShare)).toString('hex'), JSON.stringify(Object.keys(change))).not.toBe(base);
+    }
+    const v1 = Buffer.from(shareCommitment(fields, libraryShare, 1)).toString('hex');
+    expect(Buffer.from(shareCommitment({ ...fields, threshold: 2, total: 6, secretCommitment: new Uint8Array(32), ceremonyId: 'x', custodian: 'y' }, libraryShare, 1)).toString('hex')).toBe(v1);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Share envelope v1: the binary layout (docs/formats/share.md §2 is the
+ * Share envelope v2 (v1 still read): the binary layout (docs/formats/share.md §2 is the
  * normative description; this file and that section change together).
  *
  * Everything here is pure and cheap: a file is checked for size, magic,
@@ -14,7 +14,15 @@ import { ShareRejection } from './share-rejection.ts';
 import type { ShareName } from './share-rejection.ts';
 
 export const ENVELOPE_MAGIC = utf8ToBytes('KRSH');
-export const ENVELOPE_VERSION = 1;
+/**
+ * The version written. Version 2 has version 1's layout exactly; only the
+ * share commitment (§3.2) differs: v2's covers the public header fields.
+ */
+export const ENVELOPE_VERSION = 2;
+export type EnvelopeVersion = 1 | 2;
+/** Versions read: a share sealed by an earlier Keyrite keeps working. */
+export const READABLE_VERSIONS: readonly EnvelopeVersion[] = [1, 2];
+const isReadableVersion = (v: number | undefined): v is EnvelopeVersion => v === 1 || v === 2;
 /** Argon2id, version 0x13 (RFC 9106 §3.1). The only KDF v1 knows. */
 export const KDF_ARGON2ID = 1;
 export const SET_ID_BYTES = 16;
@@ -66,6 +74,8 @@ export interface ShareHeader {
 }
 
 export interface ParsedEnvelope {
+  /** Decides how the share commitment is computed (commitments.ts). */
+  version: EnvelopeVersion;
   header: ShareHeader;
   /** The exact header bytes: the AEAD associated data. */
   headerBytes: Uint8Array;
@@ -102,13 +112,16 @@ export function checkHeaderFields(header: ShareHeader): string | undefined {
 
 const isInt = (n: number, min: number, max: number): boolean => Number.isInteger(n) && n >= min && n <= max;
 
-/** Header bytes (§2.1). Refuses a header that the parser would refuse. */
-export function encodeHeader(header: ShareHeader): Uint8Array {
+/**
+ * Header bytes (§2.1). Refuses a header that the parser would refuse.
+ * `version` other than ENVELOPE_VERSION is for tests of the reader only.
+ */
+export function encodeHeader(header: ShareHeader, version: EnvelopeVersion = ENVELOPE_VERSION): Uint8Array {
   const problem = checkHeaderFields(header);
   if (problem !== undefined) throw new RangeError(`Cannot write a share header: ${problem}.`);
   const w = new Writer();
   w.bytes(ENVELOPE_MAGIC);
-  w.u8(ENVELOPE_VERSION);
+  w.u8(version);
   w.text(header.ceremonyId);
   w.bytes(header.setId);
   w.text(header.keyId);
@@ -156,7 +169,8 @@ export function parseEnvelope(bytes: Uint8Array, source: string): ParsedEnvelope
   if (bytes.length > MAX_ENVELOPE_BYTES) refuse('SHARE_TOO_LARGE', `it is larger than any share (${MAX_ENVELOPE_BYTES} bytes).`);
   if (bytes.length < ENVELOPE_MAGIC.length || ENVELOPE_MAGIC.some((b, i) => bytes[i] !== b)) refuse('SHARE_NOT_A_SHARE', 'it is not a Keyrite share.');
   if (bytes.length < 5) refuse('SHARE_TRUNCATED', 'it ends before its header does.');
-  if (bytes[4] !== ENVELOPE_VERSION) refuse('SHARE_VERSION_UNSUPPORTED', `it is version ${String(bytes[4])}, and this Keyrite reads version ${ENVELOPE_VERSION}.`);
+  const version = bytes[4];
+  if (!isReadableVersion(version)) refuse('SHARE_VERSION_UNSUPPORTED', `it is version ${String(version)}, and this Keyrite reads versions ${READABLE_VERSIONS.join(' and ')}.`);
   // A file shorter than its own header says is reported as incomplete; any
   // other damage, header included, as a checksum failure rather than as
   // whichever field it happened to hit. Only then are fields judged.
@@ -195,7 +209,7 @@ export function parseEnvelope(bytes: Uint8Array, source: string): ParsedEnvelope
     const rest = body.length - r.offset;
     if (rest < sealedLength(header.secretLength)) refuse('SHARE_TRUNCATED', 'its sealed value is shorter than its header says.');
     if (rest > sealedLength(header.secretLength)) refuse('SHARE_MALFORMED', 'it has bytes after its sealed value.');
-    return { header, headerBytes: headerBytes.slice(), sealed: body.slice(r.offset) };
+    return { version: version as EnvelopeVersion, header, headerBytes: headerBytes.slice(), sealed: body.slice(r.offset) };
   } catch (error) {
     if (error instanceof ShareRejection) throw error;
     if (error instanceof TruncatedError) return refuse('SHARE_TRUNCATED', 'it ends in the middle of its header.');

@@ -26,6 +26,8 @@ export const shareErrorCodes = [
   'SHARE_INCONSISTENT',
   'SHARE_DUPLICATE',
   'SHARE_NOT_RECORDED',
+  'SHARE_RECORD_MISSING',
+  'SHARE_RECORD_INVALID',
   'SHARE_BELOW_THRESHOLD',
   'SHARE_REBUILD_MISMATCH',
   'SHARE_POLICY_INVALID',
@@ -54,10 +56,13 @@ export function describeShare(name: ShareName): string {
 export class ShareRejection extends KeyriteError {
   declare readonly code: ShareErrorCode;
   readonly share: ShareName;
-  constructor(code: ShareErrorCode, share: ShareName, why: string) {
+  /** The header field that caused the refusal, when one did (e.g. 'threshold' disagreeing with the transcript's record). */
+  readonly field: string | undefined;
+  constructor(code: ShareErrorCode, share: ShareName, why: string, field?: string) {
     super(code, `Share ${describeShare(share)} was refused: ${why}`);
     this.name = 'ShareRejection';
     this.share = share;
+    this.field = field;
   }
 }
 
@@ -66,8 +71,8 @@ export class ShareSetError extends KeyriteError {
   declare readonly code: ShareErrorCode;
   /** The shares involved, when the error concerns some of them. */
   readonly shares: readonly ShareName[];
-  constructor(code: ShareErrorCode, message: string, shares: readonly ShareName[] = []) {
-    super(code, message);
+  constructor(code: ShareErrorCode, message: string, shares: readonly ShareName[] = [], options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'ShareSetError';
     this.shares = shares;
   }

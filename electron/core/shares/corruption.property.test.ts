@@ -146,7 +146,7 @@ describe('C. 10,000 re-sealed corruptions (value or index) never rebuild a wrong
       const index = bad[bad.length - 1] ?? 0;
       const forged: OpenedShare = {
         name: { source: 'resealed' },
-        header: { ...victim.header, index, shareCommitment: shareCommitment(victim.header.setId, index, bad) },
+        header: { ...victim.header, index, shareCommitment: shareCommitment({ ...victim.header, index }, bad) },
         value: bad,
       };
       const withRecord = new ShareAssembly({ ceremonyId: TEST_CEREMONY, recordedShareCommitments: recorded });

@@ -6,8 +6,9 @@
 export { splitSecret } from './split.ts';
 export type { Custodian, SealedShare, ShareSet, SplitRequest } from './split.ts';
 export { RebuildSession } from './rebuild-session.ts';
+export { recordedSetOf } from './share-assembly.ts';
 export type { AcceptOutcome, RebuildOutcome, RebuildSessionOptions } from './rebuild-session.ts';
-export type { RebuildProgress, Rebuilt } from './share-assembly.ts';
+export type { RebuildProgress, Rebuilt, RecordedSet } from './share-assembly.ts';
 export { reshare } from './reshare.ts';
 export type { ReshareResult } from './reshare.ts';
 export { auditCustody } from './custody-audit.ts';

@@ -8,6 +8,12 @@
  * set, threshold, length, duplicate index), then the KDF cost against the
  * policy, and only then Argon2id and authenticated decryption. A refused
  * share leaves the session exactly as it was.
+ *
+ * Give it the set as the transcript recorded it (`recordedSet`, e.g.
+ * `recordedSetOf(shareSet)`): then M, N and the secret commitment come from
+ * the record, not from the custodians' own headers, and a successful rebuild
+ * says `authenticatedBy: 'recorded-set'`. A caller that loads the key into an
+ * HSM should insist on that (share-assembly.ts explains the collusion it stops).
  */
 import type { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { KeyriteError } from '../../../shared/result.ts';
@@ -38,6 +44,7 @@ export class RebuildSession {
   /** Bumped by reset(): a share still being derived when the custodian pressed reset is dropped. */
   #generation = 0;
 
+  /** Throws a ShareSetError (SHARE_RECORD_INVALID) if `options.recordedSet` is malformed or contradicts the other options. */
   constructor(options: RebuildSessionOptions) {
     this.#assembly = new ShareAssembly(options);
     this.#policy = options.kdfPolicy ?? PRODUCTION_KDF_POLICY;

@@ -4,12 +4,17 @@
  * xchacha §2) under Argon2id(passphrase, salt), with the whole header bytes
  * as associated data, so that no header field (index, threshold, set id,
  * commitments, KDF cost...) can change without the tag failing.
+ *
+ * The tag only proves that whoever knew the passphrase wrote the header: a
+ * custodian can re-seal their own value under any header. What they cannot
+ * change without it showing is the share commitment the transcript recorded
+ * (version 2 covers the header's public fields, §3.2).
  */
 import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import type { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { shareCommitment, equalBytes } from '../../../shared/shares/commitments.ts';
-import { assembleEnvelope, encodeHeader, NONCE_BYTES, SALT_BYTES } from '../../../shared/shares/envelope.ts';
+import { assembleEnvelope, encodeHeader, ENVELOPE_VERSION, NONCE_BYTES, SALT_BYTES } from '../../../shared/shares/envelope.ts';
 import type { ParsedEnvelope, ShareHeader } from '../../../shared/shares/envelope.ts';
 import { ShareRejection } from '../../../shared/shares/share-rejection.ts';
 import type { ShareName } from '../../../shared/shares/share-rejection.ts';
@@ -36,11 +41,11 @@ export type HeaderWithoutSeal = Omit<ShareHeader, 'kdf' | 'nonce' | 'shareCommit
 export async function sealShare(libraryShare: Uint8Array, fields: HeaderWithoutSeal, passphrase: SecretBytes, cost: KdfCost, onProgress?: KdfProgressListener): Promise<{ header: ShareHeader; envelope: Uint8Array }> {
   const header: ShareHeader = {
     ...fields,
-    shareCommitment: shareCommitment(fields.setId, fields.index, libraryShare),
+    shareCommitment: shareCommitment(fields, libraryShare, ENVELOPE_VERSION),
     kdf: { ...cost, salt: freshRandom(SALT_BYTES) },
     nonce: freshRandom(NONCE_BYTES),
   };
-  const headerBytes = encodeHeader(header);
+  const headerBytes = encodeHeader(header, ENVELOPE_VERSION);
   const key = await deriveShareKey(passphrase, header.kdf, onProgress);
   try {
     const sealed = xchacha20poly1305(key, header.nonce, headerBytes).encrypt(libraryShare);
@@ -62,7 +67,7 @@ export const nameOf = (source: string, header: ShareHeader): ShareName => ({
  * fresh array the caller owns and wipes. Does not wipe the passphrase.
  */
 export async function openShare(parsed: ParsedEnvelope, source: string, passphrase: SecretBytes, policy: KdfPolicy = PRODUCTION_KDF_POLICY, onProgress?: KdfProgressListener): Promise<Uint8Array> {
-  const { header, headerBytes, sealed } = parsed;
+  const { version, header, headerBytes, sealed } = parsed;
   const name = nameOf(source, header);
   const judged = judgeKdfCost(header.kdf, policy);
   if (judged === 'weak') throw new ShareRejection('SHARE_KDF_TOO_WEAK', name, `it was sealed with a weaker passphrase protection than the ${policy.name} policy allows.`);
@@ -77,7 +82,7 @@ export async function openShare(parsed: ParsedEnvelope, source: string, passphra
     }
     // Defence in depth: the tag already binds these; a mismatch means a
     // writer that sealed inconsistent fields, never a typo.
-    if (plain[plain.length - 1] !== header.index || !equalBytes(shareCommitment(header.setId, header.index, plain), header.shareCommitment)) {
+    if (plain[plain.length - 1] !== header.index || !equalBytes(shareCommitment(header, plain, version), header.shareCommitment)) {
       throw new ShareRejection('SHARE_VALUE_MISMATCH', name, 'its sealed value does not match its own header.');
     }
     const out = plain;

@@ -103,13 +103,21 @@ export async function splitSecret(secret: SecretBytes, request: SplitRequest): P
   }
 }
 
-/** The library is trusted to split, but checked: two different M-subsets must give back the secret. */
+/**
+ * The library is trusted to split, but checked: two different M-subsets must
+ * give back the secret. The copies handed to the library and what it returns
+ * are wiped on every path, a throwing library included.
+ */
 async function selfCheck(secret: SecretBytes, library: Uint8Array[], m: number): Promise<void> {
   for (const subset of [library.slice(0, m), library.slice(-m)]) {
     const copies = subset.map((s) => s.slice());
-    const back = await combine(copies);
-    const same = secret.expose((bytes) => equalBytes(bytes, back));
-    scrub.bytes(back, ...copies);
-    if (!same) throw new ShareSetError('SHARE_REBUILD_MISMATCH', 'The split did not rebuild its own secret; nothing was written.');
+    let back: Uint8Array | undefined;
+    try {
+      back = await combine(copies);
+      const rebuilt = back;
+      if (!secret.expose((bytes) => equalBytes(bytes, rebuilt))) throw new ShareSetError('SHARE_REBUILD_MISMATCH', 'The split did not rebuild its own secret; nothing was written.');
+    } finally {
+      scrub.bytes(back, ...copies);
+    }
   }
 }
