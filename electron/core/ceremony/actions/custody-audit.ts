@@ -30,7 +30,9 @@ export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) =>
     const passphrase = ctx.answers.custodianPassphrases[recorded.custodian];
     if (passphrase === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${recorded.custodian} (custodianPassphrases).`);
     try {
-      const audit = await auditCustody({ kind: 'file', ...share }, takeSecret(passphrase), { expectedSetId: set.setId, recordedShareCommitment: hexToBytes(recorded.shareCommitment) });
+      const audit = await auditCustody({ kind: 'file', ...share }, takeSecret(passphrase), {
+        expectedSetId: set.setId, recordedShareCommitment: hexToBytes(recorded.shareCommitment), expectedCeremonyId: set.ceremonyId, expectedCustodian: recorded.custodian,
+      });
       proven.push({ custodian: recorded.custodian, index: audit.index, statement: audit.statement });
     } catch (error) {
       if (!(error instanceof KeyriteError)) throw error;

@@ -9,7 +9,7 @@
 import { KeyriteError } from '../../../../shared/result.ts';
 import { bytesToHex, hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
-import { RebuildSession } from '../../shares/index.ts';
+import { RebuildSession, recordedSetOf } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { takeSecret } from '../runner/answers.ts';
 import { checkRecordedPolicy, presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
@@ -21,9 +21,12 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
   const policy = policyOf(ctx, step.params.sharePolicy);
   const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
   checkRecordedPolicy(policy, set);
+  // The whole set as the earlier, verified transcript recorded it: every share
+  // must agree with it (set id, M, N, secret commitment, its own commitment),
+  // so custodians who re-seal their shares under a forged header are refused.
   const session = new RebuildSession({
-    ceremonyId: set.ceremonyId, expectedSetId: hexToBytes(set.setId),
-    recordedShareCommitments: new Map(set.shares.map((s) => [s.index, hexToBytes(s.shareCommitment)])),
+    ceremonyId: set.ceremonyId,
+    recordedSet: recordedSetOf({ setId: set.setId, threshold: set.threshold, total: set.total, secretCommitment: set.commitment, shares: set.shares }),
   });
   const present: { custodian: string; index: number }[] = [];
   const refused: { custodian: string; code: string; reason: string }[] = [];
@@ -43,6 +46,10 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     }
     const outcome = await session.rebuild();
     if (!outcome.ok) throw outcome.error;
+    if (outcome.rebuilt.authenticatedBy !== 'recorded-set') {
+      outcome.rebuilt.secret.wipe();
+      throw new KeyriteError('CEREMONY_REBUILD_UNRECORDED', 'The rebuilt secret was not checked against the recorded share set; it will not be loaded.');
+    }
     const commitment = bytesToHex(outcome.rebuilt.header.secretCommitment);
     if (commitment !== set.commitment) {
       outcome.rebuilt.secret.wipe();
