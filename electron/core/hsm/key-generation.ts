@@ -13,8 +13,9 @@ import type { HsmSession, Operation } from './hsm-session.ts';
 import { aesCheckValues, EC_PARAMS, exportPublicKey, type CheckValue, type PublicKeyExport } from './key-material.ts';
 import { describeObject, findObjects, USAGE_ATTRIBUTE, type KeyUsage, type ObjectDescription } from './key-objects.ts';
 import { CK } from './pkcs11-constants.ts';
+import { USAGES_BY_ALGORITHM, type KeyAlgorithm } from '../../../shared/domain/keys.ts';
 
-export type KeyAlgorithm = 'aes-256' | 'ec-p256' | 'ec-p384' | 'ed25519' | 'rsa-3072' | 'rsa-4096';
+export type { KeyAlgorithm } from '../../../shared/domain/keys.ts';
 
 export interface KeyRequest {
   label: string;
@@ -34,14 +35,7 @@ export interface GeneratedKey {
 }
 
 const PUBLIC_USAGES: readonly KeyUsage[] = ['encrypt', 'verify', 'wrap'];
-const ALLOWED: Record<KeyAlgorithm, readonly KeyUsage[]> = {
-  'aes-256': ['encrypt', 'decrypt', 'sign', 'verify', 'wrap', 'unwrap', 'derive'],
-  'ec-p256': ['sign', 'verify', 'derive'],
-  'ec-p384': ['sign', 'verify', 'derive'],
-  ed25519: ['sign', 'verify'],
-  'rsa-3072': ['sign', 'verify', 'encrypt', 'decrypt', 'wrap', 'unwrap'],
-  'rsa-4096': ['sign', 'verify', 'encrypt', 'decrypt', 'wrap', 'unwrap'],
-};
+const ALLOWED = USAGES_BY_ALGORITHM;
 
 export function validateKeyRequest(request: KeyRequest): void {
   if (!/^[\p{L}\p{N} ._:/-]{1,64}$/u.test(request.label)) {

@@ -9,7 +9,8 @@ import { EC_PARAMS } from './key-material.ts';
 import { CK } from './pkcs11-constants.ts';
 
 export type ObjectClass = 'secret-key' | 'private-key' | 'public-key' | 'certificate' | 'data' | 'other';
-export type KeyUsage = 'encrypt' | 'decrypt' | 'sign' | 'verify' | 'wrap' | 'unwrap' | 'derive';
+export type { KeyUsage } from '../../../shared/domain/keys.ts';
+import type { KeyUsage } from '../../../shared/domain/keys.ts';
 
 export interface ObjectDescription {
   class: ObjectClass;
