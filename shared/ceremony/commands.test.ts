@@ -17,7 +17,7 @@ const command: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ kind: fc.constant('enrol'), participant: fc.record({ id, name: fc.string({ minLength: 1, maxLength: 20 }), role: fc.constantFrom('administrator', 'custodian', 'witness', 'observer', 'auditor'), publicKey: hex(64) }) }),
   fc.record({ kind: fc.constant('sign-off'), stepId: id, claim }),
   fc.record({ kind: fc.constant('record-result'), stepId: id, result: json }, { requiredKeys: ['kind', 'stepId'] }),
-  fc.record({ kind: fc.constant('raise-exception'), stepId: id, expected: fc.string(), actual: fc.string(), decision: fc.constantFrom('continue', 'abort', 'maybe'), signatures: fc.array(claim, { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('raise-exception'), stepId: id, expected: fc.string(), actual: fc.string(), resultSha256: fc.oneof(hex(64), fc.string()), decision: fc.constantFrom('continue', 'abort', 'maybe'), signatures: fc.array(claim, { maxLength: 3 }) }),
   fc.record({ kind: fc.constant('abort'), reason: fc.string() }),
   fc.record({ kind: fc.constantFrom('close', 'open') }),
   fc.anything(),
@@ -32,7 +32,7 @@ describe('ceremony commands at the boundary', () => {
   });
 
   it('the reducer answers every schema-valid command with a new state or a named refusal, never a crash', () => {
-    const start = reduce(startCeremony(script, hash), { kind: 'record-preflight', stepId: 'air-gap', result: {} });
+    const start = reduce(startCeremony(script, hash, 'c3'.repeat(16)), { kind: 'record-preflight', stepId: 'air-gap', result: {} });
     fc.assert(
       fc.property(fc.array(command, { maxLength: 20 }), (commands) => {
         let state: CeremonyState = start;

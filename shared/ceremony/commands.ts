@@ -29,7 +29,7 @@ export const CeremonyCommandSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('enrol'), participant: ParticipantRecord }),
   z.strictObject({ kind: z.literal('sign-off'), stepId, claim: SignatureClaimSchema }),
   z.strictObject({ kind: z.literal('record-result'), stepId, result: PublicResult.optional(), deviation: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal('raise-exception'), stepId, expected: text, actual: text, decision: z.enum(['continue', 'abort']), signatures: z.array(SignatureClaimSchema).max(64) }),
+  z.strictObject({ kind: z.literal('raise-exception'), stepId, expected: text, actual: text, resultSha256: z.string().regex(/^[0-9a-f]{64}$/), decision: z.enum(['continue', 'abort']), signatures: z.array(SignatureClaimSchema).max(64) }),
   z.strictObject({ kind: z.literal('abort'), reason: text }),
   z.strictObject({ kind: z.literal('close') }),
 ]);

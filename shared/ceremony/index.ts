@@ -15,7 +15,7 @@ export { canonicalJson, canonicalSha256, scriptSha256 } from './script-hash.ts';
 export { ceremonyScriptJsonSchema, ceremonyScriptJsonSchemaText } from './json-schema.ts';
 export { ParticipantRecord, checkEnrolment, enrolmentShortfalls, sameNameKey } from './participants.ts';
 export { requirementsMet, unmetRequirements, describeRequirements } from './sign-off-rules.ts';
-export { contentHash, signedMessage, verifySignature, SIGN_OFF_DOMAIN, EXCEPTION_DOMAIN } from './sign-off.ts';
+export { contentHash, isRunNonce, resultSha256, signedMessage, verifySignature, RUN_NONCE_BYTES, SIGN_OFF_DOMAIN, EXCEPTION_DOMAIN } from './sign-off.ts';
 export type { ExceptionContent, PublicValue, SignatureClaim, SignOffStage, StepContent } from './sign-off.ts';
 export { CeremonyRefusal, CEREMONY_RULES } from './refusal.ts';
 export type { CeremonyRule } from './refusal.ts';

@@ -18,7 +18,7 @@ export const CEREMONY_RULES = {
   CEREMONY_SIGN_OFF_INVALID: 'a sign-off is a valid signature by the participant over the step content hash',
   CEREMONY_RESULT_MISSING: 'an action\'s result is recorded before the next step',
   CEREMONY_RESULT_UNEXPECTED: 'the enrolment step\'s result is the enrolled participants, computed by the engine',
-  CEREMONY_DEVIATION_UNAPPROVED: 'a result that deviates from the expected one is recorded only after a signed exception that lets the step continue',
+  CEREMONY_DEVIATION_UNAPPROVED: 'a result that deviates from the expected one is recorded only under an unused signed exception for that result that lets the step continue',
   CEREMONY_EXCEPTION_QUORUM: 'an exception is signed by the administrator and the witness quorum',
   CEREMONY_EXCEPTION_NOT_ALLOWED: 'a step whose script says abort cannot continue after an exception',
   CEREMONY_NOT_FINISHED: 'the ceremony closes only after its last step',

@@ -3,13 +3,21 @@
  * bound to exactly the operation it approves (docs/formats/ceremony-script.md,
  * "Sign-off message").
  *
- * The step content is a small JSON object: ceremony id, script hash, step id,
- * index and action, the stage (approval before the action, sign-off after
- * it) and the action's public result (null for an approval). Its content
- * hash is SHA-256 over its RFC 8785 canonical form. The signed message is
- * three lines of ASCII, so it can be checked with node:crypto alone:
+ * The step content is a small JSON object: ceremony id, the run nonce,
+ * script hash, step id, index and action, the stage (approval before the
+ * action, sign-off after it) and the action's public result (null for an
+ * approval). Its content hash is SHA-256 over its RFC 8785 canonical form.
+ * The signed message is three lines of ASCII, so it can be checked with
+ * node:crypto alone:
  *
- *   keyrite/ceremony/sign-off/v1\n<participant id>\n<content hash, hex>\n
+ *   keyrite/ceremony/sign-off/v2\n<participant id>\n<content hash, hex>\n
+ *
+ * The run nonce is there because ceremony id, script and step (and the
+ * participant's key, derived from passphrase, ceremony id and participant
+ * id) are the same when an aborted ceremony is run again from the same
+ * script: without it, the aborted run's approvals would verify in the new
+ * run, and could be replayed without the people who gave them. v1 messages
+ * had no nonce and are not accepted.
  *
  * The participant id is in the message so a signature cannot be presented
  * as another participant's (the key alone would also stop that, but the
@@ -20,8 +28,13 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalSha256 } from './script-hash.ts';
 import type { Step } from './script-schema.ts';
 
-export const SIGN_OFF_DOMAIN = 'keyrite/ceremony/sign-off/v1';
-export const EXCEPTION_DOMAIN = 'keyrite/ceremony/exception/v1';
+// v2: the content carries the run nonce (and an exception the hash of the result it approves).
+export const SIGN_OFF_DOMAIN = 'keyrite/ceremony/sign-off/v2';
+export const EXCEPTION_DOMAIN = 'keyrite/ceremony/exception/v2';
+
+/** A run nonce: 16 random bytes chosen when the ceremony starts, lower-case hex. */
+export const RUN_NONCE_BYTES = 16;
+export const isRunNonce = (value: unknown): value is string => typeof value === 'string' && new RegExp(`^[0-9a-f]{${RUN_NONCE_BYTES * 2}}$`).test(value);
 
 /** JSON that may appear in a result: no undefined, no non-finite numbers. */
 export type PublicValue = string | number | boolean | null | readonly PublicValue[] | { readonly [key: string]: PublicValue };
@@ -30,6 +43,8 @@ export type SignOffStage = 'approval' | 'sign-off';
 
 export interface StepContent {
   ceremony: string;
+  /** This run of the ceremony (recorded in `ceremony/opened`). */
+  runNonce: string;
   scriptSha256: string;
   step: { id: string; index: number; action: Step['action'] };
   stage: SignOffStage;
@@ -39,12 +54,22 @@ export interface StepContent {
 
 export interface ExceptionContent {
   ceremony: string;
+  runNonce: string;
   scriptSha256: string;
   step: { id: string; index: number; action: Step['action'] };
   expected: string;
   actual: string;
+  /**
+   * SHA-256 (hex) of the canonical JSON of the deviating result the
+   * exception is about: `actual` is free text for people, this is what
+   * binds a "continue" to the one result it lets through.
+   */
+  resultSha256: string;
   decision: 'continue' | 'abort';
 }
+
+/** Lower-case hex SHA-256 of a result's canonical JSON, as an exception's `resultSha256`. */
+export const resultSha256 = (result: PublicValue): string => bytesToHex(canonicalSha256(result));
 
 /** SHA-256 over the RFC 8785 canonical JSON of the content. */
 export const contentHash = (content: StepContent | ExceptionContent): Uint8Array => canonicalSha256(content);

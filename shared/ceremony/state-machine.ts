@@ -18,12 +18,17 @@
  *
  * A stage with no requirement is skipped. Requirements count distinct
  * people of the named roles (sign-off-rules.ts).
+ *
+ * Every signed content carries the run nonce the state was started with,
+ * so a signature from another run of the same script never verifies here.
+ * A deviating result needs a signed "continue" exception bound to that
+ * result's hash, and each exception lets exactly one result through.
  */
 import { enrolmentShortfalls, checkEnrolment, type ParticipantRecord } from './participants.ts';
 import { CeremonyRefusal, type CeremonyRule } from './refusal.ts';
 import { canonicalJson } from './script-hash.ts';
 import type { CeremonyScript, SignOffRequirement, SigningRole, Step } from './script-schema.ts';
-import { contentHash, EXCEPTION_DOMAIN, SIGN_OFF_DOMAIN, verifySignature, type ExceptionContent, type PublicValue, type SignatureClaim, type SignOffStage, type StepContent } from './sign-off.ts';
+import { contentHash, EXCEPTION_DOMAIN, isRunNonce, resultSha256, SIGN_OFF_DOMAIN, verifySignature, type ExceptionContent, type PublicValue, type SignatureClaim, type SignOffStage, type StepContent } from './sign-off.ts';
 import { describeRequirements, requirementsMet } from './sign-off-rules.ts';
 import { isPreflightAction } from './actions.ts';
 import { findSecretField } from '../transcript/payloads.ts';
@@ -45,13 +50,17 @@ export interface CompletedStep {
   signOffs: readonly SignOffRecord[];
 }
 
-export interface ExceptionRecord extends Omit<ExceptionContent, 'ceremony' | 'scriptSha256'> {
+export interface ExceptionRecord extends Omit<ExceptionContent, 'ceremony' | 'runNonce' | 'scriptSha256'> {
   signatures: readonly SignOffRecord[];
+  /** True once a deviating result was recorded under it: one exception approves one result. */
+  used: boolean;
 }
 
 export interface CeremonyState {
   readonly script: CeremonyScript;
   readonly scriptSha256: string;
+  /** This run's nonce (16 random bytes, hex), in every signed content. */
+  readonly runNonce: string;
   readonly status: 'running' | 'closed' | 'aborted';
   /** Index of the current step; steps.length once the last one is complete. */
   readonly stepIndex: number;
@@ -74,16 +83,23 @@ export type CeremonyCommand =
   | { kind: 'enrol'; participant: ParticipantRecord }
   | { kind: 'sign-off'; stepId: string; claim: SignatureClaim }
   | { kind: 'record-result'; stepId: string; result?: PublicValue; deviation?: boolean }
-  | { kind: 'raise-exception'; stepId: string; expected: string; actual: string; decision: 'continue' | 'abort'; signatures: readonly SignatureClaim[] }
+  | { kind: 'raise-exception'; stepId: string; expected: string; actual: string; resultSha256: string; decision: 'continue' | 'abort'; signatures: readonly SignatureClaim[] }
   | { kind: 'abort'; reason: string }
   | { kind: 'close' };
 
 export type Transition = { ok: true; state: CeremonyState } | { ok: false; refusal: CeremonyRefusal };
 
-/** The state before the first step. The script must already be validated (parse-script.ts). */
-export function startCeremony(script: CeremonyScript, scriptSha256: string): CeremonyState {
+/**
+ * The state before the first step. The script must already be validated
+ * (parse-script.ts); `runNonce` is chosen at random by the engine for this
+ * run and recorded in the transcript's `ceremony/opened` event (the reducer
+ * itself has no randomness, so resume passes the recorded one back).
+ */
+export function startCeremony(script: CeremonyScript, scriptSha256: string, runNonce: string): CeremonyState {
+  // A caller's bug, not a refused command: no state exists yet to stay unchanged.
+  if (!isRunNonce(runNonce)) throw new CeremonyRefusal('CEREMONY_INVALID_COMMAND', 'A run nonce is 16 bytes of lower-case hex.');
   const base: CeremonyState = {
-    script, scriptSha256, status: 'running', stepIndex: 0, stage: 'action', participants: [], approvals: [], signOffs: [],
+    script, scriptSha256, runNonce, status: 'running', stepIndex: 0, stage: 'action', participants: [], approvals: [], signOffs: [],
     result: undefined, completed: [], exceptions: [], warnings: [], abortReason: undefined,
   };
   return enterStep(base, 0);
@@ -106,6 +122,7 @@ export function stepContent(state: CeremonyState, stage: SignOffStage): StepCont
   if (stage === 'sign-off' && state.result === undefined) return undefined;
   return {
     ceremony: state.script.metadata.id,
+    runNonce: state.runNonce,
     scriptSha256: state.scriptSha256,
     step: { id: step.id, index: state.stepIndex, action: step.action },
     stage,
@@ -116,7 +133,10 @@ export function stepContent(state: CeremonyState, stage: SignOffStage): StepCont
 export function exceptionContent(state: CeremonyState, command: Extract<CeremonyCommand, { kind: 'raise-exception' }>): ExceptionContent | undefined {
   const step = currentStep(state);
   if (step === undefined) return undefined;
-  return { ceremony: state.script.metadata.id, scriptSha256: state.scriptSha256, step: { id: step.id, index: state.stepIndex, action: step.action }, expected: command.expected, actual: command.actual, decision: command.decision };
+  return {
+    ceremony: state.script.metadata.id, runNonce: state.runNonce, scriptSha256: state.scriptSha256, step: { id: step.id, index: state.stepIndex, action: step.action },
+    expected: command.expected, actual: command.actual, resultSha256: command.resultSha256, decision: command.decision,
+  };
 }
 
 /** Requirements of the current stage ([] at the action stage). */
@@ -222,10 +242,15 @@ function recordResult(state: CeremonyState, command: Extract<CeremonyCommand, { 
   if (command.result === undefined) return refuse('CEREMONY_RESULT_MISSING', `Step '${step.id}' needs its action's result.`);
   checkPublic(command.result);
   const deviation = command.deviation === true;
-  if (deviation && !state.exceptions.some((e) => e.step.index === state.stepIndex && e.decision === 'continue')) {
-    refuse('CEREMONY_DEVIATION_UNAPPROVED', `Step '${step.id}' did not give the expected result: record a signed exception that lets it continue, or abort.`);
+  if (!deviation) return finishAction(state, command.result, false);
+  // The exception must approve this very result (its hash is signed), and not have let another one through already.
+  const hash = resultSha256(command.result);
+  const found = state.exceptions.findIndex((e) => e.step.index === state.stepIndex && e.decision === 'continue' && !e.used && e.resultSha256 === hash);
+  if (found < 0) {
+    refuse('CEREMONY_DEVIATION_UNAPPROVED', `Step '${step.id}' did not give the expected result: record a signed exception for this result (SHA-256 ${hash}) that lets it continue, or abort.`);
   }
-  return finishAction(state, command.result, deviation);
+  const exceptions = state.exceptions.map((e, i) => (i === found ? { ...e, used: true } : e));
+  return finishAction({ ...state, exceptions }, command.result, true);
 }
 
 function signOff(state: CeremonyState, command: Extract<CeremonyCommand, { kind: 'sign-off' }>): CeremonyState {
@@ -254,6 +279,7 @@ function raiseException(state: CeremonyState, command: Extract<CeremonyCommand, 
   if (texts.some((t) => typeof t !== 'string' || t.trim() === '' || t.length > 2048) || (command.decision !== 'continue' && command.decision !== 'abort')) {
     refuse('CEREMONY_INVALID_COMMAND', 'An exception says what was expected, what happened (1 to 2048 characters each) and whether to continue or abort.');
   }
+  if (typeof command.resultSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(command.resultSha256)) refuse('CEREMONY_INVALID_COMMAND', 'An exception names the deviating result by its SHA-256 (64 lower-case hex digits).');
   if (command.decision === 'continue' && step.onException !== 'continue') refuse('CEREMONY_EXCEPTION_NOT_ALLOWED', `The script says an exception on step '${step.id}' aborts the ceremony.`);
   const content = exceptionContent(state, command) as ExceptionContent;
   const hash = contentHash(content);
@@ -265,8 +291,8 @@ function raiseException(state: CeremonyState, command: Extract<CeremonyCommand, 
   }
   const quorum: SignOffRequirement[] = [{ roles: ['administrator'], count: 1 }, { roles: ['witness'], count: state.script.exceptionQuorum.witnesses }];
   if (!requirementsMet(quorum, countRoles(signatures))) refuse('CEREMONY_EXCEPTION_QUORUM', `An exception is signed by ${describeRequirements(quorum)}.`);
-  const { ceremony: _c, scriptSha256: _h, ...rest } = content;
-  const exceptions = [...state.exceptions, { ...rest, signatures }];
+  const { ceremony: _c, runNonce: _n, scriptSha256: _h, ...rest } = content;
+  const exceptions = [...state.exceptions, { ...rest, signatures, used: false }];
   if (command.decision === 'abort') return { ...state, exceptions, status: 'aborted', abortReason: `Exception on step '${step.id}': expected ${command.expected}; got ${command.actual}.` };
   return { ...state, exceptions };
 }
@@ -308,12 +334,13 @@ function enterStep(state: CeremonyState, index: number): CeremonyState {
 
 /**
  * Rebuilds the state from a command log (resume after a crash: the
- * transcript holds the accepted commands, never secrets). Stops at the
+ * transcript holds the accepted commands, never secrets, and the run nonce
+ * in its first event). Stops at the
  * first command the rules refuse, which a log of accepted commands never
  * contains: `refusedAt` then says where the log and the rules disagree.
  */
-export function replayCommands(script: CeremonyScript, scriptSha256: string, commands: readonly CeremonyCommand[]): { state: CeremonyState; refusedAt?: { index: number; refusal: CeremonyRefusal } } {
-  let state = startCeremony(script, scriptSha256);
+export function replayCommands(script: CeremonyScript, scriptSha256: string, runNonce: string, commands: readonly CeremonyCommand[]): { state: CeremonyState; refusedAt?: { index: number; refusal: CeremonyRefusal } } {
+  let state = startCeremony(script, scriptSha256, runNonce);
   for (const [index, command] of commands.entries()) {
     const t = applyCommand(state, command);
     if (!t.ok) return { state, refusedAt: { index, refusal: t.refusal } };

@@ -1,12 +1,12 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, ACTION_NAMES } from '../../../shared/ceremony/actions.ts';
 import { CEREMONY_RULES } from '../../../shared/ceremony/refusal.ts';
 import { canonicalJson } from '../../../shared/ceremony/script-hash.ts';
 import { CeremonyScript, HsmTarget, KeySpec, Metadata, Roles, SharePolicy, SignOffRequirement, Step } from '../../../shared/ceremony/script-schema.ts';
-import { SIGN_OFF_DOMAIN, signedMessage, type StepContent } from '../../../shared/ceremony/sign-off.ts';
+import { contentHash, isRunNonce, SIGN_OFF_DOMAIN, signedMessage, type StepContent } from '../../../shared/ceremony/sign-off.ts';
 import { SecretBytes } from '../../../shared/secret-bytes.ts';
 import { defaultCeremoniesFolder } from './built-in-scripts.ts';
 import { deriveParticipantCredential } from './credential.ts';
@@ -27,7 +27,7 @@ describe('docs/formats/ceremony-script.md', () => {
     const hash = createHash('sha256').update(content, 'utf8').digest('hex');
     expect(hash).toBe(block('content-hash'));
     const message = Buffer.from(`${block('message')}\n`, 'utf8');
-    expect(message.toString()).toBe(`keyrite/ceremony/sign-off/v1\nwitness-1\n${hash}\n`);
+    expect(message.toString()).toBe(`keyrite/ceremony/sign-off/v2\nwitness-1\n${hash}\n`);
     const key = createPublicKey({ key: Buffer.from(`302a300506032b6570032100${block('public-key')}`, 'hex'), format: 'der', type: 'spki' });
     const signature = Buffer.from(block('signature'), 'hex');
     expect(verify(null, message, key, signature)).toBe(true);
@@ -39,6 +39,9 @@ describe('docs/formats/ceremony-script.md', () => {
     const content = block('step-content');
     const parsed = JSON.parse(content) as StepContent;
     expect(canonicalJson(parsed)).toBe(content);
+    // The example is of the current content: it has a run nonce, and its hash changes with it.
+    expect(isRunNonce(parsed.runNonce)).toBe(true);
+    expect(bytesToHex(contentHash({ ...parsed, runNonce: 'ff'.repeat(16) }))).not.toBe(block('content-hash'));
     expect(Buffer.from(signedMessage(SIGN_OFF_DOMAIN, 'witness-1', createHash('sha256').update(content).digest())).toString()).toBe(`${block('message')}\n`);
     const credential = await deriveParticipantCredential(SecretBytes.adopt(utf8ToBytes('correct horse battery staple')), parsed.ceremony, 'witness-1');
     expect(credential.publicKeyHex).toBe(block('public-key'));

@@ -10,7 +10,7 @@ import { credentialSalt, deriveParticipantCredential } from './credential.ts';
 /** Low cost for tests only; the production cost is PARTICIPANT_KDF. */
 const cheap = { memoryKiB: 256, passes: 1, parallelism: 1 };
 const passphrase = (text: string): SecretBytes => SecretBytes.adopt(utf8ToBytes(text));
-const content: StepContent = { ceremony: 'c-1', scriptSha256: 'ab'.repeat(32), step: { id: 'generate', index: 3, action: 'secret.generate' }, stage: 'sign-off', result: { fingerprintWords: 'abandon ability able' } };
+const content: StepContent = { ceremony: 'c-1', runNonce: 'cd'.repeat(16), scriptSha256: 'ab'.repeat(32), step: { id: 'generate', index: 3, action: 'secret.generate' }, stage: 'sign-off', result: { fingerprintWords: 'abandon ability able' } };
 
 /** RFC 8410 SubjectPublicKeyInfo for a raw Ed25519 key, so node:crypto can verify. */
 const spki = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
@@ -50,6 +50,7 @@ describe('participant credential', () => {
     const otherResult: StepContent = { ...content, result: { fingerprintWords: 'abandon ability ably' } };
     expect(verifySignature(SIGN_OFF_DOMAIN, contentHash(otherResult), claim)).toBe(false);
     expect(verifySignature(SIGN_OFF_DOMAIN, contentHash({ ...content, stage: 'approval' }), claim)).toBe(false);
+    expect(verifySignature(SIGN_OFF_DOMAIN, contentHash({ ...content, runNonce: 'ce'.repeat(16) }), claim)).toBe(false);
     expect(verifySignature(SIGN_OFF_DOMAIN, contentHash(content), { ...claim, participantId: 'bob' })).toBe(false);
   });
 

@@ -3,7 +3,7 @@
  * machine (shared/ceremony/state-machine.ts), calling one action handler per
  * step (../actions/), and records everything in the transcript:
  *
- *   opened (script hash) → rehearsal token mapping → for each step:
+ *   opened (script hash, run nonce) → rehearsal token mapping → for each step:
  *   approvals → action → result → sign-offs → step/completed + checkpoint
  *   → close, cosigned by every participant → evidence bundle.
  *
@@ -14,9 +14,10 @@
  * secrets, credentials' seeds) live only in SecretBytes and are wiped in
  * `finally`; the transcript's own payload check refuses a secret-named field.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyCommand, currentStep, exceptionContent, phaseOf, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
+import { applyCommand, currentStep, exceptionContent, phaseOf, resultSha256, RUN_NONCE_BYTES, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
 import { isPreflightAction } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import type { JsonValue } from '../../../../shared/transcript/event.ts';
@@ -74,12 +75,14 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const ceremonyKey = SoftwareEd25519Signer.generate(ceremonyId, 'ceremony', now);
   writeFileSync(join(outFolder, 'ceremony-key.txt'), `${ceremonyKey.verifierKey.text}\n`, { flag: 'wx' });
   const { journal } = Journal.open(transcriptFolder, ceremonyId);
-  journal.append({ type: 'ceremony/opened', payload: { title: script.metadata.title, scriptSha256: parsed.scriptSha256, signingKey: ceremonyKey.verifierKey.text, scriptId: script.metadata.id, mode: script.metadata.mode, rehearsal: true } });
+  // Fresh for every run and in every signed content: a sign-off from another (say aborted) run of this script never verifies in this one.
+  const runNonce = randomBytes(RUN_NONCE_BYTES).toString('hex');
+  journal.append({ type: 'ceremony/opened', payload: { title: script.metadata.title, scriptSha256: parsed.scriptSha256, signingKey: ceremonyKey.verifierKey.text, runNonce, scriptId: script.metadata.id, mode: script.metadata.mode, rehearsal: true } });
   log(`Ceremony ${ceremonyId}: script ${parsed.scriptSha256}`);
 
   const cosigners = new Map<string, SoftwareEd25519Signer>();
   let ctx: RunContext | undefined;
-  const machine = new Machine(startCeremony(script, parsed.scriptSha256));
+  const machine = new Machine(startCeremony(script, parsed.scriptSha256, runNonce));
   let failure: RehearsalOutcome['failure'];
   let mappings: readonly TokenMapping[] = [];
 
@@ -209,10 +212,10 @@ async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigner
   machine.apply({ kind: 'record-result', stepId: step.id, result: outcome.result, deviation });
 }
 
-/** A deviating action: the administrator and the witness quorum sign an exception carrying the script's decision. */
+/** A deviating action: the administrator and the witness quorum sign an exception carrying the script's decision, bound to this result by its hash. */
 function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: ActionOutcome): void {
   const decision = step.onException;
-  const draft = { kind: 'raise-exception' as const, stepId: step.id, expected: `step ${step.id} (${step.action}) without deviation`, actual: JSON.stringify(outcome.result).slice(0, 2000), decision, signatures: [] };
+  const draft = { kind: 'raise-exception' as const, stepId: step.id, expected: `step ${step.id} (${step.action}) without deviation`, actual: JSON.stringify(outcome.result).slice(0, 2000), resultSha256: resultSha256(outcome.result), decision, signatures: [] };
   const content = exceptionContent(machine.state, draft);
   if (content === undefined) throw new KeyriteError('CEREMONY_WRONG_STEP', 'No current step to raise an exception on.');
   const admin = machine.state.participants.filter((p) => p.role === 'administrator').slice(0, 1);
@@ -225,7 +228,7 @@ function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: 
   machine.apply({ ...draft, signatures });
   ctx.journal.append({
     type: 'exception/recorded', step: step.id, actors: signatures.map((s) => s.participantId),
-    payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, signatures: signatures.map((s) => ({ ...s })) },
+    payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, resultSha256: draft.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
   });
   if (decision === 'abort') throw new KeyriteError('CEREMONY_EXCEPTION_ABORT', `Step '${step.id}' deviated and its script says abort: ${draft.actual}`.slice(0, 2048));
 }
