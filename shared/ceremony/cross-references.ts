@@ -10,16 +10,10 @@ import { problemAt } from './script-problems.ts';
 import type { CeremonyScript, HsmTarget, KeySpec, Metadata, Roles, SharePolicy, SignOffRequirement, Step } from './script-schema.ts';
 import { SIGNING_ROLES } from './script-schema.ts';
 import { describeRequirements, unmetRequirements } from './sign-off-rules.ts';
+import { USAGES_BY_ALGORITHM } from '../domain/keys.ts';
 
-/** Usages a key type supports (mirrors electron/core/hsm/key-generation.ts). */
-const USAGES_BY_TYPE: Record<KeySpec['type'], readonly string[]> = {
-  'aes-256': ['encrypt', 'decrypt', 'sign', 'verify', 'wrap', 'unwrap', 'derive'],
-  'ec-p256': ['sign', 'verify', 'derive'],
-  'ec-p384': ['sign', 'verify', 'derive'],
-  ed25519: ['sign', 'verify'],
-  'rsa-3072': ['sign', 'verify', 'encrypt', 'decrypt', 'wrap', 'unwrap'],
-  'rsa-4096': ['sign', 'verify', 'encrypt', 'decrypt', 'wrap', 'unwrap'],
-};
+/** Usages a key type supports: the one table the HSM layer also reads. */
+const USAGES_BY_TYPE: Readonly<Record<KeySpec['type'], readonly string[]>> = USAGES_BY_ALGORITHM;
 
 /** Actions that need a logged-in HSM (an earlier hsm.login step on it). */
 const NEEDS_LOGIN = new Set<Step['action']>(['hsm.generateKey', 'hsm.exportPublicKey', 'secret.generate', 'key.load', 'key.compareCheckValues', 'inventory.snapshot', 'inventory.diff', 'key.deprecate', 'key.scheduleDestruction', 'key.destroy']);
