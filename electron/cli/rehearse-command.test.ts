@@ -7,7 +7,7 @@
  * cosigned like a close). Refusals use ceremony 7, whose cast is smallest
  * (two Argon2id derivations per run).
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -15,6 +15,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScriptFile } from '../core/ceremony/index.ts';
 import { RebuildSession } from '../core/shares/index.ts';
+import { contentHash, EXCEPTION_DOMAIN, resultSha256, signedMessage, type ExceptionContent, type PublicValue } from '../../shared/ceremony/index.ts';
 import { SecretBytes } from '../../shared/secret-bytes.ts';
 import { allFileText, bundleEvents, CEREMONIES, FIXTURES, freshOut } from '../core/ceremony/runner/test-support.ts';
 import { main } from './keyrite.ts';
@@ -62,9 +63,28 @@ async function rehearseBuiltIn(script: string, answers: string, out = freshOut()
   return { out, events };
 }
 
+/** Ceremony 1 runs once; the custody tests compare serials with its bundle. */
+let ceremony1: Promise<{ out: string; events: ReturnType<typeof bundleEvents> }> | undefined;
+const rootCeremony = () => (ceremony1 ??= rehearseBuiltIn('01-root-key-generation.yaml', '01-root-key-generation.answers.yaml'));
+
+/** Ceremony 1's fixture answers, edited, written next to a fresh output folder. */
+function rootAnswers(edit: (answers: Record<string, unknown>) => Record<string, unknown>): { answers: string; out: string } {
+  const root = dirname(freshOut());
+  const answers = join(root, 'answers.yaml');
+  writeFileSync(answers, stringify(edit(parse(readFileSync(join(FIXTURES, '01-root-key-generation.answers.yaml'), 'utf8')) as Record<string, unknown>)));
+  return { answers, out: join(root, 'out') };
+}
+
+const resultOf = (events: ReturnType<typeof bundleEvents>, step: string) => events.find((e) => e.type === 'step/result' && e.step === step)?.payload['result'] as Record<string, unknown>;
+
+type SerialAnswer = { kind: string; label: string; typed: string; readBack: string };
+const withSerial = (a: Record<string, unknown>, label: string, typed: string, readBack = typed) => ({
+  ...a, custodySerials: (a['custodySerials'] as SerialAnswer[]).map((s) => (s.label === label ? { ...s, typed, readBack } : s)),
+});
+
 describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
   it('ceremony 1 generates a non-extractable root key and exports its public key; the bundle verifies', async () => {
-    const { out, events } = await rehearseBuiltIn('01-root-key-generation.yaml', '01-root-key-generation.answers.yaml');
+    const { out, events } = await rootCeremony();
     const created = events.find((e) => e.type === 'key/created');
     expect(created?.payload['algorithm']).toBe('ec-p384');
     const generated = events.find((e) => e.type === 'step/result' && e.step === 'generate-root')?.payload['result'] as Record<string, unknown>;
@@ -86,6 +106,90 @@ describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
     expect(new Set(approvals.map((e) => e.payload['witness'])).size).toBe(3);
   });
 
+  it('ceremony 1: the pre-flight events carry the air-gap result, the environment record and the custody serials', async () => {
+    const { events } = await rootCeremony();
+    const preflight = (action: string) => events.find((e) => e.type === 'step/result' && e.payload['action'] === action)?.payload['result'] as Record<string, unknown>;
+    const airGap = preflight('preflight.airGap');
+    for (const name of ['interfacesUp', 'radiosOn', 'defaultRoutes']) expect(Array.isArray(airGap[name])).toBe(true);
+    expect(['pass', 'warn', 'refuse']).toContain(airGap['decision']);
+    const environment = airGap['environment'] as { os: Record<string, unknown>; app: Record<string, unknown>; swap: { state: string }; coreDumps: { state: string }; clock: Record<string, unknown> };
+    expect(environment.os).toEqual(expect.objectContaining({ platform: process.platform, arch: process.arch, release: expect.any(String) as string }));
+    expect(environment.app['version']).toEqual(expect.any(String));
+    expect(environment.app['bundleError']).toBe('no app bundle (development run)');
+    expect(['on', 'off', 'unknown']).toContain(environment.swap.state);
+    expect(['enabled', 'disabled', 'unknown']).toContain(environment.coreDumps.state);
+    expect(environment.clock).toEqual(expect.objectContaining({ utc: expect.any(String) as string, timeZone: expect.any(String) as string }));
+    const custody = preflight('preflight.custodySerials');
+    // Normalised: case and spacing folded, nothing else.
+    expect(custody['serials']).toEqual([
+      { kind: 'laptop', label: 'ceremony laptop', value: 'LT-2026-0042' },
+      { kind: 'tamper-bag', label: 'laptop bag', value: 'TB 000 311' },
+      { kind: 'hsm', label: 'primary', value: '0000000000000001' },
+      { kind: 'tamper-bag', label: 'primary bag', value: 'TB-000-312' },
+    ]);
+    expect(custody['comparedWith']).toBeNull();
+    expect(custody['mismatches']).toEqual([]);
+    // All three come before enrolment, and no exception was raised.
+    const enrolled = events.findIndex((e) => e.type === 'participant/enrolled');
+    for (const action of ['preflight.airGap', 'preflight.custodySerials']) expect(events.findIndex((e) => e.type === 'step/result' && e.payload['action'] === action)).toBeLessThan(enrolled);
+    expect(events.some((e) => e.type === 'exception/recorded')).toBe(false);
+  });
+
+  it('ceremony 1 again: a bag serial that differs from the earlier bundle\'s raises an exception naming the item, expected and actual', async () => {
+    const { out: earlier, events: before } = await rootCeremony();
+    const { answers, out } = rootAnswers((a) => ({ ...withSerial(a, 'primary bag', 'tb-000-399'), serialsFrom: join(earlier, 'bundle') }));
+    const { events } = await rehearseBuiltIn('01-root-key-generation.yaml', answers, out);
+    const custody = resultOf(events, 'custody-serials');
+    const earlierId = before[0]?.payload['signingKey']?.toString().split('+')[0];
+    expect(custody['comparedWith']).toEqual(expect.objectContaining({ ceremonyId: earlierId }));
+    expect(custody['mismatches']).toEqual([{ kind: 'tamper-bag', label: 'primary bag', recorded: 'TB-000-312', entered: 'TB-000-399' }]);
+    expect(custody['matched']).toHaveLength(3);
+    const exception = events.find((e) => e.type === 'exception/recorded');
+    expect(exception?.step).toBe('custody-serials');
+    expect(exception?.payload['decision']).toBe('continue');
+    expect(exception?.payload['items']).toEqual([{ kind: 'tamper-bag', label: 'primary bag', expected: 'TB-000-312', actual: 'TB-000-399' }]);
+    expect(exception?.payload['expected']).toContain("tamper-bag 'primary bag' serial TB-000-312");
+    expect(exception?.payload['actual']).toContain("tamper-bag 'primary bag' serial TB-000-399");
+    expect(exception?.payload['resultSha256']).toMatch(/^[0-9a-f]{64}$/);
+    // Recorded before the step's own completion, and the step is marked as deviating.
+    expect(exception?.seq).toBeLessThan(events.find((e) => e.type === 'step/completed' && e.step === 'custody-serials')?.seq ?? -1);
+    expect(events.find((e) => e.type === 'step/completed' && e.step === 'custody-serials')?.payload['deviation']).toBe(true);
+    expect(exception?.payload['resultSha256']).toBe(resultSha256(custody as PublicValue));
+    // Once enrolled, the administrator and the witness quorum sign that exception (exception message v2).
+    const signed = events.find((e) => e.type === 'exception/signed' && e.step === 'custody-serials');
+    expect(signed?.actors).toEqual(['ada', 'wendy', 'walt']);
+    expect(signed?.seq).toBeGreaterThan(events.filter((e) => e.type === 'participant/enrolled').at(-1)?.seq ?? Infinity);
+    const opened = events[0]?.payload as { scriptSha256: string; runNonce: string };
+    const content: ExceptionContent = {
+      ceremony: 'root-key-generation', runNonce: opened.runNonce, scriptSha256: opened.scriptSha256,
+      step: { id: 'custody-serials', index: 2, action: 'preflight.custodySerials' },
+      expected: String(exception?.payload['expected']), actual: String(exception?.payload['actual']), resultSha256: String(exception?.payload['resultSha256']), decision: 'continue',
+    };
+    const enrolledKeys = new Map(events.filter((e) => e.type === 'participant/enrolled').map((e) => [e.payload['participant'], String(e.payload['signingKey'])]));
+    const signatures = signed?.payload['signatures'] as { participantId: string; publicKey: string; signature: string }[];
+    expect(signatures).toHaveLength(3);
+    for (const x of signatures) {
+      expect(x.publicKey).toBe(enrolledKeys.get(x.participantId));
+      const key = createPublicKey({ key: Buffer.from(`302a300506032b6570032100${x.publicKey}`, 'hex'), format: 'der', type: 'spki' });
+      expect(verify(null, signedMessage(EXCEPTION_DOMAIN, x.participantId, contentHash(content)), key, Buffer.from(x.signature, 'hex'))).toBe(true);
+    }
+  });
+
+  it('ceremony 1: a serial whose read-back differs from what was typed is refused and recorded; the bundle still verifies', async () => {
+    const { answers, out } = rootAnswers((a) => withSerial(a, 'laptop bag', 'TB 000 311', 'TB 000 317'));
+    const run = await keyrite('rehearse', join(CEREMONIES, '01-root-key-generation.yaml'), '--answers', answers, '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('CEREMONY_CUSTODY_READ_BACK_MISMATCH');
+    expect(run.err).toContain("tamper-bag 'laptop bag'");
+    const events = bundleEvents(out);
+    const refused = events.find((e) => e.type === 'ceremony/refused');
+    expect(refused?.step).toBe('custody-serials');
+    expect(refused?.payload['code']).toBe('CEREMONY_CUSTODY_READ_BACK_MISMATCH');
+    expect(events.some((e) => e.type === 'step/result' && e.step === 'custody-serials')).toBe(false);
+    expect(events.at(-1)?.payload['outcome']).toBe('aborted');
+    expect((await keyrite('verify', join(out, 'bundle.tar'))).code).toBe(0);
+  });
+
   it('ceremony 7 records every object as the logged-in user and checks the policy; the bundle verifies', async () => {
     const { events } = await rehearseBuiltIn('07-hsm-inventory-and-policy.yaml', '07-hsm-inventory-and-policy.answers.yaml');
     const snapshot = events.find((e) => e.type === 'step/result' && e.step === 'snapshot')?.payload['result'] as Record<string, unknown>;
@@ -98,7 +202,6 @@ describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
 });
 
 type Events = ReturnType<typeof bundleEvents>;
-const resultOf = (events: Events, step: string) => events.find((e) => e.type === 'step/result' && e.step === step)?.payload['result'] as Record<string, unknown>;
 
 /** Ceremony 2 runs once; the ceremonies over its shares (6, 3) reuse its output. */
 let ceremony2: Promise<{ out: string; events: Events }> | undefined;

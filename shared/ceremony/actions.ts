@@ -20,6 +20,14 @@ const stepRef = Identifier.meta({ description: 'id of an earlier step' });
 const hsmList = z.array(hsm).min(1).max(8);
 const days = z.int().min(0).max(3650);
 
+/** Kinds of item whose serial a custody step records (the devices module's CustodyKind; shared/ cannot import it). */
+export const CUSTODY_KINDS = ['tamper-bag', 'hsm', 'laptop', 'medium', 'other'] as const;
+
+const custodyItems = z
+  .array(z.strictObject({ kind: z.enum(CUSTODY_KINDS), label: z.string().min(1).max(128).meta({ description: 'what people call the item, e.g. "bag A"; with kind, how an earlier ceremony\'s serial is found' }) }))
+  .min(1)
+  .max(32);
+
 /** Rules the HSM inventory is checked against (electron/core/hsm/inventory.ts, plus `only-script-labels`). */
 export const INVENTORY_RULES = ['no-extractable-secrets', 'all-secrets-sensitive', 'no-session-objects', 'only-script-labels'] as const;
 
@@ -34,8 +42,9 @@ interface ActionDefinition {
 const define = <S extends z.ZodRawShape>(summary: string, params: S, outputs: readonly string[]) => ({ summary, params: z.strictObject(params), outputs });
 
 export const ACTIONS = {
-  'preflight.airGap': define('No network interface up other than loopback; a warning in rehearsal, a stop in production (metadata.airGap).', {}, ['interfacesUp', 'radiosOn', 'defaultRoutes', 'decision']),
+  'preflight.airGap': define('No network interface up other than loopback; a warning in rehearsal, a stop in production (metadata.airGap).', {}, ['interfacesUp', 'radiosOn', 'defaultRoutes', 'decision', 'environment']),
   'preflight.clock': define('A witness reads the UTC time aloud and types it; the skew against the system clock must not exceed maxSkewSeconds.', { maxSkewSeconds: z.int().min(1).max(3600) }, ['witnessTime', 'systemTime', 'skewSeconds']),
+  'preflight.custodySerials': define('Each listed item\'s serial is typed by one person and read back by a witness, recorded, and compared with the serials an earlier ceremony recorded.', { items: custodyItems }, ['serials', 'comparedWith', 'mismatches']),
   'preflight.inventory': define('USB devices, removable media and the listed HSMs, recorded before anything changes.', { hsms: z.array(hsm).max(8) }, ['usbDevices', 'removableMedia', 'hsmObjects', 'snapshotSha256']),
   'participants.enrol': define('Each participant is enrolled with a name, a role and a personal signing credential; role counts and separation are enforced.', {}, ['participants']),
   'hsm.login': define('The administrator logs in to an HSM target (the PIN never leaves the engine).', { hsm }, ['tokenSerial', 'tokenLabel']),

@@ -4,7 +4,7 @@
  * The engine side (credentials, reading script files) is
  * electron/core/ceremony/index.ts.
  */
-export { ACTIONS, ACTION_NAMES, INVENTORY_RULES, Identifier, isPreflightAction } from './actions.ts';
+export { ACTIONS, ACTION_NAMES, CUSTODY_KINDS, INVENTORY_RULES, Identifier, isPreflightAction } from './actions.ts';
 export type { ActionName } from './actions.ts';
 export { CeremonyScript, HsmTarget, KeySpec, Metadata, Role, Roles, SharePolicy, SignOffRequirement, SigningRole, Step, SCRIPT_FORMAT_VERSION, ROLES, SIGNING_ROLES, MAX_SHARES } from './script-schema.ts';
 export { validateScript, scriptProblems } from './parse-script.ts';

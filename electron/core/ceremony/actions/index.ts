@@ -21,6 +21,7 @@ import { sharesSplit } from './shares-split.ts';
 import { sharesWrite } from './shares-write.ts';
 import { preflightAirGap } from './preflight-air-gap.ts';
 import { preflightClock } from './preflight-clock.ts';
+import { preflightCustodySerials } from './preflight-custody-serials.ts';
 import { preflightInventory } from './preflight-inventory.ts';
 
 export type HandlerTable = { [A in ActionName]?: ActionHandler<A> };
@@ -28,6 +29,7 @@ export type HandlerTable = { [A in ActionName]?: ActionHandler<A> };
 export const ACTION_HANDLERS: HandlerTable = {
   'preflight.airGap': preflightAirGap,
   'preflight.clock': preflightClock,
+  'preflight.custodySerials': preflightCustodySerials,
   'preflight.inventory': preflightInventory,
   'hsm.login': hsmLogin,
   'hsm.generateKey': hsmGenerateKey,

@@ -17,7 +17,7 @@ export async function devicesOf(ctx: RunContext): Promise<NonNullable<RunContext
 }
 
 export const preflightAirGap: ActionHandler<'preflight.airGap'> = async (ctx) => {
-  const { airGap, airGapDecision } = await devicesOf(ctx);
+  const { airGap, airGapDecision, environment } = await devicesOf(ctx);
   // A production script on an online machine stops here, whatever its onException says: the
   // devices module's signed-exception override is not wired into this runner.
   // `metadata.airGap: enforce` stops an online machine in any mode (the script format's rule).
@@ -30,6 +30,9 @@ export const preflightAirGap: ActionHandler<'preflight.airGap'> = async (ctx) =>
       interfacesUp: names('interface-up'), radiosOn: names('radio-unblocked'), defaultRoutes: names('default-route'),
       decision: airGapDecision.decision, message: airGapDecision.message, verdict: airGap.verdict,
       unreadSources: airGap.sources.filter((s) => s.state === 'unavailable').map((s) => s.source),
+      // The environment record (OS, kernel, arch, app version and bundle hash, swap, core dumps, clock and
+      // time zone) belongs in the pre-flight events: public values only, as the devices module records them.
+      environment: { ...environment },
     },
     deviation: airGapDecision.decision !== 'pass',
   };

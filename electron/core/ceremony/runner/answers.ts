@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { Identifier, Role } from '../../../../shared/ceremony/index.ts';
+import { CUSTODY_KINDS, Identifier, Role } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import { SecretBytes } from '../../../../shared/secret-bytes.ts';
 
@@ -39,6 +39,18 @@ export const AnswersSchema = z.strictObject({
    * paths are relative to the answers file.
    */
   previous: z.strictObject({ bundle: z.string().min(1).max(4096), shares: z.record(Identifier, z.string().min(1).max(4096)).default({}) }).optional(),
+  /**
+   * Serials entered at a `preflight.custodySerials` step, one per item the
+   * step lists (same kind and label): what one person typed and what a
+   * witness read back from the item itself. Serials are public.
+   */
+  custodySerials: z.array(z.strictObject({ kind: z.enum(CUSTODY_KINDS), label: z.string().min(1).max(128), typed: z.string().min(1).max(256), readBack: z.string().min(1).max(256) })).max(32).default([]),
+  /**
+   * The earlier ceremony's evidence bundle whose custody serials these are
+   * compared with, when it is not `previous.bundle` (e.g. a root key
+   * ceremony that splits nothing). Relative to the answers file.
+   */
+  serialsFrom: z.string().min(1).max(4096).optional(),
 });
 export type Answers = z.infer<typeof AnswersSchema>;
 
@@ -52,6 +64,9 @@ export const ANSWERS_HELP = `Answers file (YAML or JSON):
   previous:                            # audit, recovery, reshare: the earlier ceremony
     bundle: ../split/bundle            #   its evidence bundle (must verify)
     shares: { carl: ../split/media/carl } # each custodian's medium (folder or file)
+  custodySerials:                      # preflight.custodySerials: typed, then read back by a witness
+    - { kind: tamper-bag, label: bag A, typed: "TB-0001", readBack: "TB-0001" }
+  serialsFrom: ../earlier/bundle       # optional: compare serials with this bundle (else previous.bundle)
 Rehearsal tokens are fresh SoftHSM tokens with user PIN 12345678.`;
 
 /** Reads and validates an answers file; throws KeyriteError CEREMONY_ANSWERS_INVALID naming every problem. */
@@ -62,9 +77,10 @@ export async function loadAnswersFile(path: string): Promise<Answers> {
   } catch (error) {
     throw new KeyriteError('CEREMONY_ANSWERS_INVALID', `The answers file cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
-  const answers = parseAnswers(raw);
-  if (answers.previous === undefined) return answers;
+  const parsed = parseAnswers(raw);
   const base = dirname(resolve(path));
+  const answers = parsed.serialsFrom === undefined ? parsed : { ...parsed, serialsFrom: resolve(base, parsed.serialsFrom) };
+  if (answers.previous === undefined) return answers;
   const shares = Object.fromEntries(Object.entries(answers.previous.shares).map(([id, where]) => [id, resolve(base, where)]));
   return { ...answers, previous: { bundle: resolve(base, answers.previous.bundle), shares } };
 }

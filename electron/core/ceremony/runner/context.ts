@@ -50,6 +50,8 @@ export interface RunContext {
 export interface ActionOutcome {
   result: PublicValue;
   deviation?: boolean;
+  /** What a deviating result is recorded as in its exception, in words for people (else the runner's generic wording). */
+  exception?: { expected: string; actual: string; items?: PublicValue };
 }
 
 export type StepOf<A extends Step['action']> = Extract<Step, { action: A }>;

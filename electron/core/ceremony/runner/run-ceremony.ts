@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyCommand, currentStep, exceptionContent, phaseOf, resultSha256, RUN_NONCE_BYTES, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
+import { applyCommand, currentStep, exceptionContent, type ExceptionContent, phaseOf, resultSha256, RUN_NONCE_BYTES, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
 import { isPreflightAction } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import type { JsonValue } from '../../../../shared/transcript/event.ts';
@@ -198,6 +198,7 @@ async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigner
   if (step.action === 'participants.enrol') {
     await enrolAll(ctx, machine, cosigners, cost);
     machine.apply({ kind: 'record-result', stepId: step.id });
+    signPreflightExceptions(ctx, machine);
     return;
   }
   const handler = ACTION_HANDLERS[step.action] as ActionHandler<Step['action']>;
@@ -205,6 +206,7 @@ async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigner
   const deviation = outcome.deviation === true;
   ctx.journal.append({ type: 'step/result', step: step.id, payload: { action: step.action, deviation, result: asJson(outcome.result) } });
   if (isPreflightAction(step.action)) {
+    if (deviation && outcome.exception !== undefined) recordPreflightException(ctx, step, machine, outcome, outcome.exception);
     machine.apply({ kind: 'record-preflight', stepId: step.id, result: outcome.result, deviation });
     return;
   }
@@ -218,17 +220,62 @@ function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: 
   const draft = { kind: 'raise-exception' as const, stepId: step.id, expected: `step ${step.id} (${step.action}) without deviation`, actual: JSON.stringify(outcome.result).slice(0, 2000), resultSha256: resultSha256(outcome.result), decision, signatures: [] };
   const content = exceptionContent(machine.state, draft);
   if (content === undefined) throw new KeyriteError('CEREMONY_WRONG_STEP', 'No current step to raise an exception on.');
-  const admin = machine.state.participants.filter((p) => p.role === 'administrator').slice(0, 1);
-  const witnesses = machine.state.participants.filter((p) => p.role === 'witness').slice(0, ctx.script.exceptionQuorum.witnesses);
-  const signatures = [...admin, ...witnesses].map((p) => {
-    const credential = ctx.credentials.get(p.id);
-    if (credential === undefined) throw new KeyriteError('CEREMONY_UNKNOWN_PARTICIPANT', `${p.id} has no credential in this run.`);
-    return credential.signException(content);
-  });
+  const signatures = quorumSignatures(ctx, machine, content);
   machine.apply({ ...draft, signatures });
   ctx.journal.append({
     type: 'exception/recorded', step: step.id, actors: signatures.map((s) => s.participantId),
     payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, resultSha256: draft.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
   });
   if (decision === 'abort') throw new KeyriteError('CEREMONY_EXCEPTION_ABORT', `Step '${step.id}' deviated and its script says abort: ${draft.actual}`.slice(0, 2048));
+}
+
+/** The administrator and the script's witness quorum sign an exception content (the first enrolled of each role, in a rehearsal). */
+function quorumSignatures(ctx: RunContext, machine: Machine, content: ExceptionContent) {
+  const admin = machine.state.participants.filter((p) => p.role === 'administrator').slice(0, 1);
+  const witnesses = machine.state.participants.filter((p) => p.role === 'witness').slice(0, ctx.script.exceptionQuorum.witnesses);
+  return [...admin, ...witnesses].map((p) => {
+    const credential = ctx.credentials.get(p.id);
+    if (credential === undefined) throw new KeyriteError('CEREMONY_UNKNOWN_PARTICIPANT', `${p.id} has no credential in this run.`);
+    return credential.signException(content);
+  });
+}
+
+/** Pre-flight exceptions recorded before anyone could sign them, with the content the quorum signs once enrolled. */
+const pendingExceptions = new WeakMap<RunContext, ExceptionContent[]>();
+
+/**
+ * A pre-flight check that deviates in a way people must decide on (a custody
+ * serial that differs from the earlier ceremony's) is recorded as an
+ * exception at once, before the state machine takes it as a pre-flight
+ * warning (or refuses it, when the script says abort). Nobody is enrolled
+ * yet, so the administrator and the witness quorum sign it right after
+ * enrolment (`exception/signed`), over the same exception content a step's
+ * exception has: the pre-flight step, expected and actual, the result's hash
+ * and the script's decision.
+ */
+function recordPreflightException(ctx: RunContext, step: Step, machine: Machine, outcome: ActionOutcome, exception: NonNullable<ActionOutcome['exception']>): void {
+  const expected = exception.expected.slice(0, 2048);
+  const actual = exception.actual.slice(0, 2048);
+  const content = exceptionContent(machine.state, { kind: 'raise-exception', stepId: step.id, expected, actual, resultSha256: resultSha256(outcome.result), decision: step.onException, signatures: [] });
+  if (content === undefined) throw new KeyriteError('CEREMONY_WRONG_STEP', 'No current step to raise an exception on.');
+  ctx.journal.append({
+    type: 'exception/recorded', step: step.id, actors: [],
+    payload: {
+      description: `Step ${step.id} deviated: expected ${expected}; found ${actual}`.slice(0, 2048),
+      decision: step.onException, expected, actual, items: asJson(exception.items ?? null), resultSha256: content.resultSha256, signatures: [],
+      note: 'Raised in pre-flight, before enrolment: the administrator and the witness quorum sign it once enrolled (exception/signed).',
+    },
+  });
+  if (step.onException === 'continue') pendingExceptions.set(ctx, [...(pendingExceptions.get(ctx) ?? []), content]);
+}
+
+function signPreflightExceptions(ctx: RunContext, machine: Machine): void {
+  for (const content of pendingExceptions.get(ctx) ?? []) {
+    const signatures = quorumSignatures(ctx, machine, content);
+    ctx.journal.append({
+      type: 'exception/signed', step: content.step.id, actors: signatures.map((s) => s.participantId),
+      payload: { decision: content.decision, stepIndex: content.step.index, action: content.step.action, expected: content.expected, actual: content.actual, resultSha256: content.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
+    });
+  }
+  pendingExceptions.delete(ctx);
 }
