@@ -110,14 +110,16 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
       firstBadEvent = { index: i, reason: `sequence number ${event.seq} where ${i} belongs` };
       break;
     }
-    ceremonyId ??= event.ceremony;
-    if (event.ceremony !== ceremonyId) {
-      firstBadEvent = { index: i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
-      break;
-    }
+    // The hash link first: an edit to event i-1 (its ceremony id included)
+    // shows as a broken link at i, and blameBrokenLink names the edited line.
     const leaf = sha256(leafInputs.subarray(start, start + bytes.length + 1));
     if (event.prev !== previousHex) {
       firstBadEvent = blameBrokenLink(i, lines, leaves, leaf, event, checkpoints, sha256);
+      break;
+    }
+    ceremonyId ??= event.ceremony;
+    if (event.ceremony !== ceremonyId) {
+      firstBadEvent = { index: i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
       break;
     }
     events.push(event);

@@ -175,7 +175,8 @@ describe('tampering with a 200-event bundle', () => {
         if (t.kind === 'cut' && t.forgeClose) expect(outcome.result.status).toBe('unsigned-tail');
         if (t.kind === 'duplicate') expect(outcome.result.firstBadEvent?.index).toBe(outcome.blame);
       }),
-      { numRuns: 5000 },
+      // Regression (seen once in CI): an edit to event 0's ceremony id was blamed on event 1.
+      { numRuns: 5000, examples: [[{ kind: 'edit', at: 622256015, byte: 44 }]] },
     );
     expect(checked).toBeGreaterThan(4900);
     // About 40 s: every cut and signature tampering verifies Ed25519 signatures in pure JS (the 30 s default was already tight).
