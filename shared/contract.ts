@@ -9,8 +9,10 @@
  */
 import { z } from 'zod';
 import { HsmModuleInfo, TokenSummary } from './domain/hsm.ts';
-
-const NoArguments = z.object({}).strict();
+import { auditorCommands, auditorEvents } from './contract/auditor.ts';
+import { ceremonyCommands, ceremonyEvents } from './contract/ceremony.ts';
+import { NoArguments } from './contract/common.ts';
+import { devicesCommands, devicesEvents } from './contract/devices.ts';
 
 export const AppDescription = z
   .object({
@@ -35,6 +37,9 @@ export type TokenList = z.infer<typeof TokenList>;
 export const commands = {
   'app/describe': { request: NoArguments, response: AppDescription },
   'hsm/listTokens': { request: NoArguments, response: TokenList },
+  ...devicesCommands,
+  ...auditorCommands,
+  ...ceremonyCommands,
 } as const;
 
 /** One recorded step of what happened, as the live timeline shows it. */
@@ -61,6 +66,9 @@ export type BoundaryRefusal = z.infer<typeof BoundaryRefusal>;
 export const events = {
   'audit/recorded': AuditEvent,
   'boundary/refused': BoundaryRefusal,
+  ...devicesEvents,
+  ...auditorEvents,
+  ...ceremonyEvents,
 } as const;
 
 // ---- Types derived from the schemas -------------------------------------

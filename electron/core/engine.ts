@@ -4,20 +4,17 @@
  * all host this same object and reach it only through the contract.
  */
 import { EventEmitter } from 'node:events';
-import type { AppDescription, KeyriteEvent } from '../../shared/contract.ts';
+import type { KeyriteEvent } from '../../shared/contract.ts';
 import type { CommandHandlers } from '../ipc/router.ts';
 import { HsmModule } from './hsm/hsm-module.ts';
 import { openRehearsalToken } from './hsm/rehearsal-token.ts';
 import { AuditLog } from './audit-log.ts';
+import type { EngineConfig, EngineServices } from './engine-services.ts';
+import { auditorHandlers } from './handlers/auditor.ts';
+import { ceremonyHandlers } from './handlers/ceremony.ts';
+import { devicesHandlers } from './handlers/devices.ts';
 
-export interface EngineConfig {
-  /** Keyrite's own folder for state (rehearsal token, transcripts). */
-  dataDir: string;
-  /** A PKCS#11 library to use; without one, the rehearsal SoftHSM token. */
-  pkcs11Module?: string | undefined;
-  host: AppDescription['host'];
-  version: string;
-}
+export type { EngineConfig } from './engine-services.ts';
 
 export interface Engine {
   readonly handlers: CommandHandlers;
@@ -47,6 +44,8 @@ export function createEngine(config: EngineConfig): Engine {
   const loggedIn = (loaded: HsmModule, serial: string): boolean =>
     loaded.openSessions.some((session) => !session.closed && session.loggedInAs !== null && session.token.serial === serial);
   const rehearsal = config.pkcs11Module === undefined;
+  const releases: (() => Promise<void> | void)[] = [];
+  const services: EngineServices = { config, audit, emit, hsm, rehearsal, onClose: (release) => releases.push(release) };
 
   const handlers: CommandHandlers = {
     'app/describe': () => ({ name: 'Keyrite', version: config.version, host: config.host, rehearsal }),
@@ -72,6 +71,9 @@ export function createEngine(config: EngineConfig): Engine {
         })),
       };
     },
+    ...devicesHandlers(services),
+    ...auditorHandlers(services),
+    ...ceremonyHandlers(services),
   };
 
   return {
@@ -86,6 +88,8 @@ export function createEngine(config: EngineConfig): Engine {
       const closing = module;
       module = null;
       emitter.removeAllListeners();
+      // Newest first: a ceremony closes its sessions before the module goes.
+      for (const release of releases.splice(0).reverse()) await Promise.resolve(release()).catch(() => {});
       await closing?.close();
     },
   };
