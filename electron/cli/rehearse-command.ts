@@ -79,7 +79,7 @@ export const rehearseCommand: Command = {
       return REHEARSE_EXIT.invalidScript;
     }
     try {
-      const outcome = await runRehearsal({ parsed: script, answers, outFolder: out, log: (line) => io.out(`${line}\n`) });
+      const outcome = await runRehearsal({ parsed: script, inputs: { answers }, outFolder: out, log: (line) => io.out(`${line}\n`) });
       const verification = outcome.bundle === undefined ? undefined : verifyBundle(readBundle(outcome.bundle.archive), { sha256: nodeSha256 });
       io.out(`Transcript: ${outcome.transcriptFolder}\nBundle: ${outcome.bundle?.folder ?? '(none)'} (${verification?.status ?? 'not exported'})\n`);
       if (outcome.status === 'aborted') {

@@ -9,38 +9,46 @@ import { KeyriteError } from '../../../../shared/result.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { auditCustody } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { takeSecret } from '../runner/answers.ts';
-import { checkRecordedPolicy, presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
+import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { policyOf } from './share-policy.ts';
 
 export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) => {
   const policy = policyOf(ctx, step.params.sharePolicy);
-  const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
+  const set = await previousShareSet(ctx, step, keySpecOf(ctx, policy.key).label);
   checkRecordedPolicy(policy, set);
   const proven: { custodian: string; index: number; statement: string }[] = [];
   const failed: { custodian: string; code: string; reason: string }[] = [];
-  const missing: string[] = [];
-  for (const recorded of set.shares) {
-    const share = ctx.credentials.has(recorded.custodian) ? presentedShare(ctx, recorded.custodian) : undefined;
-    if (share === undefined) {
-      missing.push(recorded.custodian);
+  const expected = set.shares.map((s) => s.custodian).filter((id) => ctx.enrolled.has(id));
+  // Each custodian present proves their share, one at a time, until every expected one has or nobody else presents; a failed attempt is recorded, and the custodian may try again.
+  for (;;) {
+    const presented = await ctx.inputs.nextShare({ step, expected, accepted: proven.map((p) => p.custodian) });
+    if (presented === undefined) break;
+    const recorded = set.shares.find((s) => s.custodian === presented.custodian);
+    if (recorded === undefined || !expected.includes(presented.custodian) || proven.some((p) => p.custodian === presented.custodian)) {
+      presented.passphrase.wipe();
+      const reason = recorded === undefined ? `${presented.custodian} holds no share of set ${set.setId}.` : `${presented.custodian} ${proven.some((p) => p.custodian === presented.custodian) ? 'has already proven their share' : 'is not enrolled as a custodian of this ceremony'}.`;
+      failed.push({ custodian: presented.custodian, code: 'CEREMONY_CUSTODIAN_UNEXPECTED', reason });
+      ctx.inputs.notify?.({ kind: 'refused', step: step.id, code: 'CEREMONY_CUSTODIAN_UNEXPECTED', message: reason });
       continue;
     }
-    const passphrase = ctx.answers.custodianPassphrases[recorded.custodian];
-    if (passphrase === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${recorded.custodian} (custodianPassphrases).`);
     try {
-      const audit = await auditCustody({ kind: 'file', ...share }, takeSecret(passphrase), {
+      const audit = await auditCustody({ kind: 'file', ...presented.file }, presented.passphrase, {
         expectedSetId: set.setId, recordedShareCommitment: hexToBytes(recorded.shareCommitment), expectedCeremonyId: set.ceremonyId, expectedCustodian: recorded.custodian,
       });
       proven.push({ custodian: recorded.custodian, index: audit.index, statement: audit.statement });
     } catch (error) {
       if (!(error instanceof KeyriteError)) throw error;
       failed.push({ custodian: recorded.custodian, code: error.code, reason: error.message });
+      ctx.inputs.notify?.({ kind: 'refused', step: step.id, code: error.code, message: `${recorded.custodian}'s share: ${error.message}` });
     }
+    if (proven.length === expected.length) break;
   }
+  const missing = set.shares.map((s) => s.custodian).filter((id) => !proven.some((p) => p.custodian === id) && !failed.some((f) => f.custodian === id));
+  // A failed attempt later made good by the same custodian is recorded, but the custodian is proven.
+  const unresolved = failed.filter((f) => !proven.some((p) => p.custodian === f.custodian));
   return {
     result: { shareSetId: set.setId, fromCeremony: set.ceremonyId, custodiansProven: proven, custodiansFailed: failed, custodiansMissing: missing },
-    deviation: failed.length > 0 || proven.length === 0,
+    deviation: unresolved.length > 0 || proven.length === 0,
   };
 };

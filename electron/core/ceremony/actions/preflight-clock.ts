@@ -6,12 +6,12 @@
 import type { ActionHandler } from '../runner/context.ts';
 
 export const preflightClock: ActionHandler<'preflight.clock'> = async (ctx, step) => {
+  const { time, source } = await ctx.inputs.witnessTime({ step });
   const system = ctx.now();
-  const fromSystem = ctx.answers.witnessTime === 'system';
-  const witness = fromSystem ? system : new Date(ctx.answers.witnessTime);
+  const witness = source === 'rehearsal: system clock' ? system : time;
   const skewSeconds = Math.round(Math.abs(system.getTime() - witness.getTime()) / 1000);
-  return Promise.resolve({
-    result: { witnessTime: witness.toISOString(), systemTime: system.toISOString(), skewSeconds, maxSkewSeconds: step.params.maxSkewSeconds, witnessTimeSource: fromSystem ? 'rehearsal: system clock' : 'answers file' },
+  return {
+    result: { witnessTime: witness.toISOString(), systemTime: system.toISOString(), skewSeconds, maxSkewSeconds: step.params.maxSkewSeconds, witnessTimeSource: source },
     deviation: skewSeconds > step.params.maxSkewSeconds,
-  });
+  };
 };

@@ -14,6 +14,8 @@ import { compareCustodySerials, confirmReadBack, type CustodyComparison, type Cu
 import { readBundle } from '../../transcript/bundle-export.ts';
 import { nodeSha256 } from '../../transcript/node-sha256.ts';
 import type { ActionHandler } from '../runner/context.ts';
+import { untilAccepted } from '../runner/inputs.ts';
+import { recordRefusedInput } from '../runner/sign-stage.ts';
 
 /** The devices module throws DEVICES_SERIAL_* for an empty or invisible-character serial; the ceremony names it as its own refusal. */
 function confirmed(item: { kind: string; label: string }, typed: string, readBack: string): string {
@@ -50,12 +52,16 @@ export const preflightCustodySerials: ActionHandler<'preflight.custodySerials'> 
     if (seen.has(key)) throw new KeyriteError('CEREMONY_CUSTODY_DUPLICATE_ITEM', `The step lists ${item.kind} '${item.label}' twice.`);
     seen.add(key);
   }
-  const entered: CustodySerial[] = step.params.items.map((item) => {
-    const answer = ctx.answers.custodySerials.find((a) => a.kind === item.kind && a.label === item.label);
-    if (answer === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No serial entered for ${item.kind} '${item.label}': give it in custodySerials of the answers file.`);
-    return { kind: item.kind, label: item.label, value: confirmed(item, answer.typed, answer.readBack) };
-  });
-  const earlier = ctx.answers.serialsFrom ?? ctx.answers.previous?.bundle;
+  const entered: CustodySerial[] = [];
+  for (const item of step.params.items) {
+    // A read-back that differs is typed again (people at the screen); the wrong value is never recorded.
+    const value = await untilAccepted(ctx.inputs, step, (code, message) => recordRefusedInput(ctx, step, code, message), async () => {
+      const answer = await ctx.inputs.custodySerial({ step, item });
+      return confirmed(item, answer.typed, answer.readBack);
+    });
+    entered.push({ kind: item.kind, label: item.label, value });
+  }
+  const earlier = await ctx.inputs.previousBundle({ step, purpose: 'custody-serials' });
   let comparison: CustodyComparison | undefined;
   let comparedWith: { ceremonyId: string; root: string } | null = null;
   if (earlier !== undefined) {

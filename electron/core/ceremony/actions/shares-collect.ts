@@ -11,15 +11,14 @@ import { bytesToHex, hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
 import { RebuildSession, recordedSetOf } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { takeSecret } from '../runner/answers.ts';
-import { checkRecordedPolicy, presentedShare, previousShareSet } from '../runner/previous-ceremony.ts';
+import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
 import { policyOf } from './share-policy.ts';
 
 export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) => {
   const policy = policyOf(ctx, step.params.sharePolicy);
-  const set = previousShareSet(ctx, keySpecOf(ctx, policy.key).label);
+  const set = await previousShareSet(ctx, step, keySpecOf(ctx, policy.key).label);
   checkRecordedPolicy(policy, set);
   // The whole set as the earlier, verified transcript recorded it: every share
   // must agree with it (set id, M, N, secret commitment, its own commitment),
@@ -31,16 +30,23 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
   const present: { custodian: string; index: number }[] = [];
   const refused: { custodian: string; code: string; reason: string }[] = [];
   try {
-    for (const custodian of set.shares.map((s) => s.custodian)) {
-      const share = ctx.credentials.has(custodian) ? presentedShare(ctx, custodian) : undefined;
-      if (share === undefined) continue;
-      const passphrase = ctx.answers.custodianPassphrases[custodian];
-      if (passphrase === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${custodian} (custodianPassphrases).`);
-      const outcome = await session.accept({ kind: 'file', ...share }, takeSecret(passphrase));
-      if (outcome.accepted) present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
-      else refused.push({ custodian, code: outcome.rejection.code, reason: outcome.rejection.message });
+    // One share at a time, until M are accepted or nobody else presents one. A refused share is recorded with why, and the custodian may present again.
+    const expected = set.shares.map((s) => s.custodian).filter((id) => ctx.enrolled.has(id));
+    while (!session.progress().ready) {
+      const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian) });
+      if (presented === undefined) break;
+      const { custodian, file, passphrase } = presented;
+      const outcome = await session.accept({ kind: 'file', ...file }, passphrase);
+      if (outcome.accepted) {
+        present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
+        ctx.journal.append({ type: 'share/accepted', step: step.id, actors: [custodian], payload: { custodian, accepted: outcome.progress.shares.length, threshold: set.threshold } });
+        continue;
+      }
+      const r = { custodian, code: outcome.rejection.code, reason: outcome.rejection.message };
+      refused.push(r);
+      ctx.journal.append({ type: 'share/refused', step: step.id, actors: [custodian], payload: { ...r } });
+      ctx.inputs.notify?.({ kind: 'refused', step: step.id, code: r.code, message: `${custodian}'s share: ${r.reason}` });
     }
-    for (const r of refused) ctx.journal.append({ type: 'share/refused', step: step.id, actors: [r.custodian], payload: { ...r } });
     if (!session.progress().ready) {
       throw new KeyriteError('CEREMONY_SHARES_SHORT', `Only ${present.length} of the ${set.threshold} shares needed were accepted${refused.length > 0 ? `; refused: ${refused.map((r) => `${r.custodian} (${r.code})`).join(', ')}` : ''}.`);
     }

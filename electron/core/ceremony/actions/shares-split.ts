@@ -11,7 +11,6 @@ import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
 import { splitSecret, type Custodian } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { takeSecret } from '../runner/answers.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { secretFingerprint } from './secret-generate.ts';
 import { custodiansOf, policyOf } from './share-policy.ts';
@@ -27,12 +26,16 @@ export const sharesSplit: ActionHandler<'shares.split'> = async (ctx, step) => {
   const spec = keySpecOf(ctx, policy.key);
   const secret = ctx.secrets.get(policy.key);
   if (secret === undefined) throw new KeyriteError('CEREMONY_SECRET_MISSING', `No secret for key '${policy.key}' is held in this run; generate or rebuild it first.`);
-  const enrolled = [...ctx.credentials.keys()].map((id) => ({ id, role: ctx.answers.participants.find((p) => p.id === id)?.role ?? '' }));
+  const enrolled = [...ctx.enrolled].map(([id, p]) => ({ id, role: p.role }));
   const ids = custodiansOf(policy, enrolled);
   if (policy.total !== undefined && policy.total !== ids.length) throw new KeyriteError('CEREMONY_POLICY_MISMATCH', `Share policy '${policy.id}' wants ${policy.total} shares; ${ids.length} custodians are enrolled for it.`);
-  const missing = ids.filter((id) => ctx.answers.custodianPassphrases[id] === undefined);
-  if (missing.length > 0) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `No share passphrase for ${missing.join(', ')} (custodianPassphrases).`);
-  const custodians: Custodian[] = ids.map((id) => ({ name: id, passphrase: takeSecret(ctx.answers.custodianPassphrases[id] as string) }));
+  const custodians: Custodian[] = [];
+  try {
+    for (const id of ids) custodians.push({ name: id, passphrase: await ctx.inputs.sealPassphrase({ step, custodian: id }) });
+  } catch (error) {
+    for (const c of custodians) c.passphrase.wipe();
+    throw error;
+  }
   const set = await splitSecret(secret, { ceremonyId: ctx.journal.ceremonyId, key: { id: spec.name, label: spec.label, fingerprint: secretFingerprint(secret) }, threshold: policy.threshold, custodians, createdAt: ctx.now() });
   ctx.shareSets.set(policy.id, set);
   // The secret lives no longer than the script needs it (a reshare: only between rebuild and split).

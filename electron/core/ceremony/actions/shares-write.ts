@@ -1,6 +1,7 @@
 /**
  * shares.write: each sealed share, armoured, to its custodian's medium. In a
- * rehearsal the medium is the folder <out>/media/<custodian>/; the shares
+ * rehearsal the medium defaults to the folder <out>/media/<custodian>/; at
+ * the screen the custodian chooses it from the detected media. The shares
  * module's writer refuses to clobber, fsyncs and reads back. The file is
  * read again here and compared byte for byte before the step reports it.
  */
@@ -16,15 +17,16 @@ export const sharesWrite: ActionHandler<'shares.write'> = async (ctx, step) => {
   if (set === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `No shares of policy '${step.params.sharePolicy}' were made in this run.`);
   const written = [];
   for (const share of set.shares) {
-    const folder = join(ctx.outFolder, 'media', share.custodian);
-    mkdirSync(folder, { recursive: true });
+    const chosen = await ctx.inputs.shareMedium({ step, custodian: share.custodian });
+    const folder = chosen ?? join(ctx.outFolder, 'media', share.custodian);
+    if (chosen === undefined) mkdirSync(folder, { recursive: true });
     const name = shareFileName(share);
     const content = new TextEncoder().encode(toArmour(share.envelope));
     const { sha256 } = await writeShareFile(folder, name, content);
     const back = await readShareFile(folder, name);
     const backSha256 = createHash('sha256').update(back).digest('hex');
     if (backSha256 !== sha256) throw new KeyriteError('CEREMONY_READ_BACK_FAILED', `The share written for ${share.custodian} does not read back the same.`);
-    written.push({ custodian: share.custodian, index: share.index, file: `media/${share.custodian}/${name}`, sha256 });
+    written.push({ custodian: share.custodian, index: share.index, file: chosen === undefined ? `media/${share.custodian}/${name}` : name, sha256 });
   }
   return { result: { written, readBack: true } };
 };

@@ -1,6 +1,6 @@
 /**
  * What the runner and the action handlers share during one run: the
- * script, the answers, the journal, the HSM sessions and what earlier steps
+ * script, the inputs (answers file or people at the screen), the journal, the HSM sessions and what earlier steps
  * produced. Secrets held here (PINs, the master secret, credentials) are
  * SecretBytes or objects with their own wipe, and `wipeAll` in the
  * runner's finally clears every one of them.
@@ -12,13 +12,15 @@ import type { GeneratedKey, HsmSession, ImportedKey, Inventory } from '../../hsm
 import type { ShareSet } from '../../shares/index.ts';
 import type { Journal } from '../../transcript/journal.ts';
 import type { NoteSigner } from '../../transcript/signer.ts';
-import type { ParticipantCredential } from '../credential.ts';
-import type { Answers } from './answers.ts';
+import type { CredentialKdfCost, ParticipantCredential } from '../credential.ts';
+import type { CeremonyInputs } from './inputs.ts';
 import type { RehearsalHsms } from './rehearsal-hsm.ts';
 
 export interface RunContext {
   readonly script: CeremonyScript;
-  readonly answers: Answers;
+  readonly inputs: CeremonyInputs;
+  /** The participant credential KDF cost (PARTICIPANT_KDF; cheaper only in tests). */
+  readonly kdfCost: CredentialKdfCost;
   readonly journal: Journal;
   /** Signs checkpoints (a software Ed25519 key in a rehearsal). */
   readonly ceremonyKey: NoteSigner;
@@ -28,8 +30,10 @@ export interface RunContext {
   readonly hsms: RehearsalHsms;
   /** One session per script HSM target, opened at the first step that needs it. */
   readonly sessions: Map<string, HsmSession>;
-  /** Participant credentials by participant id (wiped at the end). */
+  /** Participant credentials held since enrolment, by participant id (answers file only; wiped at the end). People at the screen type their passphrase for each signature instead. */
   readonly credentials: Map<string, ParticipantCredential>;
+  /** Everyone enrolled, by participant id: name and role. */
+  readonly enrolled: Map<string, { name: string; role: string }>;
   /** Inventories taken by earlier steps: `<step id>` or `<step id>/<hsm id>`. */
   readonly inventories: Map<string, Inventory>;
   /** Keys generated in an HSM, by script key name. */

@@ -6,8 +6,7 @@
  * from that verified transcript, never from the answers file, so a share
  * from another ceremony is refused by the shares module's own checks.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Step } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
 import { readBundle } from '../../transcript/bundle-export.ts';
@@ -29,12 +28,12 @@ export interface RecordedShareSet {
 const cache = new WeakMap<RunContext, RecordedShareSet>();
 
 /** The share set recorded by the earlier ceremony (the last one it issued for `keyLabel`). */
-export function previousShareSet(ctx: RunContext, keyLabel: string): RecordedShareSet {
+export async function previousShareSet(ctx: RunContext, step: Step, keyLabel: string): Promise<RecordedShareSet> {
   const cached = cache.get(ctx);
   if (cached !== undefined) return cached;
-  const previous = ctx.answers.previous;
-  if (previous === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', 'This step needs the earlier ceremony: give previous.bundle in the answers file.');
-  const result = verifyBundle(readBundle(previous.bundle), { sha256: nodeSha256 });
+  const previous = await ctx.inputs.previousBundle({ step, purpose: 'share-set' });
+  if (previous === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', 'This step needs the earlier ceremony\'s evidence bundle (previous.bundle in an answers file).');
+  const result = verifyBundle(readBundle(previous), { sha256: nodeSha256 });
   if (result.status !== 'verified' || result.rootHex === undefined || result.ceremonyId === undefined) {
     throw new KeyriteError('CEREMONY_PREVIOUS_UNVERIFIED', `The earlier ceremony's bundle does not verify (${result.status}): ${result.summary}`);
   }
@@ -58,17 +57,4 @@ export function checkRecordedPolicy(policy: { id: string; threshold: number; tot
   if (policy.threshold !== set.threshold || (policy.total !== undefined && policy.total !== set.total)) {
     throw new KeyriteError('CEREMONY_POLICY_MISMATCH', `Share policy '${policy.id}' says ${policy.threshold}-of-${policy.total ?? 'any'}, but set ${set.setId} from ${set.ceremonyId} is ${set.threshold}-of-${set.total}.`);
   }
-}
-
-/** The share file a custodian presents: their medium folder's one .share file, or the file itself. */
-export function presentedShare(ctx: RunContext, custodian: string): { name: string; bytes: Uint8Array } | undefined {
-  const where = ctx.answers.previous?.shares[custodian];
-  if (where === undefined) return undefined;
-  let path = where;
-  if (statSync(where).isDirectory()) {
-    const files = readdirSync(where).filter((n) => n.endsWith('.share'));
-    if (files.length !== 1) throw new KeyriteError('CEREMONY_SHARE_AMBIGUOUS', `${custodian}'s medium holds ${files.length} share files; present exactly one.`);
-    path = join(where, files[0] as string);
-  }
-  return { name: path.split(/[\\/]/).at(-1) ?? path, bytes: new Uint8Array(readFileSync(path)) };
 }

@@ -15,7 +15,7 @@ async function rehearse(): Promise<RecordedEvent[]> {
   const parsed = await loadScriptFile(join(CEREMONIES, '07-hsm-inventory-and-policy.yaml'));
   const answers = await loadAnswersFile(join(FIXTURES, '07-hsm-inventory-and-policy.answers.yaml'));
   const out = freshOut();
-  const outcome = await runRehearsal({ parsed, answers, outFolder: out, kdfCost: cheap });
+  const outcome = await runRehearsal({ parsed, inputs: { answers }, outFolder: out, kdfCost: cheap });
   expect(outcome.status).toBe('closed');
   return bundleEvents(out);
 }

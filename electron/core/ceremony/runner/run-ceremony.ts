@@ -26,14 +26,17 @@ import { Journal } from '../../transcript/journal.ts';
 import { SoftwareEd25519Signer } from '../../transcript/signer.ts';
 import { deriveParticipantCredential, PARTICIPANT_KDF, type CredentialKdfCost } from '../credential.ts';
 import { ACTION_HANDLERS, RUNNER_ACTIONS } from '../actions/index.ts';
-import { takeSecret, type Answers } from './answers.ts';
+import type { Answers } from './answers.ts';
+import { answersInputs } from './answers-inputs.ts';
+import { untilAccepted, type CeremonyInputs } from './inputs.ts';
 import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
 import { openRehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
-import { signStage } from './sign-stage.ts';
+import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
 
 export interface RehearsalOptions {
   parsed: ParsedScript;
-  answers: Answers;
+  /** Where people's inputs come from: an answers file (CLI) or people at the screen (inputs.ts). */
+  inputs: CeremonyInputs | { answers: Answers };
   /** Created by the runner; must not exist yet or be empty of the runner's folders. */
   outFolder: string;
   now?: () => Date;
@@ -65,7 +68,8 @@ export function unsupportedActions(parsed: ParsedScript): string[] {
 }
 
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalOutcome> {
-  const { parsed, answers, outFolder } = options;
+  const { parsed, outFolder } = options;
+  const inputs = 'answers' in options.inputs ? answersInputs(options.inputs.answers) : options.inputs;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const script = parsed.script;
@@ -93,8 +97,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
     mappings = hsms.mappings;
     ctx = {
-      script, answers, journal, ceremonyKey, outFolder, hsms, now, completedSteps: 0, devices: undefined,
-      sessions: new Map(), credentials: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
+      script, inputs, journal, ceremonyKey, outFolder, hsms, now, completedSteps: 0, devices: undefined, kdfCost: options.kdfCost ?? PARTICIPANT_KDF,
+      sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
       hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
     };
     // Never silent: each placeholder token of the script and the fresh token that stands in for it.
@@ -104,8 +108,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     while (phaseOf(machine.state) !== 'ready-to-close') {
       const step = currentStep(machine.state) as Step;
       const index = machine.state.stepIndex;
-      if (machine.state.stage === 'action') await runAction(ctx, step, machine, cosigners, options.kdfCost ?? PARTICIPANT_KDF);
-      else signStage(ctx, machine.state, machine.apply);
+      if (machine.state.stage === 'action') await runAction(ctx, step, machine, cosigners);
+      else await signStage(ctx, machine.state, machine.apply);
       if (machine.state.stepIndex !== index) {
         const { completed } = machine.state;
         ctx.completedSteps = completed.length;
@@ -170,21 +174,31 @@ class Machine {
  * (Argon2id, passphrase wiped), and a software cosigning key for the final
  * checkpoint; the state machine enforces role separation and counts.
  */
-async function enrolAll(ctx: RunContext, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>, cost: CredentialKdfCost): Promise<void> {
-  for (const person of ctx.answers.participants) {
-    const credential = await deriveParticipantCredential(takeSecret(person.passphrase), ctx.script.metadata.id, person.id, cost);
-    try {
-      machine.apply({ kind: 'enrol', participant: { id: person.id, name: person.name, role: person.role, publicKey: credential.publicKeyHex } });
-    } catch (error) {
-      credential.wipe();
-      throw error;
-    }
-    ctx.credentials.set(person.id, credential);
+async function enrolAll(ctx: RunContext, step: Step, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>): Promise<void> {
+  for (;;) {
+    // Role separation and counts are the state machine's: a refused enrolment is explained, and the person (or another) enrols again.
+    const person = await untilAccepted(ctx.inputs, step, (code, message) => recordRefusedInput(ctx, step, code, message), async () => {
+      const next = await ctx.inputs.nextParticipant({ step, enrolled: machine.state.participants.map((p) => ({ id: p.id, role: p.role })) });
+      if (next === undefined) return undefined;
+      const credential = await deriveParticipantCredential(next.passphrase, ctx.script.metadata.id, next.id, ctx.kdfCost);
+      try {
+        machine.apply({ kind: 'enrol', participant: { id: next.id, name: next.name, role: next.role, publicKey: credential.publicKeyHex } });
+      } catch (error) {
+        credential.wipe();
+        throw error;
+      }
+      // From an answers file the credential signs later steps; people type their passphrase again for each signature.
+      if (ctx.inputs.source === 'answers-file') ctx.credentials.set(next.id, credential);
+      else credential.wipe();
+      return { ...next, publicKeyHex: credential.publicKeyHex };
+    });
+    if (person === undefined) return;
+    ctx.enrolled.set(person.id, { name: person.name, role: person.role });
     const cosigner = SoftwareEd25519Signer.generate(`${ctx.journal.ceremonyId}/${person.id}`, 'cosigner', ctx.now);
     cosigners.set(person.id, cosigner);
     ctx.journal.append({
       type: 'participant/enrolled', actors: [person.id],
-      payload: { participant: person.id, displayName: person.name, role: person.role, cosignerKey: cosigner.verifierKey.text, signingKey: credential.publicKeyHex },
+      payload: { participant: person.id, displayName: person.name, role: person.role, cosignerKey: cosigner.verifierKey.text, signingKey: person.publicKeyHex },
     });
   }
 }
@@ -194,11 +208,11 @@ function describeFailure(error: unknown, step: string | null): NonNullable<Rehea
   return { code: 'CEREMONY_ACTION_FAILED', message: error instanceof Error ? error.message : String(error), step };
 }
 
-async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>, cost: CredentialKdfCost): Promise<void> {
+async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigners: Map<string, SoftwareEd25519Signer>): Promise<void> {
   if (step.action === 'participants.enrol') {
-    await enrolAll(ctx, machine, cosigners, cost);
+    await enrolAll(ctx, step, machine, cosigners);
     machine.apply({ kind: 'record-result', stepId: step.id });
-    signPreflightExceptions(ctx, machine);
+    await signPreflightExceptions(ctx, machine);
     return;
   }
   const handler = ACTION_HANDLERS[step.action] as ActionHandler<Step['action']>;
@@ -210,34 +224,23 @@ async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigner
     machine.apply({ kind: 'record-preflight', stepId: step.id, result: outcome.result, deviation });
     return;
   }
-  if (deviation) raiseException(ctx, step, machine, outcome);
+  if (deviation) await raiseException(ctx, step, machine, outcome);
   machine.apply({ kind: 'record-result', stepId: step.id, result: outcome.result, deviation });
 }
 
 /** A deviating action: the administrator and the witness quorum sign an exception carrying the script's decision, bound to this result by its hash. */
-function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: ActionOutcome): void {
+async function raiseException(ctx: RunContext, step: Step, machine: Machine, outcome: ActionOutcome): Promise<void> {
   const decision = step.onException;
   const draft = { kind: 'raise-exception' as const, stepId: step.id, expected: `step ${step.id} (${step.action}) without deviation`, actual: JSON.stringify(outcome.result).slice(0, 2000), resultSha256: resultSha256(outcome.result), decision, signatures: [] };
   const content = exceptionContent(machine.state, draft);
   if (content === undefined) throw new KeyriteError('CEREMONY_WRONG_STEP', 'No current step to raise an exception on.');
-  const signatures = quorumSignatures(ctx, machine, content);
+  const signatures = await signException(ctx, machine.state, content);
   machine.apply({ ...draft, signatures });
   ctx.journal.append({
     type: 'exception/recorded', step: step.id, actors: signatures.map((s) => s.participantId),
     payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, resultSha256: draft.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
   });
   if (decision === 'abort') throw new KeyriteError('CEREMONY_EXCEPTION_ABORT', `Step '${step.id}' deviated and its script says abort: ${draft.actual}`.slice(0, 2048));
-}
-
-/** The administrator and the script's witness quorum sign an exception content (the first enrolled of each role, in a rehearsal). */
-function quorumSignatures(ctx: RunContext, machine: Machine, content: ExceptionContent) {
-  const admin = machine.state.participants.filter((p) => p.role === 'administrator').slice(0, 1);
-  const witnesses = machine.state.participants.filter((p) => p.role === 'witness').slice(0, ctx.script.exceptionQuorum.witnesses);
-  return [...admin, ...witnesses].map((p) => {
-    const credential = ctx.credentials.get(p.id);
-    if (credential === undefined) throw new KeyriteError('CEREMONY_UNKNOWN_PARTICIPANT', `${p.id} has no credential in this run.`);
-    return credential.signException(content);
-  });
 }
 
 /** Pre-flight exceptions recorded before anyone could sign them, with the content the quorum signs once enrolled. */
@@ -269,9 +272,9 @@ function recordPreflightException(ctx: RunContext, step: Step, machine: Machine,
   if (step.onException === 'continue') pendingExceptions.set(ctx, [...(pendingExceptions.get(ctx) ?? []), content]);
 }
 
-function signPreflightExceptions(ctx: RunContext, machine: Machine): void {
+async function signPreflightExceptions(ctx: RunContext, machine: Machine): Promise<void> {
   for (const content of pendingExceptions.get(ctx) ?? []) {
-    const signatures = quorumSignatures(ctx, machine, content);
+    const signatures = await signException(ctx, machine.state, content);
     ctx.journal.append({
       type: 'exception/signed', step: content.step.id, actors: signatures.map((s) => s.participantId),
       payload: { decision: content.decision, stepIndex: content.step.index, action: content.step.action, expected: content.expected, actual: content.actual, resultSha256: content.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
