@@ -55,6 +55,7 @@ export interface OpenedJournal {
 }
 
 export class Journal {
+  readonly #observers = new Set<(event: TranscriptEvent) => void>();
   readonly folder: string;
   readonly ceremonyId: string;
   readonly #fd: number;
@@ -181,7 +182,14 @@ export class Journal {
     this.#leaves.push(leaf);
     this.#range.append(leaf);
     this.#prev = bytesToHex(leaf);
+    for (const observer of this.#observers) observer(event);
     return event;
+  }
+
+  /** Calls `observer` with every event once it is on disk (the live timeline); returns the function that stops it. */
+  observe(observer: (event: TranscriptEvent) => void): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
   }
 
   /**
