@@ -182,7 +182,14 @@ export class Journal {
     this.#leaves.push(leaf);
     this.#range.append(leaf);
     this.#prev = bytesToHex(leaf);
-    for (const observer of this.#observers) observer(event);
+    // The event is on disk: an observer's failure must not look like a failed append.
+    for (const observer of this.#observers) {
+      try {
+        observer(event);
+      } catch {
+        // the observer's own problem; the transcript is unaffected
+      }
+    }
     return event;
   }
 
