@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { applyCommand, currentStep, exceptionContent, type ExceptionContent, phaseOf, resultSha256, RUN_NONCE_BYTES, startCeremony, type CeremonyCommand, type CeremonyState, type ParsedScript, type PublicValue, type Step } from '../../../../shared/ceremony/index.ts';
 import { isPreflightAction } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
-import type { JsonValue } from '../../../../shared/transcript/event.ts';
+import type { JsonValue, TranscriptEvent } from '../../../../shared/transcript/event.ts';
 import { exportBundle, type ExportedBundle } from '../../transcript/bundle-export.ts';
 import { Journal } from '../../transcript/journal.ts';
 import { SoftwareEd25519Signer } from '../../transcript/signer.ts';
@@ -44,6 +44,17 @@ export interface RehearsalOptions {
   kdfCost?: CredentialKdfCost;
   /** Progress lines for the operator (never secrets). */
   log?: (line: string) => void;
+  /** Told as the ceremony moves (the UI's view, a model test): public state only. */
+  observer?: RunObserver;
+}
+
+export interface RunObserver {
+  /** Every state the state machine reaches. */
+  state?(state: CeremonyState): void;
+  /** Every transcript event, once on disk. */
+  recorded?(event: TranscriptEvent): void;
+  /** Every signed checkpoint: its tree size and root. */
+  checkpoint?(size: number, root: Uint8Array): void;
 }
 
 export interface RehearsalOutcome {
@@ -79,6 +90,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const ceremonyKey = SoftwareEd25519Signer.generate(ceremonyId, 'ceremony', now);
   writeFileSync(join(outFolder, 'ceremony-key.txt'), `${ceremonyKey.verifierKey.text}\n`, { flag: 'wx' });
   const { journal } = Journal.open(transcriptFolder, ceremonyId);
+  const recorded = options.observer?.recorded;
+  if (recorded !== undefined) journal.observe(recorded);
+  const checkpoint = async (): Promise<void> => {
+    await journal.checkpoint(ceremonyKey);
+    options.observer?.checkpoint?.(journal.size, journal.root());
+  };
   // Fresh for every run and in every signed content: a sign-off from another (say aborted) run of this script never verifies in this one.
   const runNonce = randomBytes(RUN_NONCE_BYTES).toString('hex');
   journal.append({ type: 'ceremony/opened', payload: { title: script.metadata.title, scriptSha256: parsed.scriptSha256, signingKey: ceremonyKey.verifierKey.text, runNonce, scriptId: script.metadata.id, mode: script.metadata.mode, rehearsal: true } });
@@ -86,7 +103,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
 
   const cosigners = new Map<string, SoftwareEd25519Signer>();
   let ctx: RunContext | undefined;
-  const machine = new Machine(startCeremony(script, parsed.scriptSha256, runNonce));
+  const machine = new Machine(startCeremony(script, parsed.scriptSha256, runNonce), options.observer?.state);
   let failure: RehearsalOutcome['failure'];
   let mappings: readonly TokenMapping[] = [];
 
@@ -115,7 +132,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         ctx.completedSteps = completed.length;
         const done = completed[completed.length - 1];
         journal.append({ type: 'step/completed', step: step.id, payload: { index, action: step.action, title: step.title, deviation: done?.deviation ?? false, result: asJson(done?.result ?? null) } });
-        await journal.checkpoint(ceremonyKey);
+        await checkpoint();
         log(`Step ${index + 1}/${script.steps.length} ${step.id}: done`);
       }
     }
@@ -138,7 +155,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   // The final checkpoint, cosigned by everyone enrolled, then the bundle.
   let bundle: ExportedBundle | undefined;
   try {
-    await journal.checkpoint(ceremonyKey);
+    await checkpoint();
     for (const cosigner of cosigners.values()) await journal.cosign(cosigner);
     journal.close();
     const keys = [ceremonyKey.verifierKey.text, ...[...cosigners.values()].map((c) => c.verifierKey.text)];
@@ -157,14 +174,18 @@ const asJson = (value: PublicValue): JsonValue => value as JsonValue;
 /** The state machine's current state; `apply` throws its refusal (a CeremonyRefusal naming the rule). */
 class Machine {
   state: CeremonyState;
-  constructor(state: CeremonyState) {
+  readonly #observe: ((state: CeremonyState) => void) | undefined;
+  constructor(state: CeremonyState, observe?: (state: CeremonyState) => void) {
     this.state = state;
+    this.#observe = observe;
+    observe?.(state);
   }
 
   readonly apply = (command: CeremonyCommand): CeremonyState => {
     const t = applyCommand(this.state, command);
     if (!t.ok) throw t.refusal;
     this.state = t.state;
+    this.#observe?.(this.state);
     return this.state;
   };
 }
