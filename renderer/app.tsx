@@ -16,7 +16,7 @@ export function App() {
     void describeApp();
     return getKeyrite().events.subscribe((event) => {
       if (event.name === 'audit/recorded') recordAuditEvent(event.payload);
-      else recordRefusal(event.payload);
+      else if (event.name === 'boundary/refused') recordRefusal(event.payload);
     });
   }, [describeApp, recordAuditEvent, recordRefusal]);
 

@@ -9,6 +9,18 @@ import type { CommandHandlers } from '../ipc/router.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { HsmModule } from './hsm/hsm-module.ts';
 
+/**
+ * What the host asks the person at the machine (Electron: a native dialog
+ * in the main process; the test bridge: a chooser the spec scripts). The
+ * renderer can only ask for a choice, never name a path itself.
+ */
+export interface HostChooser {
+  /** An evidence bundle: a folder, or its .tar archive. Null when the person cancels. */
+  chooseBundle(kind: 'folder' | 'archive'): Promise<string | null>;
+  /** A folder to write a report into. Null when the person cancels. */
+  chooseReportFolder(): Promise<string | null>;
+}
+
 export interface EngineConfig {
   /** Keyrite's own folder for state (rehearsal token, transcripts). */
   dataDir: string;
@@ -16,6 +28,8 @@ export interface EngineConfig {
   pkcs11Module?: string | undefined;
   host: AppDescription['host'];
   version: string;
+  /** How the host lets a person choose files; absent where nobody can (the CLI). */
+  chooser?: HostChooser | undefined;
 }
 
 export interface EngineServices {

@@ -4,10 +4,11 @@ import { SecretBytes } from '../../shared/secret-bytes.ts';
 import { createRouter, type CommandHandlers } from '../ipc/router.ts';
 import { createEventForwarder, registerCommandHandlers, senderInfoOf, type InvokeEventLike, type IpcMainLike } from './ipc.ts';
 
-const handlers: CommandHandlers = {
+// Only the commands these tests call.
+const handlers = {
   'app/describe': () => ({ name: 'Keyrite', version: '0.1.0', host: 'electron', rehearsal: true }),
   'hsm/listTokens': () => ({ module: { path: '/lib.so', manufacturer: 'm', description: 'd', libraryVersion: '2.6', cryptokiVersion: '2.40', rehearsal: true }, tokens: [] }),
-};
+} as Partial<CommandHandlers> as CommandHandlers;
 
 class FakeIpcMain implements IpcMainLike {
   readonly channels = new Map<string, (event: InvokeEventLike, payload: unknown) => Promise<unknown>>();

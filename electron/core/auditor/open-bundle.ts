@@ -1,0 +1,94 @@
+/**
+ * Opening a bundle for audit: read it (folder or .tar), verify it with the
+ * same pure verifier as `keyrite verify` (shared/transcript/bundle.ts),
+ * and build the report model the HTML and PDF reports render.
+ *
+ * Progress is told in phases (reading, verifying, summarising) with the
+ * bytes read and the events found, and a cancel takes effect between
+ * phases: the verifier itself runs to the end once started (about a second
+ * for 100,000 events, `npm run bench:verify`), because it is one pure
+ * function with no place to stop.
+ */
+import { statSync } from 'node:fs';
+import type { AuditorProgress, BundleKind } from '../../../shared/contract/auditor.ts';
+import { KeyriteError } from '../../../shared/result.ts';
+import { JOURNAL_PATH, KEYS_PATH, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
+import { utf8Decode } from '../../../shared/transcript/bytes.ts';
+import { readBundle } from '../transcript/bundle-export.ts';
+import { nodeSha256 } from '../transcript/node-sha256.ts';
+import { buildReportModel, type ReportModel } from '../transcript/report-model.ts';
+
+/** A .tar bundle is read into memory whole; beyond this it is refused rather than exhaust memory. */
+export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
+
+export interface OpenedBundle {
+  readonly verification: BundleVerification;
+  readonly model: ReportModel;
+  /** The vkeys the bundle lists (keys.txt), which the verification trusted. */
+  readonly keys: readonly string[];
+}
+
+export interface OpenOptions {
+  readonly progress: (phase: AuditorProgress['phase'], bytesRead: number, events: number) => void;
+  /** True once the person asked to stop. */
+  readonly cancelled: () => boolean;
+  readonly now?: () => Date;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function newlines(bytes: Uint8Array | undefined): number {
+  if (bytes === undefined) return 0;
+  let count = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count++;
+  return count;
+}
+
+/** Refuses a path that is not the kind the person chose (a folder chosen as an archive, a missing file). */
+export function checkChosenPath(path: string, kind: BundleKind): void {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new KeyriteError('AUDITOR_BUNDLE_MISSING', 'The chosen bundle is no longer there; choose it again.');
+  }
+  if (kind === 'folder' && !stat.isDirectory()) throw new KeyriteError('AUDITOR_NOT_A_BUNDLE', 'The chosen bundle is not a folder; open it as an archive instead.');
+  if (kind === 'archive' && !stat.isFile()) throw new KeyriteError('AUDITOR_NOT_A_BUNDLE', 'The chosen bundle is not a file; open it as a folder instead.');
+  if (kind === 'archive' && stat.size > MAX_ARCHIVE_BYTES) throw new KeyriteError('AUDITOR_BUNDLE_TOO_LARGE', `The archive is ${stat.size} bytes; Keyrite opens archives up to ${MAX_ARCHIVE_BYTES} bytes. Unpack it and open the folder.`);
+}
+
+function stopIfCancelled(options: OpenOptions): void {
+  if (options.cancelled()) throw new KeyriteError('AUDITOR_CANCELLED', 'Opening the bundle was cancelled; nothing was verified.');
+}
+
+/**
+ * Reads and verifies the bundle at `path`. A bundle that cannot be read is
+ * not an error: it verifies as `unreadable`, and the report says why.
+ */
+export async function openBundle(path: string, kind: BundleKind, options: OpenOptions): Promise<OpenedBundle> {
+  checkChosenPath(path, kind);
+  options.progress('reading', 0, 0);
+  await nextTurn();
+  stopIfCancelled(options);
+  let files: Map<string, Uint8Array>;
+  try {
+    files = readBundle(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const verification: BundleVerification = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: 'bundle-keys' };
+    return { verification, model: buildReportModel(verification, [], (options.now ?? (() => new Date()))()), keys: [] };
+  }
+  const bytesRead = [...files.values()].reduce((total, bytes) => total + bytes.length, 0);
+  const events = newlines(files.get(JOURNAL_PATH));
+  options.progress('verifying', bytesRead, events);
+  await nextTurn();
+  stopIfCancelled(options);
+  // The bundle's own keys, as `keyrite verify` does without --key; the report says so (trust: bundle-keys).
+  const verification = verifyBundle(files, { sha256: nodeSha256 });
+  const keysText = files.get(KEYS_PATH);
+  const keys = keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
+  options.progress('summarising', bytesRead, verification.eventCount);
+  await nextTurn();
+  stopIfCancelled(options);
+  return { verification, model: buildReportModel(verification, keys, (options.now ?? (() => new Date()))()), keys };
+}
