@@ -22,7 +22,7 @@ export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) =>
   const expected = set.shares.map((s) => s.custodian).filter((id) => ctx.enrolled.has(id));
   // Each custodian present proves their share, one at a time, until every expected one has or nobody else presents; a failed attempt is recorded, and the custodian may try again.
   for (;;) {
-    const presented = await ctx.inputs.nextShare({ step, expected, accepted: proven.map((p) => p.custodian) });
+    const presented = await ctx.inputs.nextShare({ step, expected, accepted: proven.map((p) => p.custodian), threshold: expected.length });
     if (presented === undefined) break;
     const recorded = set.shares.find((s) => s.custodian === presented.custodian);
     if (recorded === undefined || !expected.includes(presented.custodian) || proven.some((p) => p.custodian === presented.custodian)) {

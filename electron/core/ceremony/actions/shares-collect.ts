@@ -33,7 +33,7 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     // One share at a time, until M are accepted or nobody else presents one. A refused share is recorded with why, and the custodian may present again.
     const expected = set.shares.map((s) => s.custodian).filter((id) => ctx.enrolled.has(id));
     while (!session.progress().ready) {
-      const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian) });
+      const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian), threshold: set.threshold });
       if (presented === undefined) break;
       const { custodian, file, passphrase } = presented;
       const outcome = await session.accept({ kind: 'file', ...file }, passphrase);

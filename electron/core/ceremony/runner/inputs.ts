@@ -79,7 +79,7 @@ export interface CeremonyInputs {
    */
   shareMedium(ask: Ask & { custodian: string }): Promise<string | undefined>;
   /** The next share presented (recovery, custody audit), or undefined when no more will be. */
-  nextShare(ask: Ask & { expected: readonly string[]; accepted: readonly string[] }): Promise<ShareInput | undefined>;
+  nextShare(ask: Ask & { expected: readonly string[]; accepted: readonly string[]; threshold: number }): Promise<ShareInput | undefined>;
   /** The next person to sign the current stage, or undefined if nobody more will. */
   nextSigner(ask: Ask & { stage: SignOffStage | 'exception'; state: CeremonyState }): Promise<SignerInput | undefined>;
   /** The earlier ceremony's evidence bundle (folder), for recovery, reshare, audit and destruction. */
