@@ -3,13 +3,14 @@
  * Every decision lives in a small tested module next to this one.
  */
 import path from 'node:path';
-import { Menu, app, ipcMain, session } from 'electron';
+import { Menu, app, dialog, ipcMain, session } from 'electron';
 import { createEngine } from '../core/engine.ts';
 import { createRouter } from '../ipc/router.ts';
 import { rendererSource } from './app-origin.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { rendererRootFrom } from './app-protocol-paths.ts';
 import { createBoundaryGuards } from './boundary-guards.ts';
+import { createDialogChooser } from './file-chooser.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { createEventForwarder, registerCommandHandlers } from './ipc.ts';
 import { judgeChromiumSwitches, judgeLaunch } from './launch-guard.ts';
@@ -44,18 +45,20 @@ function main(): void {
 
   // 3. The engine, and the boundary that reports into its audit log.
   const pkcs11Module = process.env['KEYRITE_PKCS11_MODULE'];
+  const windows = createWindowRegistry();
   const engine = createEngine({
     dataDir: app.getPath('userData'),
     pkcs11Module: pkcs11Module === undefined || pkcs11Module === '' ? undefined : pkcs11Module,
     host: 'electron',
     version: app.getVersion(),
+    // Native dialogs, shown by main as a sheet of our window: the renderer never names a path.
+    chooser: createDialogChooser(dialog, () => [...windows.windows][0]),
   });
   const report = createRefusalReporter(engine);
   const guards = createBoundaryGuards(report, createNetworkPolicy({ devServerOrigin: source.dev ? source.origin : undefined }));
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, guards));
 
   // 4. IPC: one handler per contract command, events to our windows only.
-  const windows = createWindowRegistry();
   const router = createRouter({
     handlers: engine.handlers,
     policy: { trustedWebContents: windows.trustedWebContents, origin: source.origin },
