@@ -12,7 +12,7 @@
  * share file ever does; `findPartialFiles` lists them when the stick is back.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { constants, existsSync, readdirSync } from 'node:fs';
+import { constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
@@ -111,13 +111,27 @@ export function writeFileToMedium(medium: Medium, fileName: string, content: Uin
   return writeFileToTarget(medium, () => check(medium), fileName, content, options);
 }
 
+/** The device number of the filesystem holding `path`, or null when the path is gone. */
+function deviceOf(path: string): bigint | null {
+  try {
+    return statSync(path, { bigint: true }).dev;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The same write into a plain folder that is not a removable medium (a
- * rehearsal's output folder, a test): "still there" means the folder exists.
+ * The same write into a plain folder that was not chosen from the removable
+ * media list (a rehearsal's output folder, a folder on a mount the person
+ * named, a test): "still there" means the folder exists and is still on the
+ * filesystem it was on when the write began (same st_dev). A lazily
+ * unmounted stick (`umount -l`) leaves its empty mount folder behind, on
+ * the parent filesystem: the device number changes, so that counts as gone.
  */
 export function writeFileToFolder(folder: string, fileName: string, content: Uint8Array, options: WriteOptions = {}): Promise<MediumWriteResult> {
   const root = resolve(folder);
-  return writeFileToTarget({ mountPoint: root, label: basename(root), readOnly: false }, () => existsSync(root), fileName, content, options);
+  const device = deviceOf(root);
+  return writeFileToTarget({ mountPoint: root, label: basename(root), readOnly: false }, () => device !== null && deviceOf(root) === device, fileName, content, options);
 }
 
 async function writeFileToTarget(medium: WriteTarget, stillThere: () => boolean, fileName: string, content: Uint8Array, options: WriteOptions): Promise<MediumWriteResult> {

@@ -73,8 +73,8 @@ export function answersInputs(answers: Answers): CeremonyInputs {
     sealPassphrase({ custodian }) {
       return Promise.resolve(takeSecret(passphraseOf(custodian)));
     },
-    shareMedium() {
-      return Promise.resolve(undefined);
+    shareMedium({ custodian }) {
+      return Promise.resolve(answers.media[custodian]);
     },
     nextShare({ expected }) {
       const custodian = expected.find((id) => !presented.has(id) && answers.previous?.shares[id] !== undefined);

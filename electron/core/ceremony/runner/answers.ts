@@ -51,6 +51,13 @@ export const AnswersSchema = z.strictObject({
    * ceremony that splits nothing). Relative to the answers file.
    */
   serialsFrom: z.string().min(1).max(4096).optional(),
+  /**
+   * The folder each custodian's new share is written to at `shares.write`,
+   * by participant id: a mounted stick, or a folder on one. Absent for a
+   * custodian: the rehearsal default `<out>/media/<custodian>/`. The folder
+   * must exist; it is not created. Relative to the answers file.
+   */
+  media: z.record(Identifier, z.string().min(1).max(4096)).default({}),
 });
 export type Answers = z.infer<typeof AnswersSchema>;
 
@@ -67,6 +74,8 @@ export const ANSWERS_HELP = `Answers file (YAML or JSON):
   custodySerials:                      # preflight.custodySerials: typed, then read back by a witness
     - { kind: tamper-bag, label: bag A, typed: "TB-0001", readBack: "TB-0001" }
   serialsFrom: ../earlier/bundle       # optional: compare serials with this bundle (else previous.bundle)
+  media: { carl: /media/carl/STICK }   # optional: where shares.write puts a custodian's new share
+                                       #   (an existing folder; default <out>/media/<custodian>/)
 Rehearsal tokens are fresh SoftHSM tokens with user PIN 12345678.`;
 
 /** Reads and validates an answers file; throws KeyriteError CEREMONY_ANSWERS_INVALID naming every problem. */
@@ -79,7 +88,8 @@ export async function loadAnswersFile(path: string): Promise<Answers> {
   }
   const parsed = parseAnswers(raw);
   const base = dirname(resolve(path));
-  const answers = parsed.serialsFrom === undefined ? parsed : { ...parsed, serialsFrom: resolve(base, parsed.serialsFrom) };
+  const media = Object.fromEntries(Object.entries(parsed.media).map(([id, where]) => [id, resolve(base, where)]));
+  const answers = { ...(parsed.serialsFrom === undefined ? parsed : { ...parsed, serialsFrom: resolve(base, parsed.serialsFrom) }), media };
   if (answers.previous === undefined) return answers;
   const shares = Object.fromEntries(Object.entries(answers.previous.shares).map(([id, where]) => [id, resolve(base, where)]));
   return { ...answers, previous: { bundle: resolve(base, answers.previous.bundle), shares } };
