@@ -57,44 +57,64 @@ export function createRouter(options: RouterOptions): Router {
 
   return {
     async route(sender, command, payload) {
-      const label = typeof command === 'string' ? command.slice(0, 80) : typeof command;
-      const verdict = judgeSender(sender, options.policy);
-      if (!verdict.trusted) return refuse(label, 'BOUNDARY_UNTRUSTED_SENDER', `Refused: ${verdict.reason}.`);
-      if (!isCommandName(command)) return refuse(label, 'BOUNDARY_UNKNOWN_COMMAND', `Refused: there is no command "${label}".`);
-
-      const size = measure(payload);
-      if (size === null) return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is not plain data.`);
-      if (size > MAX_REQUEST_BYTES) {
-        return refuse(command, 'BOUNDARY_PAYLOAD_TOO_LARGE', `Refused: the request to ${command} is ${size} bytes; the limit is ${MAX_REQUEST_BYTES}.`);
-      }
-
-      const spec = commands[command];
-      const parsed = spec.request.safeParse(payload);
-      if (!parsed.success) {
-        return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is malformed (${describeIssues(parsed.error)}).`);
-      }
-
-      let value: unknown;
       try {
-        const handler = options.handlers[command] as (request: unknown) => unknown;
-        value = await handler(parsed.data);
-      } catch (error) {
-        if (error instanceof KeyriteError) return fail(error.code, error.message);
-        if (error instanceof SecretLeakError) return fail(error.code, error.message);
-        report(() => options.onInternalError?.(command, error));
-        return fail('INTERNAL', `${command} failed unexpectedly; the details are in the log.`);
+        return await routeOnce(sender, command, payload);
+      } finally {
+        // Secret inputs (SecretInput bytes) travel one way and live no longer than the call: whatever a handler did not adopt, and every byte of a refused request, is zeroed here.
+        wipeBytes(payload);
       }
-
-      const leak = findSecret(value);
-      if (leak !== null) return fail('SECRET_LEAK', `Refused to answer ${command}: the answer held a secret at ${leak}.`);
-      const checked = spec.response.safeParse(value);
-      if (!checked.success) {
-        report(() => options.onInternalError?.(command, checked.error));
-        return fail('BOUNDARY_INVALID_RESPONSE', `${command} produced an answer outside the contract; it was not sent.`);
-      }
-      return ok(checked.data);
     },
   };
+
+  async function routeOnce(sender: SenderInfo, command: unknown, payload: unknown): Promise<Result<unknown>> {
+    const label = typeof command === 'string' ? command.slice(0, 80) : typeof command;
+    const verdict = judgeSender(sender, options.policy);
+    if (!verdict.trusted) return refuse(label, 'BOUNDARY_UNTRUSTED_SENDER', `Refused: ${verdict.reason}.`);
+    if (!isCommandName(command)) return refuse(label, 'BOUNDARY_UNKNOWN_COMMAND', `Refused: there is no command "${label}".`);
+
+    const size = measure(payload);
+    if (size === null) return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is not plain data.`);
+    if (size > MAX_REQUEST_BYTES) {
+      return refuse(command, 'BOUNDARY_PAYLOAD_TOO_LARGE', `Refused: the request to ${command} is ${size} bytes; the limit is ${MAX_REQUEST_BYTES}.`);
+    }
+
+    const spec = commands[command];
+    const parsed = spec.request.safeParse(payload);
+    if (!parsed.success) {
+      return refuse(command, 'BOUNDARY_INVALID_REQUEST', `Refused: the request to ${command} is malformed (${describeIssues(parsed.error)}).`);
+    }
+
+    let value: unknown;
+    try {
+      const handler = options.handlers[command] as (request: unknown) => unknown;
+      value = await handler(parsed.data);
+    } catch (error) {
+      if (error instanceof KeyriteError) return fail(error.code, error.message);
+      if (error instanceof SecretLeakError) return fail(error.code, error.message);
+      report(() => options.onInternalError?.(command, error));
+      return fail('INTERNAL', `${command} failed unexpectedly; the details are in the log.`);
+    }
+
+    const leak = findSecret(value);
+    if (leak !== null) return fail('SECRET_LEAK', `Refused to answer ${command}: the answer held a secret at ${leak}.`);
+    const checked = spec.response.safeParse(value);
+    if (!checked.success) {
+      report(() => options.onInternalError?.(command, checked.error));
+      return fail('BOUNDARY_INVALID_RESPONSE', `${command} produced an answer outside the contract; it was not sent.`);
+    }
+    return ok(checked.data);
+  }
+}
+
+/** Zeroes every byte array inside a request payload (plain data: objects and arrays). */
+export function wipeBytes(value: unknown, seen = new Set<object>()): void {
+  if (value instanceof Uint8Array) {
+    value.fill(0);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  for (const child of Object.values(value)) wipeBytes(child, seen);
 }
 
 /**

@@ -1,0 +1,79 @@
+/**
+ * The ceremony as the screen shows it: built from the state machine's public
+ * state, the pending request and what the run recorded. Only public values:
+ * step texts, participants' names and roles, results the script asks to be
+ * read aloud (fingerprints, check values, commitments) as hex and words.
+ */
+import type { CeremonyView, PendingRequest, ReadAloud } from '../../../../shared/contract/ceremony.ts';
+import { currentStep, stageRequirements, type CeremonyState, type PublicValue } from '../../../../shared/ceremony/index.ts';
+
+type SessionView = NonNullable<CeremonyView['session']>;
+
+export interface ViewInputs {
+  ceremonyId: string;
+  state: CeremonyState;
+  request: PendingRequest | undefined;
+  lastRefusal: SessionView['lastRefusal'];
+  failure: SessionView['failure'];
+  bundle: SessionView['bundle'];
+  /** The step a run stopped at, when it failed there. */
+  failedStep: string | null;
+}
+
+const HEX = /^[0-9a-f]+$/i;
+
+/** One named value of a result: hex and its words (`<name>Words`) side by side, else plain text. */
+export function readAloudValue(result: Readonly<Record<string, PublicValue>>, name: string): ReadAloud {
+  const value = result[name];
+  const words = result[`${name}Words`];
+  const wordList = Array.isArray(words) && words.every((w) => typeof w === 'string') ? (words as string[]).slice(0, 64) : null;
+  if (typeof value === 'string' && HEX.test(value) && value.length % 2 === 0 && value.length >= 6) return { name, text: null, hex: value.slice(0, 1024), words: wordList };
+  const text = value === undefined ? '(not recorded)' : typeof value === 'string' ? value : JSON.stringify(value);
+  return { name, text: text.slice(0, 1024), hex: null, words: wordList };
+}
+
+function asRecord(value: PublicValue | undefined): Readonly<Record<string, PublicValue>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PublicValue>) : {};
+}
+
+export function buildView(inputs: ViewInputs): CeremonyView {
+  const { state } = inputs;
+  const step = currentStep(state);
+  const signed = state.stage === 'approval' ? state.approvals : state.signOffs;
+  const current: SessionView['current'] =
+    step === undefined || state.status !== 'running'
+      ? null
+      : {
+          step: step.id,
+          index: state.stepIndex,
+          title: step.title,
+          instruction: step.instruction,
+          stage: state.stage,
+          requirements: stageRequirements(state).map((r) => ({
+            roles: [...r.roles],
+            count: r.count,
+            signed: signed.filter((s) => (r.roles as readonly string[]).includes(s.role)).map((s) => s.participantId),
+          })),
+          readAloud: state.result === undefined ? [] : (step.readAloud ?? []).map((name) => readAloudValue(asRecord(state.result?.value), name)),
+        };
+  return {
+    session: {
+      ceremonyId: inputs.ceremonyId,
+      scriptId: state.script.metadata.id,
+      title: state.script.metadata.title,
+      mode: state.script.metadata.mode,
+      status: state.status,
+      steps: state.script.steps.map((s, index) => {
+        const done = state.completed.find((c) => c.id === s.id);
+        const status = done !== undefined ? 'done' : inputs.failedStep === s.id ? 'failed' : index === state.stepIndex && state.status === 'running' ? 'current' : 'pending';
+        return { id: s.id, index, title: s.title, action: s.action, status, deviation: done?.deviation ?? false };
+      }),
+      current,
+      participants: state.participants.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+      request: inputs.request ?? null,
+      lastRefusal: inputs.lastRefusal,
+      failure: inputs.failure,
+      bundle: inputs.bundle,
+    },
+  };
+}
