@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
+import { DevicesPanel } from '../devices/devices-panel.tsx';
 import { TokenTable } from './token-table.tsx';
 
 /**
@@ -40,6 +41,7 @@ export function HomeScreen() {
         )}
         {tokenList !== null && <TokenTable tokens={tokenList.tokens} />}
       </section>
+      <DevicesPanel />
     </main>
   );
 }
