@@ -63,6 +63,8 @@ export const StepView = z
     action: Text(64),
     status: z.enum(['done', 'current', 'pending', 'failed']),
     deviation: z.boolean(),
+    /** A done step's results the script asks to be read aloud (a pre-flight check's decision, the clock's skew). */
+    results: z.array(ReadAloud).max(16),
   })
   .strict();
 
@@ -90,6 +92,8 @@ export const CeremonyView = z
           .strict()
           .nullable(),
         participants: z.array(z.object({ id: Id, name: Text(128), role: RoleName }).strict()).max(64),
+        /** The script's cast: how many of each role it needs and allows, so the screen explains role separation before enrolment refuses. */
+        roles: z.array(z.object({ role: RoleName, min: z.number().int().nonnegative(), max: z.number().int().nonnegative(), enrolled: z.number().int().nonnegative() }).strict()).max(4),
         request: PendingRequest.nullable(),
         lastRefusal: z.object({ step: Text(64), code: Text(64), message: Text(2048) }).strict().nullable(),
         /** Why the ceremony stopped, once aborted. */
@@ -150,6 +154,11 @@ export const ceremonyCommands = {
   'ceremony/assessPassphrase': {
     request: z.object({ passphrase: SecretInput }).strict(),
     response: z.object({ acceptable: z.boolean(), strength: z.enum(['too-short', 'weak', 'fair', 'strong']), problems: z.array(Text(256)).max(8) }).strict(),
+  },
+  /** The exception button: what was expected, what happened, continue or abort; the administrator and the witness quorum then sign it (signer requests). */
+  'ceremony/raiseException': {
+    request: z.object({ expected: Text(2048).min(1), actual: Text(2048).min(1), decision: z.enum(['continue', 'abort']) }).strict(),
+    response: CeremonyView,
   },
   'ceremony/abort': { request: z.object({ reason: Text(2048).min(1) }).strict(), response: CeremonyView },
   /** Closes the view of an ended ceremony (the store resets). */

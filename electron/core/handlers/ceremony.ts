@@ -165,6 +165,11 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       }
     },
 
+    'ceremony/raiseException': async (raised) => {
+      running().raiseException(raised);
+      return settled();
+    },
+
     'ceremony/abort': async ({ reason }) => {
       await running().abort(reason);
       return view();

@@ -86,6 +86,24 @@ export interface CeremonyInputs {
   previousBundle(ask: Ask & { purpose: 'share-set' | 'custody-serials' | 'key' }): Promise<string | undefined>;
   /** Told when a step is starting, an input was refused, or the run ends (people at the screen see it; a file ignores it). */
   notify?(note: InputNote): void;
+  /** Given the runner's hooks when the run starts (people at the screen raise exceptions through them). */
+  attach?(runner: RunnerHooks): void;
+}
+
+/** An exception people raise themselves (the exception button), not a deviating result. */
+export interface RaisedException {
+  expected: string;
+  actual: string;
+  decision: 'continue' | 'abort';
+}
+
+export interface RunnerHooks {
+  /**
+   * Checks a raised exception against the script and the phase at once
+   * (throws a KeyriteError people can read), then returns the work that
+   * collects the quorum's signatures through the same inputs and records it.
+   */
+  prepareException(raised: RaisedException): () => Promise<void>;
 }
 
 export type InputNote =

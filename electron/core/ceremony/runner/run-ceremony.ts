@@ -31,6 +31,7 @@ import { answersInputs } from './answers-inputs.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
 import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
 import { openRehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
+import { preparePeopleException } from './people-exception.ts';
 import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
 
 export interface RehearsalOptions {
@@ -118,6 +119,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
       hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
     };
+    const opened = ctx;
+    // People at the screen may raise an exception while the run waits for them (people-exception.ts).
+    inputs.attach?.({ prepareException: (raised) => preparePeopleException(opened, machine, raised) });
     // Never silent: each placeholder token of the script and the fresh token that stands in for it.
     journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });
     for (const m of hsms.mappings) log(`HSM ${m.hsm}: script ${m.scriptToken} -> rehearsal token ${m.label} (serial ${m.serial})`);

@@ -62,7 +62,8 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
     expect((await route('ceremony/start', { handle })).error?.code).toBe('CEREMONY_ALREADY_RUNNING');
 
     const refusals: string[] = [];
-    const mistakes = { enrolWrongRole: true, wrongPin: true, wrongSigner: true, wrongPassphrase: true, staleAnswer: true };
+    const exceptionSigners: string[] = [];
+    const mistakes = { enrolWrongRole: true, wrongPin: true, wrongSigner: true, wrongPassphrase: true, staleAnswer: true, exceptionTooEarly: true, exceptionNotAllowed: true, exception: true };
     let last = 0;
     let session = await nextRequest(last);
     while (session.status === 'running') {
@@ -78,6 +79,12 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
           await answer('ceremony/submit', { input: { kind: 'witness-time', time: new Date().toISOString() } });
           break;
         case 'participant': {
+          if (mistakes.exceptionTooEarly) {
+            // Nobody could sign it yet: refused in words, the question stays.
+            mistakes.exceptionTooEarly = false;
+            const early = await route('ceremony/raiseException', { expected: 'a quiet room', actual: 'a phone rang', decision: 'continue' });
+            expect(early.error?.code).toBe('CEREMONY_EXCEPTION_TOO_EARLY');
+          }
           if (request.enrolled === 0) {
             // Two entries that differ are refused before anything is derived.
             const mismatch = await route('ceremony/enrol', { requestId: request.id, id: 'ada', name: 'Ada Admin', role: 'administrator', passphrase: secret(PASSPHRASES.ada), confirmation: secret('not the same') });
@@ -101,6 +108,25 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
           mistakes.wrongPin = false;
           break;
         case 'signer': {
+          if (request.stage === 'exception') {
+            // The administrator, then the witness quorum, sign the raised exception.
+            const signer = session.participants.find((p) => p.role === (exceptionSigners.length === 0 ? 'administrator' : 'witness')) as { id: 'ada' | 'wendy' };
+            exceptionSigners.push(signer.id);
+            await answer('ceremony/signOff', { participantId: signer.id, passphrase: secret(PASSPHRASES[signer.id]) });
+            break;
+          }
+          if (request.step === 'login' && mistakes.exceptionNotAllowed) {
+            mistakes.exceptionNotAllowed = false;
+            const refused = await route('ceremony/raiseException', { expected: 'the token label read aloud', actual: 'nobody read it', decision: 'continue' });
+            expect(refused.error?.code).toBe('CEREMONY_EXCEPTION_NOT_ALLOWED');
+          }
+          if (request.step === 'policy' && mistakes.exception) {
+            // The exception button: set the sign-off aside, sign the exception, then the same sign-off is asked again.
+            mistakes.exception = false;
+            const raised = await route('ceremony/raiseException', { expected: 'the HSM label matches the script', actual: 'the label on the HSM is smudged', decision: 'continue' });
+            expect(raised.error).toBeUndefined();
+            break;
+          }
           if (mistakes.staleAnswer) {
             mistakes.staleAnswer = false;
             const stale = await route('ceremony/signOff', { requestId: request.id - 1, participantId: 'ada', passphrase: secret(PASSPHRASES.ada) });
@@ -137,6 +163,11 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
     const journal = readFileSync(join(session.bundle?.folder as string, 'transcript.jsonl'), 'utf8');
     for (const code of ['CEREMONY_ROLE_FULL', 'HSM_PIN_INCORRECT', 'CEREMONY_SIGN_OFF_WRONG_ROLE', 'CEREMONY_CREDENTIAL_MISMATCH']) expect(journal).toContain(code);
     expect(journal.split('\n').filter((l) => l.includes('"input/refused"'))).toHaveLength(4);
+    // The raised exception: signed by the administrator and the witness, recorded at its step, and the ceremony went on.
+    expect(exceptionSigners).toEqual(['ada', 'wendy']);
+    const exception = journal.split('\n').filter((l) => l.includes('"exception/recorded"')).map((l) => JSON.parse(l) as { step: string; actors: string[]; payload: Record<string, unknown> });
+    expect(exception).toHaveLength(1);
+    expect(exception[0]).toMatchObject({ step: 'policy', actors: ['ada', 'wendy'], payload: { raisedBy: 'people', decision: 'continue', actual: 'the label on the HSM is smudged' } });
 
     // The live timeline got every event with its sequence number, and checkpoint roots as words.
     const events = received.filter((m): m is KeyriteEvent => typeof m === 'object' && m !== null && 'name' in m);

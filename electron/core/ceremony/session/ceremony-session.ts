@@ -187,6 +187,11 @@ export class CeremonySession {
     this.#answer(() => this.#inputs.answer(requestId, 'previous-bundle', folder));
   }
 
+  raiseException(raised: { expected: string; actual: string; decision: 'continue' | 'abort' }): void {
+    this.#lastRefusal = null;
+    this.#inputs.raise(raised);
+  }
+
   /** Abort from anywhere: the pending question is cancelled, the runner records why, wipes its secrets and closes the transcript as aborted. */
   async abort(reason: string): Promise<RehearsalOutcome> {
     if (this.running) this.#inputs.cancel(new KeyriteError('CEREMONY_ABORTED', `Aborted by the people in the room: ${reason}`.slice(0, 2048)));

@@ -21,6 +21,7 @@ export interface ViewInputs {
 }
 
 const HEX = /^[0-9a-f]+$/i;
+const ROLES = ['administrator', 'custodian', 'witness', 'observer'] as const;
 
 /** One named value of a result: hex and its words (`<name>Words`) side by side, else plain text. */
 export function readAloudValue(result: Readonly<Record<string, PublicValue>>, name: string): ReadAloud {
@@ -66,10 +67,12 @@ export function buildView(inputs: ViewInputs): CeremonyView {
       steps: state.script.steps.map((s, index) => {
         const done = state.completed.find((c) => c.id === s.id);
         const status = done !== undefined ? 'done' : inputs.failedStep === s.id ? 'failed' : index === state.stepIndex && state.status === 'running' ? 'current' : 'pending';
-        return { id: s.id, index, title: s.title, action: s.action, status, deviation: done?.deviation ?? false };
+        const results = done === undefined ? [] : (s.readAloud ?? []).slice(0, 16).map((name) => readAloudValue(asRecord(done.result), name));
+        return { id: s.id, index, title: s.title, action: s.action, status, deviation: done?.deviation ?? false, results };
       }),
       current,
       participants: state.participants.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+      roles: ROLES.map((role) => ({ role, min: state.script.roles[role]?.min ?? 0, max: state.script.roles[role]?.max ?? 0, enrolled: state.participants.filter((p) => p.role === role).length })),
       request: inputs.request ?? null,
       lastRefusal: inputs.lastRefusal,
       failure: inputs.failure,

@@ -13,7 +13,7 @@
 import type { PendingRequest } from '../../../../shared/contract/ceremony.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import type { SecretBytes } from '../../../../shared/secret-bytes.ts';
-import type { CeremonyInputs, EnrolmentInput, InputNote, ShareInput, SignerInput, WitnessTime, CustodySerialInput } from '../runner/inputs.ts';
+import type { CeremonyInputs, EnrolmentInput, InputNote, RaisedException, RunnerHooks, ShareInput, SignerInput, WitnessTime, CustodySerialInput } from '../runner/inputs.ts';
 
 /** A request as published, without its id (the inputs number them). */
 export type RequestDraft = PendingRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -55,6 +55,8 @@ export class PeopleInputs implements CeremonyInputs {
   #pending: Pending | undefined;
   #nextId = 1;
   #cancelled: KeyriteError | undefined;
+  #runner: RunnerHooks | undefined;
+  #raising = false;
   readonly #hooks: PeopleInputsHooks;
 
   constructor(hooks: PeopleInputsHooks) {
@@ -75,6 +77,39 @@ export class PeopleInputs implements CeremonyInputs {
     this.#pending = undefined;
     pending.resolve(value);
     this.#hooks.changed();
+  }
+
+  attach(runner: RunnerHooks): void {
+    this.#runner = runner;
+  }
+
+  /**
+   * People raise an exception while the ceremony waits for them: the
+   * question is set aside, the quorum signs the exception (the same inputs
+   * ask each signer), then the question is asked again (continue) or the
+   * run ends (abort). Checks against the script and phase happen first, so
+   * a refused exception leaves the question where it was.
+   */
+  raise(raised: RaisedException): void {
+    const runner = this.#runner;
+    const interrupted = this.#pending;
+    if (runner === undefined || this.#cancelled !== undefined) throw new KeyriteError('CEREMONY_NOT_RUNNING', 'The ceremony is not running.');
+    if (this.#raising) throw new KeyriteError('CEREMONY_EXCEPTION_PENDING', 'An exception is already being signed; finish it first.');
+    if (interrupted === undefined) throw new KeyriteError('CEREMONY_BUSY', 'Keyrite is carrying out the step; raise the exception when it next waits for you.');
+    const work = runner.prepareException(raised);
+    this.#pending = undefined;
+    this.#raising = true;
+    const { id: _id, ...again } = interrupted.request;
+    work().then(
+      () => {
+        this.#raising = false;
+        this.#ask(again as RequestDraft).then(interrupted.resolve, interrupted.reject);
+      },
+      (error: unknown) => {
+        this.#raising = false;
+        interrupted.reject(error);
+      },
+    );
   }
 
   /** Ends every question, now and later (abort): the runner's pending await rejects with `reason`. */
