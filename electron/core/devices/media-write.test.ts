@@ -1,16 +1,19 @@
 /**
  * The share writer's contract with the medium: the file is whole and
- * verified, or absent. A temp folder stands in for the stick (nothing can be
- * mounted in this container); "still mounted" is whether that folder is there,
- * or a flag the test flips to play an unmount that leaves the folder behind.
+ * verified, or absent. A temp folder stands in for the stick; "still mounted"
+ * is whether that folder is there, or a flag the test flips to play an
+ * unmount that leaves the folder behind. The plain-folder writer is also
+ * tested on a real tmpfs, lazily unmounted mid-write, where this process
+ * may mount (root on Linux, as on the developers' machines and CI).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isStillMounted, type MountCheck } from './media-inventory.ts';
-import { findPartialFiles, MediumWriteError, writeFileToMedium } from './media-write.ts';
+import { findPartialFiles, MediumWriteError, writeFileToFolder, writeFileToMedium } from './media-write.ts';
 import type { Medium } from './schemas.ts';
 
 const made: string[] = [];
@@ -167,5 +170,54 @@ describe('writing a share file to a medium', () => {
     writeFileSync(join(medium.mountPoint, '.share-1-of-5.keyrite.a1b2c3d4e5f6.keyrite-partial'), 'half');
     writeFileSync(join(medium.mountPoint, 'share-2-of-5.keyrite'), 'whole');
     expect(findPartialFiles(medium)).toEqual(['.share-1-of-5.keyrite.a1b2c3d4e5f6.keyrite-partial']);
+  });
+});
+
+/** Mounts a small real tmpfs on `folder` when this process may (root on Linux); false otherwise. */
+function mountTmpfs(folder: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'keyrite-test-stick', folder], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const canMount = ((): boolean => {
+  const probe = mkdtempSync(join(tmpdir(), 'keyrite-mount-probe-'));
+  made.push(probe);
+  const ok = mountTmpfs(probe);
+  if (ok) execFileSync('umount', [probe]);
+  return ok;
+})();
+
+describe('writing into a plain folder (not chosen from the media list)', () => {
+  it.runIf(canMount)('a real tmpfs lazily unmounted mid-write (its mount folder stays, on the parent filesystem): DEVICES_MEDIUM_GONE, nothing on either filesystem', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'keyrite-folder-stick-'));
+    made.push(folder);
+    expect(mountTmpfs(folder)).toBe(true);
+    let pulled = false;
+    const error = await failureOf(writeFileToFolder(folder, 'share-4-of-5.keyrite', envelope, {
+      afterChunk: () => {
+        if (pulled) return;
+        pulled = true;
+        execFileSync('umount', ['-l', folder]);
+      },
+    }));
+    expect(pulled).toBe(true);
+    expect(error.code).toBe('DEVICES_MEDIUM_GONE');
+    expect(error.message).toContain('removed during the write; nothing was kept');
+    expect(error.partialFile).toBeNull();
+    expect(existsSync(folder)).toBe(true);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('a folder that stays where it is: the file is written whole', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'keyrite-folder-'));
+    made.push(folder);
+    const result = await writeFileToFolder(folder, 'share-5-of-5.keyrite', envelope);
+    expect(readFileSync(result.path).equals(envelope)).toBe(true);
+    expect(readdirSync(folder)).toEqual(['share-5-of-5.keyrite']);
   });
 });
