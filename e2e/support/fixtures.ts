@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
+import { ScriptedChooser } from './scripted-chooser.ts';
 import { attachTestBridge } from './test-bridge.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,6 +36,8 @@ export interface KeyriteApp {
   waitForAuditEvent(type: string): Promise<void>;
   /** Saves a screenshot as a test artifact. */
   screenshot(name: string): Promise<void>;
+  /** The host's file chooser, scripted by the spec (chromium project; on Electron the native dialog cannot be scripted). */
+  chooser: ScriptedChooser;
 }
 
 type WorkerFixtures = { rendererServer: RendererServer };
@@ -63,14 +66,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await useElectronApp(dataDir, pkcs11Module, use, testInfo);
         return;
       }
-      const engine = createEngine({ dataDir, pkcs11Module, host: 'test-bridge', version: '0.0.0-e2e' });
+      const chooser = new ScriptedChooser();
+      const engine = createEngine({ dataDir, pkcs11Module, host: 'test-bridge', version: '0.0.0-e2e', chooser });
       const browser = await playwright.chromium.launch(launchOptions);
       const page = await (await browser.newContext()).newPage();
       const bridge = await attachTestBridge(page, engine, rendererServer.origin);
       try {
         await page.goto(`${rendererServer.origin}/index.html`);
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use(makeApp(page, bridge.received, testInfo));
+        await use(makeApp(page, bridge.received, testInfo, chooser));
       } finally {
         bridge.detach();
         await browser.close();
@@ -111,10 +115,11 @@ async function screenshotOnFailure(page: Page, testInfo: TestInfo): Promise<void
   await testInfo.attach('failure screenshot', { path, contentType: 'image/png' }).catch(() => undefined);
 }
 
-function makeApp(page: Page, received: unknown[], testInfo: TestInfo): KeyriteApp {
+function makeApp(page: Page, received: unknown[], testInfo: TestInfo, chooser = new ScriptedChooser()): KeyriteApp {
   return {
     page,
     received,
+    chooser,
     async waitForAuditEvent(type) {
       await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();
     },

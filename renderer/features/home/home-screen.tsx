@@ -12,6 +12,7 @@ export function HomeScreen() {
   const tokensError = useKeyriteStore((s) => s.tokensError);
   const tokensLoading = useKeyriteStore((s) => s.tokensLoading);
   const loadTokens = useKeyriteStore((s) => s.loadTokens);
+  const goTo = useKeyriteStore((s) => s.goTo);
 
   useEffect(() => {
     void loadTokens();
@@ -20,6 +21,13 @@ export function HomeScreen() {
   return (
     <main className="home" aria-labelledby="home-title">
       <h1 id="home-title">Key ceremonies</h1>
+      <section aria-labelledby="audit-title" className="home-audit">
+        <h2 id="audit-title">Audit</h2>
+        <p>Check a finished ceremony&apos;s evidence bundle offline: every event, signature and checkpoint, with a report to print.</p>
+        <button type="button" onClick={() => goTo('auditor')}>
+          Open an evidence bundle for audit
+        </button>
+      </section>
       <section aria-labelledby="tokens-title" aria-busy={tokensLoading}>
         <div className="section-head">
           <h2 id="tokens-title">HSM tokens</h2>

@@ -30,7 +30,7 @@ import type { Answers } from './answers.ts';
 import { answersInputs } from './answers-inputs.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
 import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
-import { openRehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
+import { openRehearsalHsms, type RehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
 import { preparePeopleException } from './people-exception.ts';
 import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
 
@@ -81,7 +81,6 @@ export function unsupportedActions(parsed: ParsedScript): string[] {
 
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalOutcome> {
   const { parsed, outFolder } = options;
-  const inputs = 'answers' in options.inputs ? answersInputs(options.inputs.answers) : options.inputs;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const script = parsed.script;
@@ -93,39 +92,99 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   const { journal } = Journal.open(transcriptFolder, ceremonyId);
   const recorded = options.observer?.recorded;
   if (recorded !== undefined) journal.observe(recorded);
-  const checkpoint = async (): Promise<void> => {
-    await journal.checkpoint(ceremonyKey);
-    options.observer?.checkpoint?.(journal.size, journal.root());
-  };
   // Fresh for every run and in every signed content: a sign-off from another (say aborted) run of this script never verifies in this one.
   const runNonce = randomBytes(RUN_NONCE_BYTES).toString('hex');
   journal.append({ type: 'ceremony/opened', payload: { title: script.metadata.title, scriptSha256: parsed.scriptSha256, signingKey: ceremonyKey.verifierKey.text, runNonce, scriptId: script.metadata.id, mode: script.metadata.mode, rehearsal: true } });
   log(`Ceremony ${ceremonyId}: script ${parsed.scriptSha256}`);
 
-  const cosigners = new Map<string, SoftwareEd25519Signer>();
+  const run: CeremonyRun = {
+    parsed, inputs: inputsOf(options.inputs), outFolder, transcriptFolder, journal, ceremonyKey, now, log, observer: options.observer,
+    kdfCost: options.kdfCost ?? PARTICIPANT_KDF, machine: new Machine(startCeremony(script, parsed.scriptSha256, runNonce), options.observer?.state),
+    cosigners: new Map(), earlierCeremonyKeys: [],
+  };
+  return driveCeremony(run, async (adopt) => {
+    // Refused before any step or token, but recorded: a script this runner cannot finish never half-runs.
+    refuseUnsupportedActions(parsed);
+    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
+    const ctx = newRunContext(run, hsms);
+    adopt(ctx);
+    // Never silent: each placeholder token of the script and the fresh token that stands in for it.
+    journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });
+    for (const m of hsms.mappings) log(`HSM ${m.hsm}: script ${m.scriptToken} -> rehearsal token ${m.label} (serial ${m.serial})`);
+    return ctx;
+  });
+}
+
+export const inputsOf = (given: RehearsalOptions['inputs']): CeremonyInputs => ('answers' in given ? answersInputs(given.answers) : given);
+
+export function refuseUnsupportedActions(parsed: ParsedScript): void {
+  const missing = unsupportedActions(parsed);
+  if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This runner cannot perform ${missing.join(', ')} yet; no step was run.`);
+}
+
+/**
+ * One run of the step loop, whether the ceremony was just opened
+ * (runRehearsal) or is resumed after a crash (resume.ts): the journal is
+ * open, the state machine is where the run starts from, and `begin` opens
+ * the HSMs and makes the run context (a resume also re-establishes what the
+ * crash lost there, recorded).
+ */
+export interface CeremonyRun {
+  readonly parsed: ParsedScript;
+  readonly inputs: CeremonyInputs;
+  readonly outFolder: string;
+  readonly transcriptFolder: string;
+  readonly journal: Journal;
+  /** Signs this run's checkpoints; destroyed when the run ends. */
+  readonly ceremonyKey: SoftwareEd25519Signer;
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+  readonly observer: RunObserver | undefined;
+  readonly kdfCost: CredentialKdfCost;
+  readonly machine: Machine;
+  /** Each enrolled participant's cosigning key for the final checkpoint (a resume makes new ones: the old ones died with the process). */
+  readonly cosigners: Map<string, SoftwareEd25519Signer>;
+  /** Ceremony keys that signed checkpoints before a resume, listed in the bundle with this run's key. */
+  readonly earlierCeremonyKeys: readonly string[];
+}
+
+/** The empty run context over opened HSMs (a resume then refills what the transcript and the HSMs still hold). */
+export function newRunContext(run: CeremonyRun, hsms: RehearsalHsms): RunContext {
+  return {
+    script: run.parsed.script, inputs: run.inputs, journal: run.journal, ceremonyKey: run.ceremonyKey, outFolder: run.outFolder, hsms, now: run.now,
+    completedSteps: run.machine.state.completed.length, devices: undefined, kdfCost: run.kdfCost,
+    sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
+    hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
+  };
+}
+
+/**
+ * Runs the steps from wherever `run.machine` stands to the close (or the
+ * abort, recorded), then signs the final checkpoint, has every cosigner
+ * cosign it and exports the bundle. `begin` runs inside the same guard as
+ * the steps: whatever it refuses is recorded like a step's refusal. The
+ * context is handed over through `adopt` as soon as it exists, so the HSMs
+ * it opened are closed even if `begin` fails after opening them.
+ */
+export async function driveCeremony(run: CeremonyRun, begin: (adopt: (ctx: RunContext) => void) => Promise<RunContext>): Promise<RehearsalOutcome> {
+  const { parsed, journal, ceremonyKey, machine, cosigners, log, now, outFolder, transcriptFolder } = run;
+  const script = parsed.script;
+  const checkpoint = async (): Promise<void> => {
+    await journal.checkpoint(ceremonyKey);
+    run.observer?.checkpoint?.(journal.size, journal.root());
+  };
   let ctx: RunContext | undefined;
-  const machine = new Machine(startCeremony(script, parsed.scriptSha256, runNonce), options.observer?.state);
   let failure: RehearsalOutcome['failure'];
   let mappings: readonly TokenMapping[] = [];
 
   try {
-    // Refused before any step or token, but recorded: a script this runner cannot finish never half-runs.
-    const missing = unsupportedActions(parsed);
-    if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This runner cannot perform ${missing.join(', ')} yet; no step was run.`);
-    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
-    mappings = hsms.mappings;
-    ctx = {
-      script, inputs, journal, ceremonyKey, outFolder, hsms, now, completedSteps: 0, devices: undefined, kdfCost: options.kdfCost ?? PARTICIPANT_KDF,
-      sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
-      hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
-    };
+    ctx = await begin((opened) => {
+      ctx = opened;
+    });
     const opened = ctx;
     // People at the screen may raise an exception while the run waits for them (people-exception.ts).
-    inputs.attach?.({ prepareException: (raised) => preparePeopleException(opened, machine, raised) });
-    // Never silent: each placeholder token of the script and the fresh token that stands in for it.
-    journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });
-    for (const m of hsms.mappings) log(`HSM ${m.hsm}: script ${m.scriptToken} -> rehearsal token ${m.label} (serial ${m.serial})`);
-
+    run.inputs.attach?.({ prepareException: (raised) => preparePeopleException(opened, machine, raised) });
+    mappings = ctx.hsms.mappings;
     while (phaseOf(machine.state) !== 'ready-to-close') {
       const step = currentStep(machine.state) as Step;
       const index = machine.state.stepIndex;
@@ -162,21 +221,21 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     await checkpoint();
     for (const cosigner of cosigners.values()) await journal.cosign(cosigner);
     journal.close();
-    const keys = [ceremonyKey.verifierKey.text, ...[...cosigners.values()].map((c) => c.verifierKey.text)];
+    const keys = [...run.earlierCeremonyKeys, ceremonyKey.verifierKey.text, ...[...cosigners.values()].map((c) => c.verifierKey.text)];
     bundle = await exportBundle(transcriptFolder, join(outFolder, 'bundle'), keys, now());
   } finally {
     journal.close();
     ceremonyKey.destroy();
     for (const cosigner of cosigners.values()) cosigner.destroy();
   }
-  return { status: failure === undefined ? 'closed' : 'aborted', ceremonyId, transcriptFolder, bundle, failure, mappings, stepsCompleted: machine.state.completed.length };
+  return { status: failure === undefined ? 'closed' : 'aborted', ceremonyId: journal.ceremonyId, transcriptFolder, bundle, failure, mappings, stepsCompleted: machine.state.completed.length };
 }
 
 /** A result is plain JSON already (the state machine checks it); only its readonly typing differs. */
 const asJson = (value: PublicValue): JsonValue => value as JsonValue;
 
 /** The state machine's current state; `apply` throws its refusal (a CeremonyRefusal naming the rule). */
-class Machine {
+export class Machine {
   state: CeremonyState;
   readonly #observe: ((state: CeremonyState) => void) | undefined;
   constructor(state: CeremonyState, observe?: (state: CeremonyState) => void) {
@@ -263,13 +322,18 @@ async function raiseException(ctx: RunContext, step: Step, machine: Machine, out
   machine.apply({ ...draft, signatures });
   ctx.journal.append({
     type: 'exception/recorded', step: step.id, actors: signatures.map((s) => s.participantId),
-    payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, resultSha256: draft.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
+    payload: { description: `Step ${step.id} deviated: ${draft.actual}`.slice(0, 2048), decision, expected: draft.expected, actual: draft.actual, resultSha256: draft.resultSha256, signatures: signatures.map((s) => ({ ...s })) },
   });
   if (decision === 'abort') throw new KeyriteError('CEREMONY_EXCEPTION_ABORT', `Step '${step.id}' deviated and its script says abort: ${draft.actual}`.slice(0, 2048));
 }
 
 /** Pre-flight exceptions recorded before anyone could sign them, with the content the quorum signs once enrolled. */
 const pendingExceptions = new WeakMap<RunContext, ExceptionContent[]>();
+
+/** A resumed run: pre-flight exceptions the transcript records as raised but not yet signed (resume.ts rebuilds them). */
+export function holdPreflightExceptions(ctx: RunContext, contents: readonly ExceptionContent[]): void {
+  if (contents.length > 0) pendingExceptions.set(ctx, [...contents]);
+}
 
 /**
  * A pre-flight check that deviates in a way people must decide on (a custody

@@ -1,0 +1,167 @@
+/**
+ * The auditor's path, as a QA engineer drives it: from Home, open a real
+ * evidence bundle (built-in ceremony 1 rehearsed headless on SoftHSM by
+ * `keyrite rehearse`), read PASS with its people, keys and sign-offs, export
+ * the report; then the same bundle with one byte of one event changed reads
+ * FAIL and names that event. Every screen is checked with axe in both
+ * themes, and nothing the renderer received holds a rehearsal passphrase,
+ * a PIN, or the bundle's path (it only ever holds a handle).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Page } from '@playwright/test';
+import { expectAccessibleInBothThemes } from '../support/axe.ts';
+import { expect, test, type KeyriteApp } from '../support/fixtures.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const answersFile = join(repo, 'electron/core/ceremony/runner/fixtures/01-root-key-generation.answers.yaml');
+const NOT_ON_ELECTRON = 'the native open dialog cannot be scripted; the engine and renderer sides run on the chromium project';
+
+/** The event whose line the tampered copy changes: key/created in ceremony 1 (see its transcript). */
+const TAMPERED_TYPE = 'key/created';
+
+let work: string;
+let bundle: string;
+let tampered: string;
+let tamperedSeq: number;
+
+/** What the answers file says participants and operators would type: never to reach the renderer. */
+function rehearsalSecrets(): string[] {
+  const answers = parse(readFileSync(answersFile, 'utf8')) as { participants: { passphrase: string }[]; pins: Record<string, string> };
+  return [...answers.participants.map((p) => p.passphrase), ...Object.values(answers.pins)];
+}
+
+test.beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'keyrite-e2e-auditor-'));
+  const out = join(work, 'rehearsal');
+  // The same command an operator runs (README); its own process, so its SoftHSM tokens never meet the app's.
+  execFileSync(process.execPath, [join(repo, 'electron/cli/keyrite.ts'), 'rehearse', join(repo, 'assets/ceremonies/01-root-key-generation.yaml'), '--answers', answersFile, '--out', out], { stdio: 'ignore', timeout: 120_000 });
+  bundle = join(out, 'bundle');
+  tampered = join(work, 'tampered-bundle');
+  cpSync(bundle, tampered, { recursive: true });
+  const lines = readFileSync(join(tampered, 'transcript.jsonl'), 'utf8').split('\n');
+  tamperedSeq = lines.findIndex((line) => line.includes(`"type":"${TAMPERED_TYPE}"`));
+  const line = lines[tamperedSeq] ?? '';
+  // One byte: the first letter of the key's label ("Root signing key 2026" becomes "Soot ...").
+  const at = line.indexOf('"label":"') + 9;
+  lines[tamperedSeq] = `${line.slice(0, at)}${String.fromCharCode(line.charCodeAt(at) + 1)}${line.slice(at + 1)}`;
+  writeFileSync(join(tampered, 'transcript.jsonl'), lines.join('\n'));
+});
+test.afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function openAuditorFromHome(app: KeyriteApp): Promise<Page> {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Open an evidence bundle for audit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit an evidence bundle' })).toBeFocused();
+  return page;
+}
+
+function expectNothingSecretReceived(app: KeyriteApp, paths: string[]): void {
+  const received = JSON.stringify(app.received);
+  expect(app.received.length).toBeGreaterThan(0);
+  for (const secret of rehearsalSecrets()) expect(received, 'a rehearsal passphrase or PIN reached the renderer').not.toContain(secret);
+  for (const path of paths) expect(received, 'a bundle path reached the renderer').not.toContain(path);
+}
+
+test.describe('auditor: open an evidence bundle', () => {
+  test('a rehearsed ceremony 1 bundle reads PASS with its participants, keys and sign-offs, and its report exports', async ({ app }, testInfo) => {
+    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+    // Six axe runs (three screens, two themes) and an export: more than the default minute on two shared cores.
+    test.slow();
+    const { page } = app;
+    await app.waitForAuditEvent('hsm.module-loaded');
+    await expectAccessibleInBothThemes(page, 'home', testInfo);
+    await openAuditorFromHome(app);
+    await expectAccessibleInBothThemes(page, 'auditor: open a bundle', testInfo);
+    await app.screenshot('auditor-open');
+
+    app.chooser.willChoose('bundle-folder', bundle);
+    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await app.waitForAuditEvent('auditor.bundle-verified');
+
+    const verdict = page.getByRole('region', { name: 'Verification result' });
+    await expect(verdict.getByText('PASS', { exact: true })).toBeVisible();
+    await expect(verdict).toContainText('All 41 events verified');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit of Root signing key generation');
+
+    const participants = page.getByRole('table', { name: 'Participants' });
+    await expect(participants.getByRole('rowheader')).toHaveText(['Ada Admin', 'Wendy Witness', 'Walt Witness']);
+    await expect(participants.getByRole('row', { name: /Ada Admin/ }).getByRole('cell')).toHaveText(['ada', 'administrator']);
+
+    const keys = page.getByRole('table', { name: 'Keys created' });
+    const root = keys.getByRole('row', { name: /Root signing key 2026/ });
+    await expect(root.getByRole('cell').first()).toHaveText('ec-p384');
+    // The fingerprint as hex in groups and as its 24 words.
+    await expect(root.getByRole('cell').nth(1)).toContainText(/^([0-9a-f]{4} ){15}[0-9a-f]{4}([a-z]+ ){23}[a-z]+$/);
+
+    const signOffs = page.getByRole('table', { name: 'Sign-offs' });
+    await expect(signOffs.getByRole('row')).toHaveCount(1 + 15);
+    await expect(signOffs.getByRole('row', { name: /#13/ }).getByRole('cell').nth(1)).toHaveText('ada');
+    await expect(page.getByRole('region', { name: 'Exceptions' })).toContainText('No exception was recorded.');
+    await expect(page.getByRole('table', { name: 'Timeline' }).getByRole('row')).toHaveCount(1 + 41);
+    await app.screenshot('auditor-pass');
+    await expectAccessibleInBothThemes(page, 'auditor: PASS report', testInfo);
+
+    const reports = mkdtempSync(join(work, 'reports-'));
+    app.chooser.willChoose('report-folder', reports);
+    await page.getByRole('button', { name: 'Export report (HTML and PDF)…' }).click();
+    await app.waitForAuditEvent('auditor.report-exported');
+    await expect(page.getByTestId('report-exported')).toContainText('audit-report.html and ');
+    const written = ['html', 'pdf'].map((ext) => join(reports, `root-key-generation-rehearsal-${readFileSync(join(bundle, 'manifest.json'), 'utf8').match(/rehearsal-(\d{8}T\d{6}Z)/)?.[1] ?? ''}-audit-report.${ext}`));
+    for (const file of written) expect(existsSync(file) && statSync(file).size > 0, `${file} was written`).toBe(true);
+    expect(readFileSync(written[0] as string, 'utf8')).toContain('data-status="verified"');
+    expect(readFileSync(written[1] as string).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(app.chooser.asked).toEqual(['bundle-folder', 'report-folder']);
+    expectNothingSecretReceived(app, [bundle]);
+  });
+
+  test('the same bundle as a .tar archive reads PASS too', async ({ app }, testInfo) => {
+    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+    const page = await openAuditorFromHome(app);
+    app.chooser.willChoose('bundle-archive', `${bundle}.tar`);
+    await page.getByRole('button', { name: 'Open bundle archive (.tar)…' }).click();
+    await expect(page.getByRole('region', { name: 'Verification result' }).getByText('PASS', { exact: true })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Ceremony' })).toContainText('bundle.tar');
+  });
+
+  test('a copy with one byte of one event changed reads FAIL and names that event first', async ({ app }, testInfo) => {
+    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+    const page = await openAuditorFromHome(app);
+    app.chooser.willChoose('bundle-folder', tampered);
+    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await app.waitForAuditEvent('auditor.bundle-verified');
+
+    const verdict = page.getByRole('region', { name: 'Verification result' });
+    await expect(verdict.getByText('FAIL', { exact: true })).toBeVisible();
+    await expect(verdict.getByText('PASS', { exact: true })).toHaveCount(0);
+    await expect(verdict.getByRole('heading', { name: `First bad event: #${tamperedSeq}` })).toBeVisible();
+    await expect(page.getByTestId('first-bad-event')).toContainText(`Event #${tamperedSeq} is the first that is not as it was recorded`);
+    await expect(page.getByTestId('first-bad-event')).toContainText(`Events #0 to #${tamperedSeq - 1} verify.`);
+    // The timeline stops at the changed event, and marks it as not verified.
+    const timeline = page.getByRole('table', { name: 'Timeline' });
+    await expect(timeline.getByRole('row')).toHaveCount(1 + tamperedSeq + 1);
+    await expect(timeline.getByRole('rowheader').last()).toHaveText(`${tamperedSeq}: not verified`);
+    await expect(timeline.getByRole('rowheader').nth(tamperedSeq - 1)).toHaveText(String(tamperedSeq - 1));
+    await app.screenshot('auditor-fail');
+    await expectAccessibleInBothThemes(page, 'auditor: FAIL report', testInfo);
+    expectNothingSecretReceived(app, [tampered]);
+  });
+
+  test('a cancelled chooser leaves the screen as it was, and a missing bundle is a plain error', async ({ app }, testInfo) => {
+    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+    const page = await openAuditorFromHome(app);
+    app.chooser.willChoose('bundle-folder', null);
+    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await expect(page.getByRole('button', { name: 'Open bundle folder…' })).toBeEnabled();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    app.chooser.willChoose('bundle-folder', join(work, 'no-such-bundle'));
+    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await expect(page.getByRole('alert')).toHaveText('The chosen bundle is no longer there; choose it again.');
+    await page.getByRole('button', { name: 'Back to home' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
+  });
+});
