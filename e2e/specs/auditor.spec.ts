@@ -130,6 +130,7 @@ test.describe('auditor: open an evidence bundle', () => {
 
   test('a copy with one byte of one event changed reads FAIL and names that event first', async ({ app }, testInfo) => {
     test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+    test.slow(); // two axe runs over a long report
     const page = await openAuditorFromHome(app);
     app.chooser.willChoose('bundle-folder', tampered);
     await page.getByRole('button', { name: 'Open bundle folder…' }).click();
