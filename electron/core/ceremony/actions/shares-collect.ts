@@ -9,9 +9,10 @@
 import { KeyriteError } from '../../../../shared/result.ts';
 import { bytesToHex, hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
-import { RebuildSession, recordedSetOf } from '../../shares/index.ts';
+import { RebuildSession, recordedSetOf, ShareRejection } from '../../shares/index.ts';
+import { readShareInput } from '../../shares/share-input.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
+import { checkRecordedPolicy, previousShareSet, type RecordedShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
 import { policyOf } from './share-policy.ts';
@@ -36,7 +37,9 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
       const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian), threshold: set.threshold });
       if (presented === undefined) break;
       const { custodian, file, passphrase } = presented;
-      const outcome = await session.accept({ kind: 'file', ...file }, passphrase);
+      const notTheirs = notPresentersShare(set, expected, custodian, file);
+      if (notTheirs !== undefined) passphrase.wipe();
+      const outcome = notTheirs === undefined ? await session.accept({ kind: 'file', ...file }, passphrase) : { accepted: false as const, rejection: notTheirs };
       if (outcome.accepted) {
         present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
         ctx.journal.append({ type: 'share/accepted', step: step.id, actors: [custodian], payload: { custodian, accepted: outcome.progress.shares.length, threshold: set.threshold } });
@@ -73,3 +76,27 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     session.close();
   }
 };
+
+/**
+ * A share counts for the custodian presenting it only if they are an
+ * enrolled custodian of the set and it is the share the earlier ceremony
+ * recorded for them (its index, which the rebuild then authenticates
+ * against the recorded commitment): otherwise the transcript would credit
+ * one person with another's share, and M shares could come from fewer
+ * than M people (found by the engine's model-based test). A file that does
+ * not parse, or is of another set, is left to the rebuild, which names
+ * what is wrong with it.
+ */
+function notPresentersShare(set: RecordedShareSet, expected: readonly string[], custodian: string, file: { name: string; bytes: Uint8Array }): ShareRejection | undefined {
+  const source = { source: file.name };
+  const recorded = set.shares.find((s) => s.custodian === custodian);
+  if (recorded === undefined || !expected.includes(custodian)) return new ShareRejection('SHARE_NOT_RECORDED', source, `${custodian} is not an enrolled custodian of set ${set.setId.slice(0, 8)}…, so cannot present a share of it.`, 'custodian');
+  let header;
+  try {
+    header = readShareInput({ kind: 'file', ...file }).header;
+  } catch {
+    return undefined;
+  }
+  if (bytesToHex(header.setId) !== set.setId || (header.index === recorded.index && header.custodian === custodian)) return undefined;
+  return new ShareRejection('SHARE_NOT_RECORDED', source, `it is share ${header.index}, held by ${header.custodian}; the earlier ceremony recorded share ${recorded.index} for ${custodian}.`, 'custodian');
+}

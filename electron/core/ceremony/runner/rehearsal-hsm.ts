@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HsmTarget } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
-import { HsmModule } from '../../hsm/index.ts';
+import { HsmModule, type HsmModuleOptions } from '../../hsm/index.ts';
 import { findSoftHsm, REHEARSAL_SO_PIN, REHEARSAL_USER_PIN } from '../../hsm/rehearsal-token.ts';
 
 export interface TokenMapping {
@@ -34,7 +34,7 @@ export interface RehearsalHsms {
 
 const describeTarget = (target: HsmTarget): string => ('uri' in target ? target.uri : `serial ${target.token.serial}, label ${target.token.label}`);
 
-export async function openRehearsalHsms(folder: string, targets: readonly HsmTarget[]): Promise<RehearsalHsms> {
+export async function openRehearsalHsms(folder: string, targets: readonly HsmTarget[], wrapBinding?: HsmModuleOptions['wrapBinding']): Promise<RehearsalHsms> {
   const library = findSoftHsm();
   if (library === null) throw new KeyriteError('HSM_NOT_CONFIGURED', 'SoftHSM2 is not installed, so there is no rehearsal HSM (Debian/Ubuntu: apt-get install softhsm2).');
   const tokens = join(folder, 'tokens');
@@ -54,7 +54,7 @@ export async function openRehearsalHsms(folder: string, targets: readonly HsmTar
       execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', REHEARSAL_SO_PIN, '--pin', REHEARSAL_USER_PIN], { env: process.env, stdio: 'ignore' });
       labels.set(target.id, label);
     }
-    const module = HsmModule.load(library, { rehearsal: true });
+    const module = HsmModule.load(library, { rehearsal: true, ...(wrapBinding === undefined ? {} : { wrapBinding }) });
     const mappings: TokenMapping[] = [];
     try {
       for (const target of targets) {

@@ -30,6 +30,7 @@ import type { Answers } from './answers.ts';
 import { answersInputs } from './answers-inputs.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
 import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
+import type { HsmModuleOptions } from '../../hsm/index.ts';
 import { openRehearsalHsms, type RehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
 import { preparePeopleException } from './people-exception.ts';
 import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
@@ -43,6 +44,8 @@ export interface RehearsalOptions {
   now?: () => Date;
   /** Test hook only: the participant KDF cost (PARTICIPANT_KDF otherwise). */
   kdfCost?: CredentialKdfCost;
+  /** Test hook only: wraps the rehearsal tokens' PKCS#11 binding (a fault injector, ../../hsm/fault-binding.ts). */
+  wrapBinding?: HsmModuleOptions['wrapBinding'];
   /** Progress lines for the operator (never secrets). */
   log?: (line: string) => void;
   /** Told as the ceremony moves (the UI's view, a model test): public state only. */
@@ -105,7 +108,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   return driveCeremony(run, async (adopt) => {
     // Refused before any step or token, but recorded: a script this runner cannot finish never half-runs.
     refuseUnsupportedActions(parsed);
-    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms);
+    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms, options.wrapBinding);
     const ctx = newRunContext(run, hsms);
     adopt(ctx);
     // Never silent: each placeholder token of the script and the fresh token that stands in for it.

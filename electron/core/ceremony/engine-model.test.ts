@@ -1,0 +1,116 @@
+/**
+ * Model-based test of the ceremony engine (issue 6): random sequences of
+ * what people at the screen do — sign-offs by the right or wrong people,
+ * good and bad shares, right and wrong PINs, HSM faults, abort, crash and
+ * rerun — drive the real runner on real SoftHSM tokens through built-in
+ * ceremony 3 (recovery) and a model of it side by side (engine-model.ts).
+ * After every command the model's prediction and the engine agree; after
+ * every run, its transcript holds no loaded key without M shares of
+ * distinct enrolled custodians of the recorded set and every required
+ * sign-off by distinct people of the right roles, the token holds the
+ * master key exactly when the transcript says it was loaded, and the
+ * evidence bundle verifies.
+ */
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../../shared/transcript/bundle.ts';
+import { readBundle } from '../transcript/bundle-export.ts';
+import { nodeSha256 } from '../transcript/node-sha256.ts';
+import { keyLoadViolations } from './engine-model-invariant.ts';
+import { RecoveryRun, tokenObjects, type Person, type RecoveryFixture } from './engine-model-real.ts';
+import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
+import type { InjectableCkr } from '../hsm/fault-binding.ts';
+import { loadScriptFile } from './read-script.ts';
+import { loadAnswersFile } from './runner/answers.ts';
+import { runRehearsal } from './runner/run-ceremony.ts';
+import { bundleEvents, CEREMONIES, FIXTURES, freshOut } from './runner/test-support.ts';
+
+/** Low cost for tests only; the production cost is PARTICIPANT_KDF. */
+const cheap = { memoryKiB: 256, passes: 1, parallelism: 1 };
+const NUM_RUNS = 10;
+
+/** Ceremony 2 (split and load) with its fixture answers: the earlier ceremony a recovery rebuilds from. */
+async function splitCeremony(): Promise<string> {
+  const parsed = await loadScriptFile(join(CEREMONIES, '02-master-key-split-and-load.yaml'));
+  const answers = await loadAnswersFile(join(FIXTURES, '02-master-key-split-and-load.answers.yaml'));
+  const out = freshOut();
+  const outcome = await runRehearsal({ parsed, inputs: { answers }, outFolder: out, kdfCost: cheap });
+  expect(outcome.status).toBe('closed');
+  return out;
+}
+
+let fixture: RecoveryFixture;
+beforeAll(async () => {
+  const [earlier, other] = [await splitCeremony(), await splitCeremony()];
+  const split = bundleEvents(earlier).find((e) => e.type === 'step/result' && e.step === 'split')?.payload['result'] as { custodians: { custodian: string }[] };
+  fixture = {
+    parsed: await loadScriptFile(join(CEREMONIES, '03-recovery.yaml')),
+    previousBundle: join(earlier, 'bundle'), media: join(earlier, 'media'), otherMedia: join(other, 'media'),
+    recorded: split.custodians.map((c) => c.custodian), kdfCost: cheap,
+  };
+}, 60_000);
+
+/** Who enrols: one administrator, 3 to 5 of the recorded custodians, 2 to 4 witnesses, perhaps an observer. */
+const castArb = (recorded: readonly string[]): fc.Arbitrary<Person[]> =>
+  fc.tuple(fc.subarray([...recorded], { minLength: 3 }), fc.subarray(['wendy', 'walt', 'wes', 'wyn'], { minLength: 2 }), fc.boolean()).map(([custodians, witnesses, observer]) => [
+    { id: 'ada', name: 'Ada Admin', role: 'administrator' as const },
+    ...custodians.map((id) => ({ id, name: `${id} (custodian)`, role: 'custodian' as const })),
+    ...witnesses.map((id) => ({ id, name: `${id} (witness)`, role: 'witness' as const })),
+    ...(observer ? [{ id: 'olga', name: 'Olga Observer', role: 'observer' as const }] : []),
+  ]);
+
+const seed = fc.nat(1000);
+/** Mostly what the ceremony needs, often a mistake, rarely a fault, an abort or a crash. */
+const commandArb = fc.oneof(
+  { weight: 60, arbitrary: seed.map((s) => new GoodAnswerCommand(s)) },
+  { weight: 10, arbitrary: fc.tuple(fc.constantFrom<SignerKind>('wrong-role', 'twice', 'wrong-passphrase', 'not-enrolled'), seed).map(([k, s]) => new SignCommand(k, s)) },
+  { weight: 20, arbitrary: fc.tuple(fc.constantFrom<ShareKind>('again', 'corrupt', 'other-set', 'wrong-passphrase', 'someone-elses', 'not-enrolled'), seed).map(([k, s]) => new ShareCommand(k, s)) },
+  { weight: 8, arbitrary: fc.constant(new PinCommand(false)) },
+  { weight: 1, arbitrary: fc.constantFrom<InjectableCkr>('CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_SESSION_HANDLE_INVALID').map((c) => new HsmFaultCommand(c)) },
+  { weight: 1, arbitrary: fc.constantFrom('abort' as const, 'nobody-else' as const).map((h) => new AbortCommand(h)) },
+  { weight: 1, arbitrary: fc.constant(new CrashCommand()) },
+);
+
+/** Every finished run: the invariant from its transcript, the token's contents, and its bundle. */
+async function checkEvidence(run: RecoveryRun): Promise<'closed' | string> {
+  const outcome = run.outcome;
+  expect(outcome?.bundle).toBeDefined();
+  const events = bundleEvents(run.out);
+  expect(keyLoadViolations(events, fixture.parsed.script, fixture.recorded)).toEqual([]);
+  const loaded = events.some((e) => e.type === 'key/created');
+  const label = fixture.parsed.script.keys[0]?.label;
+  const masterKeys = (await tokenObjects(run)).filter((o) => o.label === label);
+  expect(masterKeys.length).toBe(loaded ? 1 : 0);
+  const verified = verifyBundle(readBundle(join(run.out, 'bundle')), { sha256: nodeSha256 });
+  expect(verified.status, verified.summary).toBe('verified');
+  return outcome?.status === 'closed' ? 'closed' : `aborted ${outcome?.failure?.code ?? '?'}${loaded ? ' (key loaded)' : ''}`;
+}
+
+describe('the ceremony engine against its model (recovery, people at the screen, real SoftHSM)', () => {
+  it('agrees with the model after every command, and never loads a key without M authenticated shares and every required sign-off', async () => {
+    const endings = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(castArb(fixture.recorded), fc.commands([commandArb], { maxCommands: 60 }), async (cast, commands) => {
+        const real: Real = { fixture, current: new RecoveryRun(fixture, cast), finished: [] };
+        try {
+          await real.current.settle();
+          const model: Model = initialModel(fixture, cast);
+          expectAgreement(model, real);
+          await fc.asyncModelRun(() => ({ model, real }), commands);
+          // Every sequence then ends its last run the right way, so each one reaches the key load unless a fault or the PIN limit stops it.
+          await finishWell(model, real);
+        } finally {
+          await real.current.stop('The command sequence ended; the ceremony is stopped where it stands.');
+          real.finished.push(real.current);
+        }
+        for (const run of real.finished) {
+          const ending = await checkEvidence(run);
+          endings.set(ending, (endings.get(ending) ?? 0) + 1);
+        }
+      }),
+      { numRuns: NUM_RUNS, endOnFailure: true },
+    );
+    console.log(`engine model: ${NUM_RUNS} sequences; runs by ending: ${JSON.stringify(Object.fromEntries(endings))}`);
+  }, 600_000);
+});
