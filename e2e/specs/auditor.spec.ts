@@ -81,7 +81,7 @@ test.describe('auditor: open an evidence bundle', () => {
 
     app.chooser.willChoose('bundle-folder', bundle);
     await page.getByRole('button', { name: 'Open bundle folder…' }).click();
-    await app.waitForAuditEvent('auditor.bundle-verified');
+    await app.waitForAuditEvent('auditor.bundle-checked');
 
     const verdict = page.getByRole('region', { name: 'Verification result' });
     await expect(verdict.getByText('PASS', { exact: true })).toBeVisible();
@@ -134,7 +134,7 @@ test.describe('auditor: open an evidence bundle', () => {
     const page = await openAuditorFromHome(app);
     app.chooser.willChoose('bundle-folder', tampered);
     await page.getByRole('button', { name: 'Open bundle folder…' }).click();
-    await app.waitForAuditEvent('auditor.bundle-verified');
+    await app.waitForAuditEvent('auditor.bundle-checked');
 
     const verdict = page.getByRole('region', { name: 'Verification result' });
     await expect(verdict.getByText('FAIL', { exact: true })).toBeVisible();
@@ -152,17 +152,33 @@ test.describe('auditor: open an evidence bundle', () => {
     expectNothingSecretReceived(app, [tampered]);
   });
 
-  test('a cancelled chooser leaves the screen as it was, and a missing bundle is a plain error', async ({ app }, testInfo) => {
+  test('by keyboard alone: from Home to the chooser, a cancelled choice, a missing bundle as a plain error, and back', async ({ app }, testInfo) => {
     test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
-    const page = await openAuditorFromHome(app);
+    const { page } = app;
+    await tabTo(page, 'Open an evidence bundle for audit');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Audit an evidence bundle' })).toBeFocused();
     app.chooser.willChoose('bundle-folder', null);
-    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await tabTo(page, 'Open bundle folder…');
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('button', { name: 'Open bundle folder…' })).toBeEnabled();
     await expect(page.getByRole('alert')).toHaveCount(0);
     app.chooser.willChoose('bundle-folder', join(work, 'no-such-bundle'));
-    await page.getByRole('button', { name: 'Open bundle folder…' }).click();
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('alert')).toHaveText('The chosen bundle is no longer there; choose it again.');
-    await page.getByRole('button', { name: 'Back to home' }).click();
+    await tabTo(page, 'Back to home');
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
+    expect(app.chooser.asked).toEqual(['bundle-folder', 'bundle-folder']);
   });
 });
+
+/** Presses Tab until the button named `name` has focus (at most 40 times), as a keyboard user would. */
+async function tabTo(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  for (let presses = 0; presses < 40; presses++) {
+    if (await button.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`"${name}" cannot be reached with Tab`);
+}

@@ -84,7 +84,7 @@ describe('auditor: open a bundle', () => {
         expect(bytesToHex(wordsToDigest(report.root?.words ?? []))).toBe(report.root?.hex);
         const phases = events.flatMap((e) => (e.name === 'auditor/progress' ? [e.payload.phase] : []));
         expect(phases).toEqual(['reading', 'verifying', 'summarising']);
-        expect(events.some((e) => e.name === 'audit/recorded' && e.payload.type === 'auditor.bundle-verified' && e.payload.summary.includes('verified'))).toBe(true);
+        expect(events.some((e) => e.name === 'audit/recorded' && e.payload.type === 'auditor.bundle-checked' && e.payload.summary.includes('checked offline: VERIFIED'))).toBe(true);
       });
     }
   });

@@ -49,7 +49,7 @@ export function auditorHandlers(services: EngineServices): HandlersFor<'auditor'
         });
         const report = auditReportOf(handle, choice.name, result.verification, result.model);
         choice.opened = { opened: result, report };
-        services.audit.record('auditor.bundle-verified', `Evidence bundle ${choice.name} verified offline: ${result.verification.status} (${result.verification.eventCount} events)`);
+        services.audit.record('auditor.bundle-checked', `Evidence bundle ${choice.name} checked offline: ${result.verification.status.toUpperCase()} (${result.verification.eventCount} events)`);
         return report;
       } catch (error) {
         if (error instanceof KeyriteError && error.code === 'AUDITOR_CANCELLED') services.audit.record('auditor.open-cancelled', `Opening evidence bundle ${choice.name} was cancelled`);

@@ -106,7 +106,13 @@ function TimelineSection({ report }: { report: AuditReport }) {
           </button>
         </p>
       )}
-      {omitted > 0 && <p className="hint">{omitted.toLocaleString('en')} further events are in the bundle&apos;s transcript.jsonl and are not listed here.</p>}
+      {omitted > 0 && (
+        <p className="hint">
+          {Number.isFinite(firstBad)
+            ? `${omitted.toLocaleString('en')} further events come after the first bad event and are not listed.`
+            : `${omitted.toLocaleString('en')} further events are in the bundle's transcript.jsonl and are not listed here.`}
+        </p>
+      )}
     </>
   );
 }

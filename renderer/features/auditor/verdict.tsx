@@ -17,7 +17,7 @@ export function Verdict({ report }: { report: AuditReport }) {
       <h2 id="verdict-title">Verification result</h2>
       <p className="verdict-word">{verdict.word}</p>
       <p className="verdict-title">{verdict.title}</p>
-      <p>{v.summary}</p>
+      {bad === null && <p>{v.summary}</p>}
       <p>
         {v.eventCount.toLocaleString('en')} events in the transcript; {v.signedSize.toLocaleString('en')} covered by signed checkpoints.
       </p>
