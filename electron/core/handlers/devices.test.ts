@@ -5,9 +5,11 @@
  * lazy start and release; then the router refusing a malformed request, and
  * the live path on this machine.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DevicesSnapshot, MediaEvent, UsbEvent } from '../../../shared/contract/devices.ts';
 import type { KeyriteEvent } from '../../../shared/contract.ts';
@@ -246,5 +248,16 @@ describe('devices/snapshot through the engine', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('never keeps the process alive: a live engine never closed exits on its own; libusb hotplug turned on by a snapshot is turned off by the engine\'s close (child process)', () => {
+    const probe = fileURLToPath(new URL('../devices/fixtures/devices-handlers-probe.ts', import.meta.url));
+    const child = spawnSync(process.execPath, [probe], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal).toBeNull(); // not killed by the timeout: nothing kept it alive
+    expect([child.status, child.stderr]).toEqual([0, '']);
+    const out = JSON.parse(child.stdout) as { live: unknown; forced: boolean; unhandled: string[] };
+    if (process.platform === 'linux' && !existsSync('/sys/bus/usb')) expect(out.live).toMatchObject({ available: false });
+    expect(out.forced).toBe(true); // usb 2.18 loads past the sysfs checks here, so hotplug really was on
+    expect(out.unhandled).toEqual([]);
   });
 });
