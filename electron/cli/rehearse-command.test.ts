@@ -357,7 +357,7 @@ describe('keyrite rehearse: ceremony 4', () => {
     const session = new RebuildSession({ ceremonyId: String(events[0]?.payload['signingKey']).split('+')[0] as string });
     for (const [who, pass] of [['hal', 'hal share passphrase'], ['carl', 'carl share passphrase']] as const) {
       const folder = join(out, 'media', who);
-      const name = readdirSync(folder)[0] as string;
+      const name = readdirSync(folder).find((f) => f.endsWith('.share')) as string;
       const accepted = await session.accept({ kind: 'file', name, bytes: new Uint8Array(readFileSync(join(folder, name))) }, new SecretBytes(new TextEncoder().encode(pass)));
       expect(accepted.accepted).toBe(true);
     }

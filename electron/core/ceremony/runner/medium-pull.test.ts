@@ -120,13 +120,15 @@ describe(`a custodian's medium pulled in the middle of shares.write (ceremony 2;
       expect(existsSync(stick)).toBe(false);
     }
     const everything = filesUnder(root);
-    expect(everything.filter((f) => f.endsWith(PARTIAL_SUFFIX) || f.endsWith(doraShare))).toEqual([]);
+    expect(everything.filter((f) => f.endsWith(PARTIAL_SUFFIX) || f.endsWith(doraShare) || f.endsWith(doraShare.replace(/\.share$/u, '.pdf')))).toEqual([]);
 
     // Carl's share (written first, to the rehearsal default) is whole and verified; Ed's, Fay's and Gus's were never written.
     const carl = join(out, 'media', 'carl');
-    const carlFiles = readdirSync(carl);
+    // Carl's medium holds his share and its paper form (the PDF beside it); nothing else.
+    const carlFiles = readdirSync(carl).filter((f) => f.endsWith('.share'));
     expect(carlFiles).toHaveLength(1);
     expect(carlFiles[0]).toMatch(/^keyrite-share-[0-9a-f]{8}-\d{3}\.share$/u);
+    expect(readdirSync(carl).sort()).toEqual([carlFiles[0], (carlFiles[0] as string).replace(/\.share$/u, '.pdf')].sort());
     await expect(readShareFile(carl, carlFiles[0] as string)).resolves.toBeInstanceOf(Uint8Array);
     for (const custodian of ['ed', 'fay', 'gus']) expect(filesUnder(join(out, 'media', custodian))).toEqual([]);
     expect(everything.filter((f) => f.endsWith('.share'))).toEqual([`out/media/carl/${carlFiles[0] as string}`]);
