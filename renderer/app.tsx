@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { getKeyrite } from './bridge.ts';
 import { AuditTimeline } from './features/audit/audit-timeline.tsx';
 import { AuditorScreen } from './features/auditor/auditor-screen.tsx';
+import { CeremonyScreen } from './features/ceremony/ceremony-screen.tsx';
 import { HomeScreen } from './features/home/home-screen.tsx';
 import { RehearsalBanner } from './features/home/rehearsal-banner.tsx';
 import { ThemeToggle } from './features/home/theme-toggle.tsx';
@@ -12,6 +13,7 @@ import { useKeyriteStore } from './store/store.ts';
 export const screens = {
   home: HomeScreen,
   auditor: AuditorScreen,
+  ceremony: CeremonyScreen,
 } as const;
 export type ScreenId = keyof typeof screens;
 
@@ -31,6 +33,7 @@ export function App() {
       if (event.name === 'audit/recorded') recordAuditEvent(event.payload);
       else if (event.name === 'boundary/refused') recordRefusal(event.payload);
       else if (event.name === 'auditor/progress') recordAuditorProgress(event.payload);
+      else if (event.name.startsWith('ceremony/')) useKeyriteStore.getState().recordCeremonyEvent(event);
     });
   }, [describeApp, recordAuditEvent, recordRefusal, recordAuditorProgress]);
 

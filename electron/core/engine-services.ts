@@ -38,6 +38,8 @@ export interface EngineServices {
   emit(event: KeyriteEvent): void;
   /** The PKCS#11 module, loaded on first call. */
   hsm(): HsmModule;
+  /** Finalises the loaded module, if any (the next `hsm()` loads it again): a ceremony's rehearsal tokens need their own C_Initialize in this process. */
+  releaseHsm?(): Promise<void>;
   /** True when the rehearsal SoftHSM token stands in for an HSM. */
   readonly rehearsal: boolean;
   /** Registers something to release when the engine closes (watchers, sessions). */

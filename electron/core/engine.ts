@@ -45,7 +45,12 @@ export function createEngine(config: EngineConfig): Engine {
     loaded.openSessions.some((session) => !session.closed && session.loggedInAs !== null && session.token.serial === serial);
   const rehearsal = config.pkcs11Module === undefined;
   const releases: (() => Promise<void> | void)[] = [];
-  const services: EngineServices = { config, audit, emit, hsm, rehearsal, onClose: (release) => releases.push(release) };
+  const releaseHsm = async (): Promise<void> => {
+    const loaded = module;
+    module = null;
+    await loaded?.close();
+  };
+  const services: EngineServices = { config, audit, emit, hsm, releaseHsm, rehearsal, onClose: (release) => releases.push(release) };
 
   const handlers: CommandHandlers = {
     'app/describe': () => ({ name: 'Keyrite', version: config.version, host: config.host, rehearsal }),

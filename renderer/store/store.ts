@@ -6,11 +6,12 @@
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './audit-slice.ts';
 import { createAuditorSlice, type AuditorSlice } from './auditor-slice.ts';
+import { createCeremonySlice, type CeremonySlice } from './ceremony-slice.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices-slice.ts';
 import { createHsmSlice, type HsmSlice } from './hsm-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
 
-export type KeyriteStore = SessionSlice & HsmSlice & AuditSlice & AuditorSlice & DevicesSlice;
+export type KeyriteStore = SessionSlice & HsmSlice & AuditSlice & AuditorSlice & CeremonySlice & DevicesSlice;
 
 export const useKeyriteStore = create<KeyriteStore>()((...a) => ({
   ...createSessionSlice(...a),
@@ -18,6 +19,7 @@ export const useKeyriteStore = create<KeyriteStore>()((...a) => ({
   ...createAuditSlice(...a),
   ...createDevicesSlice(...a),
   ...createAuditorSlice(...a),
+  ...createCeremonySlice(...a),
 }));
 
 /** Back to the first screen's state, for the end of a ceremony and for tests. */

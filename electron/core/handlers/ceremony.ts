@@ -89,6 +89,8 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       if (parsed === undefined) throw new KeyriteError('CEREMONY_SCRIPT_UNKNOWN', `No ceremony script '${handle}' was offered; choose one from the list or check a script file first.`);
       const missing = unsupportedActions(parsed);
       if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This Keyrite cannot perform ${missing.join(', ')} yet.`);
+      // SoftHSM reads its configuration once per process (C_Initialize): the module Home listed tokens with is finalised so the run's own tokens can load; Home loads it again afterwards.
+      await services.releaseHsm?.();
       session = new CeremonySession({ parsed, outFolder: sessionFolder(services.config.dataDir, parsed.script.metadata.id, new Date()), events });
       services.audit.record('ceremony.started', `Ceremony started: ${parsed.script.metadata.title}`);
       return settled();

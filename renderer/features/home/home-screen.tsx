@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
+import { StartCeremonyPanel } from '../ceremony/start-panel.tsx';
 import { DevicesPanel } from '../devices/devices-panel.tsx';
 import { TokenTable } from './token-table.tsx';
 
@@ -21,6 +22,7 @@ export function HomeScreen() {
   return (
     <main className="home" aria-labelledby="home-title">
       <h1 id="home-title">Key ceremonies</h1>
+      <StartCeremonyPanel />
       <section aria-labelledby="audit-title" className="home-audit">
         <h2 id="audit-title">Audit</h2>
         <p>Check a finished ceremony&apos;s evidence bundle offline: every event, signature and checkpoint, with a report to print.</p>

@@ -1,0 +1,357 @@
+/**
+ * Drives a built-in ceremony through the UI alone, the way a QA engineer
+ * would: it reads what the screen asks (the request panel, the step's
+ * requirements, the enrolled list) and answers with labels and roles, the
+ * cast coming from the ceremony's rehearsal answers file (the same people,
+ * PINs, share passphrases and serials `keyrite rehearse` uses). It waits on
+ * the screen and the transcript timeline, never on time. Every secret it
+ * types is remembered, so a spec can scan what the renderer received.
+ *
+ * `keyboard: true` uses the keyboard alone: Tab to move, typing, arrows in
+ * a list, Enter to press.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+import { parse } from 'yaml';
+import { readBundle } from '../../electron/core/transcript/bundle-export.ts';
+import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
+import { verifyBundle } from '../../shared/transcript/bundle.ts';
+import { expectAccessible } from './axe.ts';
+import { expect, type KeyriteApp } from './fixtures.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const LONG = { timeout: 120_000 };
+
+export interface Person {
+  id: string;
+  name: string;
+  role: string;
+  passphrase: string;
+}
+
+export interface Cast {
+  participants: Person[];
+  pins: Record<string, string>;
+  custodianPassphrases: Record<string, string>;
+  custodySerials: { kind: string; label: string; typed: string; readBack: string }[];
+  /** Custodians who present a share, in order (recovery, reshare, audit). */
+  presenters: string[];
+}
+
+/** The rehearsal answers file of a built-in ceremony (electron/core/ceremony/runner/fixtures/). */
+export function castOf(answersFile: string): Cast {
+  const raw = parse(readFileSync(join(repo, 'electron/core/ceremony/runner/fixtures', answersFile), 'utf8')) as {
+    participants: Person[];
+    pins?: Record<string, string>;
+    custodianPassphrases?: Record<string, string>;
+    custodySerials?: Cast['custodySerials'];
+    previous?: { shares?: Record<string, string> };
+  };
+  return {
+    participants: raw.participants,
+    pins: raw.pins ?? {},
+    custodianPassphrases: raw.custodianPassphrases ?? {},
+    custodySerials: raw.custodySerials ?? [],
+    presenters: Object.keys(raw.previous?.shares ?? {}),
+  };
+}
+
+/** A wrong input to make once, at its first chance, and the words the engine must answer with. */
+export type Mistake = 'enrol-mismatch' | 'enrol-role-full' | 'wrong-pin' | 'wrong-signer-role' | 'wrong-signer-passphrase' | 'bad-share-passphrase';
+
+export interface DriveOptions {
+  /** The earlier ceremony whose bundle and share media this one uses (its script id). */
+  previousScriptId?: string;
+  mistakes?: Mistake[];
+  keyboard?: boolean;
+  /** Names of screens already checked with axe and photographed (shared across ceremonies of one spec). */
+  seen?: Set<string>;
+}
+
+export interface DriveResult {
+  bundleFolder: string;
+  /** Engine refusals seen on screen, by code. */
+  refusals: string[];
+}
+
+/** Every secret typed in this worker: the spec scans what the renderer received for each. */
+export const typedSecrets = new Set<string>();
+
+const utcNow = (): string => new Date().toISOString().slice(11, 19);
+
+export class CeremonyDriver {
+  readonly page: Page;
+  readonly #app: KeyriteApp;
+  readonly #testInfo: TestInfo;
+  readonly #keyboard: boolean;
+
+  constructor(app: KeyriteApp, testInfo: TestInfo, keyboard = false) {
+    this.#app = app;
+    this.page = app.page;
+    this.#testInfo = testInfo;
+    this.#keyboard = keyboard;
+  }
+
+  /** Starts a built-in ceremony from Home and waits for its transcript to open. */
+  async start(title: string): Promise<void> {
+    const button = this.page.getByRole('button', { name: `Start ${title}` });
+    await this.press(button);
+    await expect(this.page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+    await this.timelineShows('ceremony/opened');
+  }
+
+  async timelineShows(type: string, count = 1): Promise<void> {
+    await expect(this.page.locator(`[data-testid="ceremony-event"][data-type="${type}"]`)).toHaveCount(count, LONG);
+  }
+
+  /** A screen seen for the first time: a screenshot artifact and an axe check. */
+  async checkScreen(name: string, seen: Set<string>): Promise<void> {
+    if (seen.has(name)) return;
+    seen.add(name);
+    await this.#app.screenshot(`ceremony-${name}`);
+    await expectAccessible(this.page, name, this.#testInfo);
+  }
+
+  // ---- keyboard or pointer -------------------------------------------------
+
+  /** Moves focus with Tab (or Shift+Tab) until `target` has it. */
+  async tabTo(target: Locator): Promise<void> {
+    await target.waitFor();
+    for (let i = 0; i < 200; i++) {
+      if (await target.evaluate((el) => el === document.activeElement)) return;
+      await this.page.keyboard.press(i < 100 ? 'Tab' : 'Shift+Tab');
+    }
+    throw new Error(`Tab never reached ${target.toString()}`);
+  }
+
+  async press(button: Locator): Promise<void> {
+    await expect(button).toBeEnabled(LONG);
+    if (!this.#keyboard) return button.click();
+    await this.tabTo(button);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async type(field: Locator, text: string): Promise<void> {
+    if (!this.#keyboard) return field.fill(text);
+    await this.tabTo(field);
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(text);
+  }
+
+  async typeSecret(field: Locator, text: string): Promise<void> {
+    typedSecrets.add(text);
+    await this.type(field, text);
+  }
+
+  /** Chooses an option by its label: arrows on a focused list with the keyboard. */
+  async choose(select: Locator, label: string | RegExp): Promise<void> {
+    const labels = await select.locator('option').allTextContents();
+    const wanted = labels.findIndex((l) => (typeof label === 'string' ? l === label : label.test(l)));
+    if (wanted < 0) throw new Error(`no option ${String(label)} in ${labels.join(' | ')}`);
+    if (!this.#keyboard) {
+      await select.selectOption({ index: wanted });
+      return;
+    }
+    await this.tabTo(select);
+    const at = await select.evaluate((el) => (el as HTMLSelectElement).selectedIndex);
+    for (let i = at; i < wanted; i++) await this.page.keyboard.press('ArrowDown');
+    for (let i = at; i > wanted; i--) await this.page.keyboard.press('ArrowUp');
+    await expect(select).toHaveJSProperty('selectedIndex', wanted);
+  }
+
+  // ---- the ceremony --------------------------------------------------------
+
+  /** The request panel's id once the engine asks something new, or null once the ceremony ended. */
+  async nextRequest(after: number): Promise<{ kind: string; id: number } | null> {
+    const outcome = this.page.getByTestId('ceremony-outcome');
+    const fresh = this.page.locator(`.request-panel:not([data-request-id="${after}"]):not([data-request-id="0"])`);
+    await expect(outcome.or(fresh)).toBeVisible(LONG);
+    if (await outcome.isVisible()) return null;
+    const kind = (await fresh.getAttribute('data-request-kind')) ?? '';
+    const id = Number(await fresh.getAttribute('data-request-id'));
+    if (id === after) return this.nextRequest(after);
+    return { kind, id };
+  }
+
+  async refusalSays(code: string, words: RegExp): Promise<void> {
+    const notice = this.page.locator(`[data-code="${code}"]`);
+    await expect(notice).toBeVisible(LONG);
+    await expect(notice).toContainText(words);
+  }
+
+  /** Answers every request until the outcome screen; returns the bundle folder the screen names. */
+  async run(cast: Cast, options: DriveOptions = {}): Promise<DriveResult> {
+    const mistakes = new Set(options.mistakes ?? []);
+    const seen = options.seen ?? new Set<string>();
+    const refusals: string[] = [];
+    const presented = new Set<string>();
+    const page = this.page;
+    const panel = page.locator('.request-panel');
+    let last = 0;
+    for (let request = await this.nextRequest(last); request !== null; request = await this.nextRequest(last)) {
+      last = request.id;
+      const refusal = page.getByTestId('ceremony-refusal');
+      if (await refusal.isVisible()) refusals.push((await refusal.getAttribute('data-code')) ?? '');
+      await this.checkScreen(request.kind, seen);
+      switch (request.kind) {
+        case 'participant':
+          await this.enrolNext(cast, mistakes);
+          break;
+        case 'signer':
+          await this.signNext(cast, mistakes);
+          break;
+        case 'pin': {
+          const hsm = ((await panel.getByRole('heading').textContent()) ?? '').replace('Log in to HSM ', '').trim();
+          const pin = cast.pins[hsm] ?? Object.values(cast.pins)[0] ?? '';
+          const wrong = mistakes.delete('wrong-pin');
+          await this.typeSecret(panel.getByLabel(/^PIN for HSM/), wrong ? '87654321' : pin);
+          await this.press(panel.getByRole('button', { name: 'Log in' }));
+          if (wrong) await this.refusalSays('HSM_PIN_INCORRECT', /PIN/i);
+          break;
+        }
+        case 'witness-time':
+          await this.type(panel.getByLabel('UTC time read by the witness (HH:MM:SS)'), utcNow());
+          await this.press(panel.getByRole('button', { name: 'Record the time' }));
+          break;
+        case 'custody-serial': {
+          const heading = (await panel.getByRole('heading').textContent()) ?? '';
+          const item = cast.custodySerials.find((s) => heading.endsWith(`: ${s.label}`) && heading.includes(s.kind));
+          if (item === undefined) throw new Error(`no serial in the cast for "${heading}"`);
+          await this.type(panel.getByLabel('Serial typed by the administrator'), item.typed);
+          await this.type(panel.getByLabel('Serial read back by a witness'), item.readBack);
+          await this.press(panel.getByRole('button', { name: 'Record the serial' }));
+          break;
+        }
+        case 'seal-passphrase': {
+          const heading = (await panel.getByRole('heading').textContent()) ?? '';
+          const custodian = cast.participants.find((p) => heading.startsWith(`${p.name}:`));
+          const secret = cast.custodianPassphrases[custodian?.id ?? ''];
+          if (custodian === undefined || secret === undefined) throw new Error(`no share passphrase for "${heading}"`);
+          await this.typeSecret(panel.getByLabel(`Share passphrase for ${custodian.name}`, { exact: true }), secret);
+          await this.typeSecret(panel.getByLabel(`Share passphrase for ${custodian.name} again`), secret);
+          await expect(panel.getByTestId('passphrase-strength')).toBeVisible();
+          await this.press(panel.getByRole('button', { name: 'Seal the share' }));
+          break;
+        }
+        case 'share-medium':
+          await expect(panel.getByRole('radio').first()).toBeChecked();
+          await this.press(panel.getByRole('button', { name: 'Write the share here' }));
+          break;
+        case 'share':
+          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '');
+          break;
+        case 'previous-bundle': {
+          const prefix = options.previousScriptId ?? '';
+          await this.choose(panel.getByLabel('Earlier ceremony'), new RegExp(`^${prefix}-`));
+          await this.press(panel.getByRole('button', { name: 'Use this bundle' }));
+          break;
+        }
+        default:
+          throw new Error(`the ceremony asked for ${request.kind}`);
+      }
+    }
+    await this.timelineShows('ceremony/closed');
+    await this.checkScreen('outcome', seen);
+    const outcome = page.getByTestId('ceremony-outcome');
+    await expect(outcome.getByRole('heading', { name: 'Ceremony closed' })).toBeVisible();
+    await expect(page.getByTestId('bundle-verified')).toHaveText('yes');
+    const bundleFolder = ((await page.getByTestId('bundle-folder').textContent()) ?? '').trim();
+    return { bundleFolder, refusals };
+  }
+
+  async enrolNext(cast: Cast, mistakes: Set<Mistake>): Promise<void> {
+    const page = this.page;
+    const enrolled = await page.getByRole('list', { name: 'Enrolled participants' }).getByRole('listitem').allTextContents().catch(() => [] as string[]);
+    const next = cast.participants.find((p) => !enrolled.some((line) => line.includes(`(${p.id})`)));
+    const form = page.getByRole('form', { name: 'Enrol a participant' });
+    if (next === undefined) {
+      await this.press(page.getByRole('button', { name: 'Enrolment complete' }));
+      return;
+    }
+    if (enrolled.length === 1 && mistakes.delete('enrol-mismatch')) {
+      // Enrolment complete too early: the engine names who is still missing, and asks again.
+      await this.press(page.getByRole('button', { name: 'Enrolment complete' }));
+      await this.refusalSays('CEREMONY_ENROLMENT_INCOMPLETE', /still needed/i);
+      await this.fillEnrolment(form, next, next.role, 'not the same passphrase');
+      await this.refusalSays('CEREMONY_INPUT_MISMATCH', /entries differ/i);
+    }
+    const roleFull = enrolled.length === 1 && mistakes.delete('enrol-role-full');
+    await this.fillEnrolment(form, next, roleFull ? cast.participants[0]?.role ?? 'administrator' : next.role);
+    if (roleFull) await this.refusalSays('CEREMONY_ROLE_FULL', /administrator/i);
+    else await expect(page.getByRole('list', { name: 'Enrolled participants' })).toContainText(`(${next.id})`, LONG);
+  }
+
+  async fillEnrolment(form: Locator, person: Person, role: string, confirmation = person.passphrase): Promise<void> {
+    await this.type(form.getByLabel('Participant id (lower-case letters, digits, hyphens)'), person.id);
+    await this.type(form.getByLabel('Full name'), person.name);
+    await this.choose(form.getByLabel('Role'), role);
+    await this.typeSecret(form.getByLabel('Signing passphrase', { exact: true }), person.passphrase);
+    if (confirmation !== person.passphrase) typedSecrets.add(confirmation);
+    await this.type(form.getByLabel('Signing passphrase again'), confirmation);
+    await expect(form.getByTestId('passphrase-strength')).toBeVisible();
+    await this.press(form.getByRole('button', { name: 'Enrol this participant' }));
+  }
+
+  /** Who may still sign: the first participant holding a role of an unmet requirement who has not signed. */
+  async signNext(cast: Cast, mistakes: Set<Mistake>): Promise<void> {
+    const page = this.page;
+    const requirements = await page.locator('.requirements li').evaluateAll((items) =>
+      items.map((li) => ({ roles: (li.getAttribute('data-roles') ?? '').split(' '), count: Number(li.getAttribute('data-count')), signed: (li.getAttribute('data-signed') ?? '').split(' ').filter(Boolean) })),
+    );
+    const signed = new Set(requirements.flatMap((r) => r.signed));
+    const open = requirements.find((r) => r.signed.length < r.count);
+    const right = cast.participants.find((p) => open?.roles.includes(p.role) === true && !signed.has(p.id));
+    if (right === undefined) throw new Error(`no one left to sign ${JSON.stringify(requirements)}`);
+    const dialog = page.getByRole('dialog');
+    const stage = (await dialog.getByRole('heading').textContent()) ?? '';
+    const wrong = cast.participants.find((p) => !(open?.roles ?? []).includes(p.role));
+    let signer = right;
+    let passphrase = right.passphrase;
+    if (stage === 'Approve this step' && wrong !== undefined && mistakes.delete('wrong-signer-role')) {
+      signer = wrong;
+      passphrase = wrong.passphrase;
+    } else if (mistakes.delete('wrong-signer-passphrase')) passphrase = 'somebody else entirely';
+    await this.choose(dialog.getByLabel('Who signs'), `${signer.name} — ${signer.role}`);
+    await this.typeSecret(dialog.getByLabel('Their signing passphrase'), passphrase);
+    await this.press(dialog.getByRole('button', { name: 'Sign' }));
+    if (signer !== right) await this.refusalSays('CEREMONY_SIGN_OFF_WRONG_ROLE', /role/i);
+    else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
+  }
+
+  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string): Promise<void> {
+    const page = this.page;
+    const next = cast.presenters.find((c) => !presented.has(c));
+    if (next === undefined) {
+      await this.press(page.getByRole('button', { name: 'No more shares' }));
+      return;
+    }
+    const custodian = cast.participants.find((p) => p.id === next);
+    const form = page.getByRole('form', { name: 'Present a share' });
+    await this.choose(form.getByLabel('Custodian presenting'), custodian?.name ?? next);
+    await this.choose(form.getByLabel('Medium holding the share'), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
+    const bad = mistakes.delete('bad-share-passphrase');
+    await this.typeSecret(form.getByLabel('Share passphrase'), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
+    await this.press(form.getByRole('button', { name: 'Present this share' }));
+    if (bad) await expect(page.getByTestId('ceremony-refusal')).toContainText(new RegExp(next, 'i'), LONG);
+    else presented.add(next);
+  }
+}
+
+/** The pure verifier, in the test process, over the folder the outcome screen named. */
+export function verifyFolder(folder: string): { status: string; eventCount: number } {
+  const result = verifyBundle(readBundle(folder), { sha256: nodeSha256 });
+  return { status: result.status, eventCount: result.eventCount };
+}
+
+/** Fails if any secret typed so far appears in anything the renderer received: raw, hex or base64. */
+export function expectNoSecretIn(received: readonly unknown[]): void {
+  const everything = JSON.stringify(received);
+  const found: string[] = [];
+  for (const text of typedSecrets) {
+    const bytes = Buffer.from(text, 'utf8');
+    for (const form of [text, bytes.toString('hex'), bytes.toString('base64')]) if (everything.includes(form)) found.push(`${text} as ${form}`);
+  }
+  expect(found, 'secrets found in messages the renderer received').toEqual([]);
+}

@@ -1,0 +1,66 @@
+/// <reference types="vite/client" />
+import { useEffect, useRef } from 'react';
+import { useKeyriteStore } from '../../store/store.ts';
+import { AbortControl } from './abort-control.tsx';
+import './ceremony.css';
+import { CeremonyTimeline } from './ceremony-timeline.tsx';
+import { CurrentStep } from './current-step.tsx';
+import { Outcome } from './outcome.tsx';
+import { RefusalNotice } from './refusal-notice.tsx';
+import { RequestPanel } from './request-panel.tsx';
+import { StepList } from './step-list.tsx';
+
+/**
+ * A ceremony in the room: one step at a time, what the engine waits for,
+ * the engine's refusals in its words, progress through the script, and
+ * the transcript as it grows. Abort is always one button away.
+ */
+export function CeremonyScreen() {
+  const session = useKeyriteStore((s) => s.ceremony.session);
+  const goTo = useKeyriteStore((s) => s.goTo);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+
+  if (session === null) {
+    return (
+      <main className="ceremony" aria-labelledby="ceremony-title">
+        <h1 id="ceremony-title">No ceremony is open</h1>
+        <button type="button" onClick={() => goTo('home')}>
+          Back to home
+        </button>
+      </main>
+    );
+  }
+  const running = session.status === 'running';
+  return (
+    <main className="ceremony" aria-labelledby="ceremony-title" data-ceremony={session.scriptId} data-status={session.status}>
+      <div className="ceremony-head">
+        <h1 id="ceremony-title" tabIndex={-1} ref={heading}>
+          {session.title}
+        </h1>
+        <p className="hint">
+          {session.mode === 'rehearsal' ? 'Rehearsal' : 'Production'} · ceremony {session.ceremonyId}
+        </p>
+      </div>
+      <div className="ceremony-layout">
+        <div className="ceremony-main">
+          {running ? (
+            <>
+              <CurrentStep session={session} />
+              <RefusalNotice />
+              <RequestPanel session={session} />
+              <AbortControl />
+            </>
+          ) : (
+            <>
+              <RefusalNotice />
+              <Outcome session={session} />
+            </>
+          )}
+          <StepList steps={session.steps} />
+        </div>
+        <CeremonyTimeline />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,142 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import type { PendingRequest } from '../../../shared/contract/ceremony.ts';
+import type { CeremonySession } from '../../store/ceremony-slice.ts';
+import { useKeyriteStore } from '../../store/store.ts';
+import { SecretField, clearSecrets, takeSecret } from './secret-field.tsx';
+import { useChoices } from './use-choices.ts';
+
+type Req<K extends PendingRequest['kind']> = Extract<PendingRequest, { kind: K }>;
+
+/** The custodian named sets the passphrase that seals their share, twice, with strength feedback from main. */
+export function SealPassphraseForm({ request }: { request: Req<'seal-passphrase'> }) {
+  const answer = useKeyriteStore((s) => s.answer);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const passphrase = useRef<HTMLInputElement>(null);
+  const confirmation = useRef<HTMLInputElement>(null);
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    await answer({ command: 'ceremony/submit', request: { input: { kind: 'seal-passphrase', passphrase: takeSecret(passphrase), confirmation: takeSecret(confirmation) } } });
+    clearSecrets(passphrase, confirmation);
+  };
+  return (
+    <form className="request-form" aria-labelledby="seal-title" onSubmit={(e) => void submit(e)}>
+      <h3 id="seal-title">{request.custodianName}: choose the passphrase that seals your share</h3>
+      <p className="hint">Only {request.custodianName} types it. It opens this share at a recovery; Keyrite never shows it again.</p>
+      <SecretField label={`Share passphrase for ${request.custodianName}`} field={passphrase} assess autoFocus />
+      <SecretField label={`Share passphrase for ${request.custodianName} again`} field={confirmation} />
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          Seal the share
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Where the custodian's share is written: a detected removable medium, or the rehearsal's own folder. */
+export function ShareMediumForm({ request }: { request: Req<'share-medium'> }) {
+  const answer = useKeyriteStore((s) => s.answer);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const offered = useChoices(request.id);
+  const [folder, setFolder] = useState<string>('');
+  const group = useId();
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    void answer({ command: 'ceremony/submit', request: { input: { kind: 'share-medium', folder: folder === '' ? null : folder } } });
+  };
+  return (
+    <form className="request-form" aria-labelledby="medium-title" onSubmit={submit}>
+      <h3 id="medium-title">{request.custodianName}: where is your share written?</h3>
+      {offered === null ? (
+        <p role="status">Looking for removable media…</p>
+      ) : (
+        <fieldset>
+          <legend id={group}>Medium for {request.custodianName}&apos;s share</legend>
+          {offered.defaultLabel !== null && (
+            <label className="choice">
+              <input type="radio" name={group} value="" checked={folder === ''} onChange={() => setFolder('')} autoFocus />
+              {offered.defaultLabel}
+            </label>
+          )}
+          {offered.choices.map((c) => (
+            <label key={c.folder} className="choice">
+              <input type="radio" name={group} value={c.folder} checked={folder === c.folder} onChange={() => setFolder(c.folder)} disabled={c.readOnly} />
+              {c.label}
+              {c.readOnly ? ' (read-only)' : ''}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={busy || offered === null}>
+          Write the share here
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Shares presented one at a time for a recovery or an audit: k of M, who, from which medium, their passphrase; or no more. */
+export function ShareForm({ request, session }: { request: Req<'share'>; session: CeremonySession }) {
+  const answer = useKeyriteStore((s) => s.answer);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const offered = useChoices(request.id);
+  const waiting = request.expected.filter((c) => !request.accepted.includes(c));
+  const [custodian, setCustodian] = useState(waiting[0] ?? '');
+  const [medium, setMedium] = useState('');
+  const passphrase = useRef<HTMLInputElement>(null);
+  const ids = { custodian: useId(), medium: useId() };
+  const name = (id: string): string => session.participants.find((p) => p.id === id)?.name ?? id;
+  const media = (offered?.choices ?? []).filter((c) => c.kind === 'removable' || c.folder.replace(/\\/g, '/').endsWith(`/media/${custodian}`));
+  const chosenMedium = media.some((m) => m.folder === medium) ? medium : (media[0]?.folder ?? '');
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    await answer({ command: 'ceremony/submit', request: { input: { kind: 'share', custodian, medium: chosenMedium, passphrase: takeSecret(passphrase) } } });
+    clearSecrets(passphrase);
+  };
+
+  return (
+    <div className="share-entry">
+      <p className="progress" data-testid="share-progress">
+        <progress max={request.threshold ?? request.expected.length} value={request.accepted.length} aria-label="Shares accepted" />{' '}
+        {request.accepted.length} of {request.threshold ?? request.expected.length} shares accepted
+        {request.accepted.length > 0 && ` (${request.accepted.map(name).join(', ')})`}
+      </p>
+      <form className="request-form" aria-labelledby="share-title" onSubmit={(e) => void submit(e)}>
+        <h3 id="share-title">Present a share</h3>
+        <div className="field">
+          <label htmlFor={ids.custodian}>Custodian presenting</label>
+          <select id={ids.custodian} value={custodian} onChange={(e) => setCustodian(e.target.value)} autoFocus>
+            {waiting.map((c) => (
+              <option key={c} value={c}>
+                {name(c)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.medium}>Medium holding the share</label>
+          <select id={ids.medium} value={chosenMedium} onChange={(e) => setMedium(e.target.value)}>
+            {media.map((m) => (
+              <option key={m.folder} value={m.folder}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <SecretField label="Share passphrase" field={passphrase} />
+        <div className="actions">
+          <button type="submit" disabled={busy || custodian === '' || chosenMedium === ''}>
+            Present this share
+          </button>
+        </div>
+      </form>
+      <div className="actions">
+        <button type="button" className="secondary" disabled={busy} onClick={() => void answer({ command: 'ceremony/submit', request: { input: { kind: 'no-more-shares' } } })}>
+          No more shares
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import type { PendingRequest } from '../../../shared/contract/ceremony.ts';
+import type { CeremonySession } from '../../store/ceremony-slice.ts';
+import { useKeyriteStore } from '../../store/store.ts';
+import { SecretField, clearSecrets, takeSecret } from './secret-field.tsx';
+
+type SignerRequest = Extract<PendingRequest, { kind: 'signer' }>;
+
+const STAGE_TITLE = { approval: 'Approve this step', 'sign-off': 'Sign off this step', exception: 'Sign the exception' } as const;
+
+/** The first enrolled person who may still sign: the form suggests them, anyone may be chosen. */
+function suggested(session: CeremonySession): string {
+  const requirements = session.current?.requirements ?? [];
+  const signed = new Set(requirements.flatMap((r) => r.signed));
+  for (const r of requirements) {
+    if (r.signed.length >= r.count) continue;
+    const next = session.participants.find((p) => (r.roles as string[]).includes(p.role) && !signed.has(p.id));
+    if (next !== undefined) return next.id;
+  }
+  return session.participants[0]?.id ?? '';
+}
+
+/** A sign-off bound to the step: who signs, and their passphrase (never echoed, cleared after submit). */
+export function SignOffForm({ request, session }: { request: SignerRequest; session: CeremonySession }) {
+  const answer = useKeyriteStore((s) => s.answer);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const [signer, setSigner] = useState(() => suggested(session));
+  const passphrase = useRef<HTMLInputElement>(null);
+  const selectId = useId();
+  const step = session.steps.find((s) => s.id === request.step);
+
+  const sign = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    await answer({ command: 'ceremony/signOff', request: { participantId: signer, passphrase: takeSecret(passphrase) } });
+    clearSecrets(passphrase);
+  };
+
+  return (
+    <form className="request-form sign-off" role="dialog" aria-labelledby="sign-off-title" aria-describedby="sign-off-binding" onSubmit={(e) => void sign(e)}>
+      <h3 id="sign-off-title">{STAGE_TITLE[request.stage]}</h3>
+      <p id="sign-off-binding" className="hint">
+        Your signature covers step {step === undefined ? request.step : `${step.index + 1}, “${step.title}”`} of this run only.
+      </p>
+      <div className="field">
+        <label htmlFor={selectId}>Who signs</label>
+        <select id={selectId} value={signer} onChange={(e) => setSigner(e.target.value)} autoFocus>
+          {session.participants.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} — {p.role}
+            </option>
+          ))}
+        </select>
+      </div>
+      <SecretField label="Their signing passphrase" field={passphrase} />
+      <div className="actions">
+        <button type="submit" disabled={busy || signer === ''}>
+          Sign
+        </button>
+      </div>
+    </form>
+  );
+}

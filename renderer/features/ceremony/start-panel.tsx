@@ -1,0 +1,111 @@
+import { useEffect, useId, type ChangeEvent } from 'react';
+import type { ScriptSummary } from '../../../shared/contract/ceremony.ts';
+import { useKeyriteStore } from '../../store/store.ts';
+
+function ScriptItem({ script }: { script: ScriptSummary }) {
+  const start = useKeyriteStore((s) => s.startCeremony);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const titleId = useId();
+  return (
+    <li className="script-item">
+      <div>
+        <h3 id={titleId}>{script.title}</h3>
+        <p className="hint">
+          {script.purpose} · {script.steps} steps · {script.mode}
+          {script.needsPrevious ? ' · needs an earlier ceremony’s bundle or shares' : ''}
+        </p>
+      </div>
+      <button type="button" disabled={busy} onClick={() => void start(script.handle)} aria-label={`Start ${script.title}`}>
+        Start
+      </button>
+    </li>
+  );
+}
+
+/** Home: start a built-in ceremony, or check a script file and start it, its problems shown with line and column. */
+export function StartCeremonyPanel() {
+  const scripts = useKeyriteStore((s) => s.ceremony.scripts);
+  const scriptsError = useKeyriteStore((s) => s.ceremony.scriptsError);
+  const checked = useKeyriteStore((s) => s.ceremony.checked);
+  const error = useKeyriteStore((s) => s.ceremony.error);
+  const session = useKeyriteStore((s) => s.ceremony.session);
+  const loadScripts = useKeyriteStore((s) => s.loadScripts);
+  const checkScript = useKeyriteStore((s) => s.checkScript);
+  const goTo = useKeyriteStore((s) => s.goTo);
+  const fileId = useId();
+
+  useEffect(() => {
+    void loadScripts();
+  }, [loadScripts]);
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
+    const file = event.target.files?.[0];
+    if (file === undefined) return;
+    await checkScript(file.name, await file.text());
+    event.target.value = '';
+  };
+
+  return (
+    <section aria-labelledby="start-title" className="panel start-ceremony">
+      <h2 id="start-title">Start a ceremony</h2>
+      {session !== null && (
+        <p>
+          A ceremony is open: {session.title}.{' '}
+          <button type="button" onClick={() => goTo('ceremony')}>
+            Return to the ceremony
+          </button>
+        </p>
+      )}
+      {scriptsError !== null && (
+        <p role="alert" className="error">
+          {scriptsError.message}
+        </p>
+      )}
+      {error !== null && session === null && (
+        <p role="alert" className="error" data-code={error.code}>
+          {error.message}
+        </p>
+      )}
+      {scripts === null ? (
+        <p role="status">Reading the built-in ceremonies…</p>
+      ) : (
+        <ul className="script-list" aria-label="Built-in ceremonies">
+          {scripts.map((s) => (
+            <ScriptItem key={s.handle} script={s} />
+          ))}
+        </ul>
+      )}
+      <div className="field">
+        <label htmlFor={fileId}>Open a script file</label>
+        <input id={fileId} type="file" accept=".yaml,.yml,.json,text/yaml" onChange={(e) => void onFile(e)} />
+      </div>
+      {checked !== null && (
+        <div className="checked-script" aria-live="polite" data-testid="checked-script">
+          {checked.problems.length > 0 && (
+            <>
+              <p className="error">
+                {checked.name}: {checked.problems.length} problem{checked.problems.length === 1 ? '' : 's'}
+              </p>
+              <ul className="script-problems" aria-label={`Problems in ${checked.name}`}>
+                {checked.problems.map((p, i) => (
+                  <li key={`${p.path}-${i}`}>
+                    <span className="mono">
+                      {p.line === null ? '' : `line ${p.line}${p.column === null ? '' : `, column ${p.column}`}: `}
+                      {p.path}
+                    </span>{' '}
+                    {p.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {checked.script !== null && checked.problems.length === 0 && (
+            <ul className="script-list" aria-label="Checked script">
+              <ScriptItem script={checked.script} />
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
