@@ -13,6 +13,8 @@ import { NoArguments } from './common.ts';
 
 /** Secret text typed by a person, UTF-8 encoded in the renderer: renderer → main only. */
 export const SecretInput = z.instanceof(Uint8Array).refine((b) => b.length >= 1 && b.length <= 1024, 'a secret input is 1 to 1024 bytes');
+/** A share's paper-form words as typed (UTF-8 bytes): renderer → main only. Bounded so the request stays under the router's size cap. */
+export const SecretWords = z.instanceof(Uint8Array).refine((b) => b.length >= 1 && b.length <= 6 * 1024, 'typed words are 1 to 6144 bytes');
 
 const Id = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'an id is 1 to 64 lower-case letters, digits and inner hyphens');
 const Text = (max: number) => z.string().max(max);
@@ -142,14 +144,26 @@ export const ceremonyCommands = {
         z.object({ kind: z.literal('seal-passphrase'), passphrase: SecretInput, confirmation: SecretInput }).strict(),
         z.object({ kind: z.literal('share-medium'), folder: Text(4096).min(1).nullable() }).strict(),
         z.object({ kind: z.literal('share'), custodian: Id, medium: Text(4096).min(1), passphrase: SecretInput }).strict(),
+        /** The words typed from a share's paper form (bytes of the text), instead of its file. */
+        z.object({ kind: z.literal('share-words'), custodian: Id, words: SecretWords, passphrase: SecretInput }).strict(),
         z.object({ kind: z.literal('no-more-shares') }).strict(),
-        z.object({ kind: z.literal('previous-bundle'), folder: Text(4096).min(1) }).strict(),
+        /** Null: no earlier ceremony to compare custody serials with (only for that purpose; a share set or a key must come from one). */
+        z.object({ kind: z.literal('previous-bundle'), folder: Text(4096).min(1).nullable() }).strict(),
       ]),
     }).strict(),
     response: CeremonyView,
   },
   /** What the pending request may be answered with (a medium, an earlier bundle); the engine accepts only these folders. */
   'ceremony/choices': { request: NoArguments, response: z.object({ choices: z.array(Choice).max(256), defaultLabel: Text(256).nullable() }).strict() },
+  /**
+   * Checks typed paper-form words line by line in main (each line's two
+   * check words), without decoding or opening anything: where the first
+   * problem is, never which word would fix it (that word is share material).
+   */
+  'ceremony/checkShareWords': {
+    request: z.object({ words: SecretWords }).strict(),
+    response: z.object({ words: z.number().int().nonnegative(), lines: z.number().int().nonnegative(), complete: z.boolean(), problem: z.object({ code: Text(64), line: z.number().int().nullable(), word: z.number().int().nullable(), message: Text(512) }).strict().nullable() }).strict(),
+  },
   /** Checks a passphrase in main (never echoed back): length, repeated characters, strength estimate. */
   'ceremony/assessPassphrase': {
     request: z.object({ passphrase: SecretInput }).strict(),

@@ -16,6 +16,7 @@ import { unsupportedActions } from '../ceremony/runner/run-ceremony.ts';
 import { CeremonySession, sessionFolder } from '../ceremony/session/ceremony-session.ts';
 import { checkChosen, choicesFor } from '../ceremony/session/choices.ts';
 import { assessPassphrase } from '../ceremony/session/passphrase-strength.ts';
+import { checkShareWords } from '../ceremony/session/share-words.ts';
 import type { EngineServices, HandlersFor } from '../engine-services.ts';
 
 /** Actions that need an earlier ceremony's bundle. */
@@ -147,15 +148,29 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
           }
           s.share(requestId, input.custodian, input.medium, input.passphrase);
           break;
+        case 'share-words':
+          s.shareWords(requestId, input.custodian, input.words, input.passphrase);
+          break;
         case 'no-more-shares':
           s.noMoreShares(requestId);
           break;
         case 'previous-bundle':
-          await checkChosen(input.folder, request, services.config.dataDir, s.outFolder);
+          if (input.folder === null) {
+            if (request?.kind !== 'previous-bundle' || request.purpose !== 'custody-serials') throw new KeyriteError('CEREMONY_PREVIOUS_REQUIRED', 'This step needs an earlier ceremony\'s evidence bundle; choose one from the list.');
+          } else await checkChosen(input.folder, request, services.config.dataDir, s.outFolder);
           s.previousBundle(requestId, input.folder);
           break;
       }
       return settled();
+    },
+
+    'ceremony/checkShareWords': ({ words }) => {
+      const typed = SecretBytes.adopt(words);
+      try {
+        return checkShareWords(typed);
+      } finally {
+        typed.wipe();
+      }
     },
 
     'ceremony/assessPassphrase': ({ passphrase }) => {

@@ -9,6 +9,7 @@ import { KeyriteError } from '../../../../shared/result.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { auditCustody } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
+import { shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { policyOf } from './share-policy.ts';
@@ -33,7 +34,7 @@ export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) =>
       continue;
     }
     try {
-      const audit = await auditCustody({ kind: 'file', ...presented.file }, presented.passphrase, {
+      const audit = await auditCustody(shareSourceOf(presented), presented.passphrase, {
         expectedSetId: set.setId, recordedShareCommitment: hexToBytes(recorded.shareCommitment), expectedCeremonyId: set.ceremonyId, expectedCustodian: recorded.custodian,
       });
       proven.push({ custodian: recorded.custodian, index: audit.index, statement: audit.statement });

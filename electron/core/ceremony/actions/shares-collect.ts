@@ -12,6 +12,7 @@ import { human } from '../../hsm/index.ts';
 import { RebuildSession, recordedSetOf, ShareRejection } from '../../shares/index.ts';
 import { readShareInput } from '../../shares/share-input.ts';
 import type { ActionHandler } from '../runner/context.ts';
+import { shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet, type RecordedShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
@@ -36,10 +37,11 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     while (!session.progress().ready) {
       const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian), threshold: set.threshold });
       if (presented === undefined) break;
-      const { custodian, file, passphrase } = presented;
-      const notTheirs = notPresentersShare(set, expected, custodian, file);
+      const { custodian, passphrase } = presented;
+      const share = shareSourceOf(presented);
+      const notTheirs = notPresentersShare(set, expected, custodian, share);
       if (notTheirs !== undefined) passphrase.wipe();
-      const outcome = notTheirs === undefined ? await session.accept({ kind: 'file', ...file }, passphrase) : { accepted: false as const, rejection: notTheirs };
+      const outcome = notTheirs === undefined ? await session.accept(share, passphrase) : { accepted: false as const, rejection: notTheirs };
       if (outcome.accepted) {
         present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
         ctx.journal.append({ type: 'share/accepted', step: step.id, actors: [custodian], payload: { custodian, accepted: outcome.progress.shares.length, threshold: set.threshold } });
@@ -87,13 +89,13 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
  * not parse, or is of another set, is left to the rebuild, which names
  * what is wrong with it.
  */
-function notPresentersShare(set: RecordedShareSet, expected: readonly string[], custodian: string, file: { name: string; bytes: Uint8Array }): ShareRejection | undefined {
-  const source = { source: file.name };
+function notPresentersShare(set: RecordedShareSet, expected: readonly string[], custodian: string, share: ReturnType<typeof shareSourceOf>): ShareRejection | undefined {
+  const source = { source: share.name };
   const recorded = set.shares.find((s) => s.custodian === custodian);
   if (recorded === undefined || !expected.includes(custodian)) return new ShareRejection('SHARE_NOT_RECORDED', source, `${custodian} is not an enrolled custodian of set ${set.setId.slice(0, 8)}…, so cannot present a share of it.`, 'custodian');
   let header;
   try {
-    header = readShareInput({ kind: 'file', ...file }).header;
+    header = readShareInput(share).header;
   } catch {
     return undefined;
   }

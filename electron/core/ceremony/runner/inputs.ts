@@ -40,11 +40,18 @@ export interface SignerInput {
   passphrase?: SecretBytes;
 }
 
-/** A share a custodian presents: the file from their medium and the passphrase that opens it. */
-export interface ShareInput {
-  custodian: string;
-  file: { name: string; bytes: Uint8Array };
-  passphrase: SecretBytes;
+/**
+ * A share a custodian presents, with the passphrase that opens it: the file
+ * from their medium, or the words they type from its paper form. (The typed
+ * words pass through one JavaScript string while they are decoded; the
+ * envelope they carry is sealed under the passphrase, which stays bytes.)
+ */
+export type ShareInput = { custodian: string; passphrase: SecretBytes } & ({ file: { name: string; bytes: Uint8Array }; words?: never } | { words: { name: string; text: string }; file?: never });
+
+/** The shares module's form of a presented share. */
+export function shareSourceOf(presented: ShareInput): { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'words'; name: string; words: string } {
+  if (presented.file !== undefined) return { kind: 'file', ...presented.file };
+  return { kind: 'words', name: presented.words.name, words: presented.words.text };
 }
 
 export interface WitnessTime {

@@ -179,12 +179,20 @@ export class CeremonySession {
     }
   }
 
+  /** A share typed from its paper form: the words are decoded by the shares module, which says which line is wrong. */
+  shareWords(requestId: number, custodian: string, words: Uint8Array, passphrase: Uint8Array): void {
+    const secret = adopt(passphrase);
+    const text = new TextDecoder().decode(words);
+    words.fill(0);
+    this.#answer(() => this.#inputs.answer(requestId, 'share', { custodian, words: { name: `${custodian}'s paper form`, text }, passphrase: secret }), secret);
+  }
+
   noMoreShares(requestId: number): void {
     this.#answer(() => this.#inputs.answer(requestId, 'share', undefined));
   }
 
-  previousBundle(requestId: number, folder: string): void {
-    this.#answer(() => this.#inputs.answer(requestId, 'previous-bundle', folder));
+  previousBundle(requestId: number, folder: string | null): void {
+    this.#answer(() => this.#inputs.answer(requestId, 'previous-bundle', folder ?? undefined));
   }
 
   raiseException(raised: { expected: string; actual: string; decision: 'continue' | 'abort' }): void {

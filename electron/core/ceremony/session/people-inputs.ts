@@ -34,7 +34,8 @@ export interface AnswerOf {
   'share-medium': string | undefined;
   share: ShareInput | undefined;
   signer: SignerInput;
-  'previous-bundle': string;
+  /** Undefined: no earlier ceremony (custody serials only). */
+  'previous-bundle': string | undefined;
 }
 
 export interface PeopleInputsHooks {
