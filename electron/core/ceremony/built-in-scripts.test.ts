@@ -67,6 +67,21 @@ describe('built-in ceremonies (assets/ceremonies)', () => {
     expect(schedule?.action === 'key.scheduleDestruction' ? schedule.params.waitingPeriodDays : 0).toBeGreaterThan(0);
   });
 
+  it('5 destroys the key ceremony 1 generates (same label and type), and diffs against a snapshot taken logged in, so both halves count', () => {
+    const destroy = byFile.get('05-key-destruction.yaml') as ParsedScript;
+    const [generated] = (byFile.get('01-root-key-generation.yaml') as ParsedScript).script.keys;
+    const [destroyed] = destroy.script.keys;
+    expect({ label: destroyed?.label, type: destroyed?.type }).toEqual({ label: generated?.label, type: generated?.type });
+    const steps = destroy.script.steps;
+    const diff = steps.find((s) => s.action === 'inventory.diff');
+    const before = steps.find((s) => s.id === (diff?.action === 'inventory.diff' ? diff.params.before : ''));
+    // Private keys are visible only to a logged-in user: the snapshot is taken after login, before the deprecation.
+    expect(before?.action).toBe('inventory.snapshot');
+    const position = (id: string | undefined) => steps.findIndex((s) => s.id === id);
+    expect(position(before?.id)).toBeGreaterThan(indexOf('05-key-destruction.yaml', 'hsm.login'));
+    expect(position(before?.id)).toBeLessThan(indexOf('05-key-destruction.yaml', 'key.deprecate'));
+  });
+
   it('6 audits custody without rebuilding, and 7 checks the inventory policy, neither touching key material', () => {
     expect(actions('06-custody-audit.yaml')).toContain('custody.audit');
     expect(actions('07-hsm-inventory-and-policy.yaml')).toContain('inventory.diff');

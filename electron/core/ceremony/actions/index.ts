@@ -13,7 +13,10 @@ import { hsmLogin } from './hsm-login.ts';
 import { inventoryDiff } from './inventory-diff.ts';
 import { inventorySnapshot } from './inventory-snapshot.ts';
 import { keyCompareCheckValues } from './key-compare-check-values.ts';
+import { keyDeprecate } from './key-deprecate.ts';
+import { keyDestroy } from './key-destroy.ts';
 import { keyLoad } from './key-load.ts';
+import { keyScheduleDestruction } from './key-schedule-destruction.ts';
 import { secretGenerate } from './secret-generate.ts';
 import { sharesCollect } from './shares-collect.ts';
 import { sharesRevoke } from './shares-revoke.ts';
@@ -44,6 +47,9 @@ export const ACTION_HANDLERS: HandlerTable = {
   'shares.collect': sharesCollect,
   'shares.revoke': sharesRevoke,
   'custody.audit': custodyAudit,
+  'key.deprecate': keyDeprecate,
+  'key.scheduleDestruction': keyScheduleDestruction,
+  'key.destroy': keyDestroy,
   'ceremony.close': ceremonyClose,
 };
 

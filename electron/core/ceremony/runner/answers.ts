@@ -35,10 +35,13 @@ export const AnswersSchema = z.strictObject({
    * For ceremonies over an earlier share set (custody audit, recovery,
    * reshare): the earlier ceremony's evidence bundle, which must verify and
    * is where the share set's record comes from, and each custodian's
-   * medium (a folder holding their one share file, or the file). Relative
-   * paths are relative to the answers file.
+   * medium (a folder holding their one share file, or the file). For key
+   * destruction: the bundle of the ceremony that generated the key, and
+   * `rehearsalHsm`, the rehearsal-hsm folder that rehearsal left in its
+   * --out folder, whose tokens (copied) stand in for the script's HSMs.
+   * Relative paths are relative to the answers file.
    */
-  previous: z.strictObject({ bundle: z.string().min(1).max(4096), shares: z.record(Identifier, z.string().min(1).max(4096)).default({}) }).optional(),
+  previous: z.strictObject({ bundle: z.string().min(1).max(4096), shares: z.record(Identifier, z.string().min(1).max(4096)).default({}), rehearsalHsm: z.string().min(1).max(4096).optional() }).optional(),
   /**
    * Serials entered at a `preflight.custodySerials` step, one per item the
    * step lists (same kind and label): what one person typed and what a
@@ -71,6 +74,7 @@ export const ANSWERS_HELP = `Answers file (YAML or JSON):
   previous:                            # audit, recovery, reshare: the earlier ceremony
     bundle: ../split/bundle            #   its evidence bundle (must verify)
     shares: { carl: ../split/media/carl } # each custodian's medium (folder or file)
+    rehearsalHsm: ../root/rehearsal-hsm #   key destruction: the earlier rehearsal's tokens (copied)
   custodySerials:                      # preflight.custodySerials: typed, then read back by a witness
     - { kind: tamper-bag, label: bag A, typed: "TB-0001", readBack: "TB-0001" }
   serialsFrom: ../earlier/bundle       # optional: compare serials with this bundle (else previous.bundle)
@@ -92,7 +96,8 @@ export async function loadAnswersFile(path: string): Promise<Answers> {
   const answers = { ...(parsed.serialsFrom === undefined ? parsed : { ...parsed, serialsFrom: resolve(base, parsed.serialsFrom) }), media };
   if (answers.previous === undefined) return answers;
   const shares = Object.fromEntries(Object.entries(answers.previous.shares).map(([id, where]) => [id, resolve(base, where)]));
-  return { ...answers, previous: { bundle: resolve(base, answers.previous.bundle), shares } };
+  const rehearsalHsm = answers.previous.rehearsalHsm === undefined ? {} : { rehearsalHsm: resolve(base, answers.previous.rehearsalHsm) };
+  return { ...answers, previous: { bundle: resolve(base, answers.previous.bundle), shares, ...rehearsalHsm } };
 }
 
 export function parseAnswers(raw: unknown): Answers {

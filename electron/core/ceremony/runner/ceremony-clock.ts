@@ -18,6 +18,7 @@
  * written, the payloads record the ceremony's time.
  */
 import { KeyriteError } from '../../../../shared/result.ts';
+import type { Journal } from '../../transcript/journal.ts';
 
 /** One forward jump of a rehearsal clock, as recorded. */
 export interface ClockAdvance {
@@ -69,4 +70,15 @@ export function ceremonyClock({ mode, wall, recordAdvance }: ClockOptions): Cere
       return now();
     },
   };
+}
+
+/** The clock of one run, its rehearsal jumps recorded in the transcript as `rehearsal/clock-advanced`. */
+export function journalledClock(mode: 'rehearsal' | 'production', wall: () => Date, journal: Pick<Journal, 'append'>): CeremonyClock {
+  return ceremonyClock({
+    mode, wall,
+    recordAdvance: ({ step, from, to, why }) => journal.append({
+      type: 'rehearsal/clock-advanced', step,
+      payload: { from, to, why, note: 'Rehearsal: the ceremony clock jumped forward instead of waiting; every time recorded after this is ceremony time (wall time plus the jumps).' },
+    }),
+  });
 }

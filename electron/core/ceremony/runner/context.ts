@@ -13,6 +13,7 @@ import type { ShareSet } from '../../shares/index.ts';
 import type { Journal } from '../../transcript/journal.ts';
 import type { NoteSigner } from '../../transcript/signer.ts';
 import type { CredentialKdfCost, ParticipantCredential } from '../credential.ts';
+import type { CeremonyClock } from './ceremony-clock.ts';
 import type { CeremonyInputs } from './inputs.ts';
 import type { RehearsalHsms } from './rehearsal-hsm.ts';
 
@@ -46,9 +47,19 @@ export interface RunContext {
   readonly shareSets: Map<string, ShareSet>;
   /** Keys loaded into HSMs, by `<key>/<hsm>`, as the HSM reported them. */
   readonly loaded: Map<string, ImportedKey>;
+  /** What key.deprecate and key.scheduleDestruction decided, by their step id, for the steps that wait on it. */
+  readonly keyLifecycle: Map<string, KeyLifecycleRecord>;
   devices: DevicePreflight | undefined;
+  /** The ceremony's time: `clock.now` (a rehearsal's clock may have been advanced, recorded). */
   readonly now: () => Date;
+  /** Where steps wait for a date (ceremony-clock.ts): production refuses a future date, a rehearsal advances, recorded. */
+  readonly clock: CeremonyClock;
 }
+
+/** A key's deprecation or scheduled destruction, as its step decided it. */
+export type KeyLifecycleRecord =
+  | { kind: 'deprecated'; key: string; hsm: string; fingerprint: string; deprecatedAt: Date; graceEndsAt: Date }
+  | { kind: 'scheduled'; key: string; hsm: string; fingerprint: string; scheduledAt: Date; notBefore: Date };
 
 /** What an action handler returns: the public result, and whether it deviated from what the script expects. */
 export interface ActionOutcome {

@@ -31,7 +31,8 @@ import { answersInputs } from './answers-inputs.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
 import type { ActionHandler, ActionOutcome, RunContext } from './context.ts';
 import type { HsmModuleOptions } from '../../hsm/index.ts';
-import { openRehearsalHsms, type RehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
+import { openRehearsalHsms, tokensMappedNote, type RehearsalHsms, type TokenMapping } from './rehearsal-hsm.ts';
+import { journalledClock } from './ceremony-clock.ts';
 import { preparePeopleException } from './people-exception.ts';
 import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
 
@@ -46,6 +47,8 @@ export interface RehearsalOptions {
   kdfCost?: CredentialKdfCost;
   /** Test hook only: wraps the rehearsal tokens' PKCS#11 binding (a fault injector, ../../hsm/fault-binding.ts). */
   wrapBinding?: HsmModuleOptions['wrapBinding'];
+  /** The rehearsal-hsm folder of an earlier rehearsal whose tokens (copied) this one acts on; else the answers file's previous.rehearsalHsm. */
+  earlierTokens?: string;
   /** Progress lines for the operator (never secrets). */
   log?: (line: string) => void;
   /** Told as the ceremony moves (the UI's view, a model test): public state only. */
@@ -108,11 +111,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   return driveCeremony(run, async (adopt) => {
     // Refused before any step or token, but recorded: a script this runner cannot finish never half-runs.
     refuseUnsupportedActions(parsed);
-    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms, options.wrapBinding);
+    const earlierTokens = options.earlierTokens ?? ('answers' in options.inputs ? options.inputs.answers.previous?.rehearsalHsm : undefined);
+    const hsms = await openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms, options.wrapBinding, earlierTokens);
     const ctx = newRunContext(run, hsms);
     adopt(ctx);
     // Never silent: each placeholder token of the script and the fresh token that stands in for it.
-    journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: 'Rehearsal: each HSM target of the script is a fresh SoftHSM token made for this run.', mappings: hsms.mappings.map((m) => ({ ...m })) } });
+    journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: tokensMappedNote(hsms.mappings), mappings: hsms.mappings.map((m) => ({ ...m })) } });
     for (const m of hsms.mappings) log(`HSM ${m.hsm}: script ${m.scriptToken} -> rehearsal token ${m.label} (serial ${m.serial})`);
     return ctx;
   });
@@ -153,8 +157,10 @@ export interface CeremonyRun {
 
 /** The empty run context over opened HSMs (a resume then refills what the transcript and the HSMs still hold). */
 export function newRunContext(run: CeremonyRun, hsms: RehearsalHsms): RunContext {
+  // Payload times come from the ceremony clock: a rehearsal's jumps over a waiting period are recorded (ceremony-clock.ts).
+  const clock = journalledClock(run.parsed.script.metadata.mode, run.now, run.journal);
   return {
-    script: run.parsed.script, inputs: run.inputs, journal: run.journal, ceremonyKey: run.ceremonyKey, outFolder: run.outFolder, hsms, now: run.now,
+    script: run.parsed.script, inputs: run.inputs, journal: run.journal, ceremonyKey: run.ceremonyKey, outFolder: run.outFolder, hsms, now: clock.now, clock, keyLifecycle: new Map(),
     completedSteps: run.machine.state.completed.length, devices: undefined, kdfCost: run.kdfCost,
     sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
     hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
