@@ -54,6 +54,11 @@ export const knownPayloads: Readonly<Record<string, Readonly<Record<string, Fiel
   'exception/recorded': { description: { kind: 'text', min: 1, max: 2048 }, decision: { kind: 'text', min: 0, max: 2048 } },
   'transcript/recovered': { discardedBytes: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, lastSeq: { kind: 'int', min: -1, max: Number.MAX_SAFE_INTEGER } },
   'ceremony/closed': { outcome: { kind: 'one-of', values: ['completed', 'aborted'] } },
+  // A crashed run resumed (docs/formats/transcript.md §2): what was lost, what is redone, and the new ceremony key that signs from here.
+  'ceremony/resumed': {
+    reason: { kind: 'text', min: 1, max: 2048 }, lost: { kind: 'names', max: 64 }, redone: { kind: 'names', max: 255 },
+    signingKey: { kind: 'text', min: 1, max: 512 }, previousSigningKey: { kind: 'text', min: 1, max: 512 }, keyChange: { kind: 'text', min: 1, max: 2048 },
+  },
 };
 
 function fieldProblem(field: Field, value: JsonValue | undefined): string | undefined {

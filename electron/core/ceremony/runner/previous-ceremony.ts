@@ -39,7 +39,8 @@ export async function previousShareSet(ctx: RunContext, step: Step, keyLabel: st
   }
   const issued = result.events.filter((e) => e.type === 'share-set/issued' && e.payload['keyLabel'] === keyLabel).at(-1);
   if (issued === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `The earlier ceremony ${result.ceremonyId} issued no share set for '${keyLabel}'.`);
-  const split = result.events.find((e) => e.type === 'step/result' && e.step === issued.step);
+  // The split's result that issued this very set (a resumed ceremony may record a superseded split of the same step before it).
+  const split = result.events.find((e) => e.type === 'step/result' && e.step === issued.step && (e.payload['result'] as { shareSetId?: unknown } | null)?.shareSetId === issued.payload['shareSetId']);
   const recorded = (split?.payload['result'] as { custodians?: RecordedShareSet['shares'] } | undefined)?.custodians;
   if (recorded === undefined) throw new KeyriteError('CEREMONY_SHARES_MISSING', `The earlier ceremony records no share commitments for set ${String(issued.payload['shareSetId'])}.`);
   const set: RecordedShareSet = {
