@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DevicesSnapshot, MediaEvent, UsbEvent } from '../../../shared/contract/devices.ts';
 import type { KeyriteEvent } from '../../../shared/contract.ts';
 import { createRouter } from '../../ipc/router.ts';
@@ -93,6 +93,7 @@ function harness(sources: DeviceSources, emitThrows = false): Harness {
   return { handlers: devicesHandlers(services, sources), events, audit, close: async () => { for (const r of releases) await r(); } };
 }
 
+/** Lets pending callbacks run; only used where nothing more may happen. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('devices/snapshot and the device events (fixtures and the named fake USB backend)', () => {
@@ -121,11 +122,11 @@ describe('devices/snapshot and the device events (fixtures and the named fake US
     // A YubiKey is plugged in, then the stick is pulled out.
     const yubiKey = fakeCeremonyDevices.yubiKey5();
     backend.attach(yubiKey);
-    await settle();
+    await vi.waitFor(() => expect(events).toHaveLength(1)); // the attach is described (strings read) before it is given
     const stick = backend.devices.find((d) => d.deviceDescriptor.idVendor === 0x0951);
     if (stick === undefined) throw new Error('fixture changed');
     backend.detach(stick);
-    await settle();
+    await vi.waitFor(() => expect(events).toHaveLength(2));
     expect(events.map((e) => e.name === 'devices/usbChanged' && [e.payload.type, e.payload.device.id])).toEqual([['attach', '1050:0407'], ['detach', '0951:1666']]);
     for (const e of events) UsbEvent.parse(e.payload);
 
@@ -153,6 +154,7 @@ describe('devices/snapshot and the device events (fixtures and the named fake US
     expect([backend.listenerCount(), scheduler.live]).toEqual([0, 0]);
     const before = events.length;
     backend.attach(fakeCeremonyDevices.nitrokeyHsm());
+    expect(backend.listenerCount()).toBe(0); // nobody is told: the attach reaches no listener
     await settle();
     expect(events.length).toBe(before);
   });
@@ -190,7 +192,7 @@ describe('devices/snapshot and the device events (fixtures and the named fake US
     }, true);
     await handlers['devices/snapshot']({});
     backend.attach(fakeCeremonyDevices.yubiHsm2());
-    await settle();
+    await vi.waitFor(() => expect(audit.events).toHaveLength(2));
     expect(audit.events.map((e) => e.type)).toEqual(['devices.usb-attached', 'devices.watch-failed']);
     expect(audit.events[1]?.summary).toContain('the window is gone');
     await close();
