@@ -19,12 +19,12 @@ import { readBundle } from '../transcript/bundle-export.ts';
 import { nodeSha256 } from '../transcript/node-sha256.ts';
 import { keyLoadViolations } from './engine-model-invariant.ts';
 import { RecoveryRun, tokenObjects, type Person, type RecoveryFixture } from './engine-model-real.ts';
-import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
+import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, executed, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
 import type { InjectableCkr } from '../hsm/fault-binding.ts';
 import { loadScriptFile } from './read-script.ts';
 import { loadAnswersFile } from './runner/answers.ts';
 import { runRehearsal } from './runner/run-ceremony.ts';
-import { bundleEvents, CEREMONIES, FIXTURES, freshOut } from './runner/test-support.ts';
+import { bundleEvents, CEREMONIES, FIXTURES, freshOut, type RecordedEvent } from './runner/test-support.ts';
 
 /** Low cost for tests only; the production cost is PARTICIPANT_KDF. */
 const cheap = { memoryKiB: 256, passes: 1, parallelism: 1 };
@@ -41,6 +41,8 @@ async function splitCeremony(): Promise<string> {
 }
 
 let fixture: RecoveryFixture;
+/** The transcript of one run that closed, for the invariant's own test. */
+let closedRun: RecordedEvent[] | undefined;
 beforeAll(async () => {
   const [earlier, other] = [await splitCeremony(), await splitCeremony()];
   const split = bundleEvents(earlier).find((e) => e.type === 'step/result' && e.step === 'split')?.payload['result'] as { custodians: { custodian: string }[] };
@@ -63,11 +65,11 @@ const castArb = (recorded: readonly string[]): fc.Arbitrary<Person[]> =>
 const seed = fc.nat(1000);
 /** Mostly what the ceremony needs, often a mistake, rarely a fault, an abort or a crash. */
 const commandArb = fc.oneof(
-  { weight: 60, arbitrary: seed.map((s) => new GoodAnswerCommand(s)) },
-  { weight: 10, arbitrary: fc.tuple(fc.constantFrom<SignerKind>('wrong-role', 'twice', 'wrong-passphrase', 'not-enrolled'), seed).map(([k, s]) => new SignCommand(k, s)) },
-  { weight: 20, arbitrary: fc.tuple(fc.constantFrom<ShareKind>('again', 'corrupt', 'other-set', 'wrong-passphrase', 'someone-elses', 'not-enrolled'), seed).map(([k, s]) => new ShareCommand(k, s)) },
-  { weight: 8, arbitrary: fc.constant(new PinCommand(false)) },
-  { weight: 1, arbitrary: fc.constantFrom<InjectableCkr>('CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_SESSION_HANDLE_INVALID').map((c) => new HsmFaultCommand(c)) },
+  { weight: 50, arbitrary: seed.map((s) => new GoodAnswerCommand(s)) },
+  { weight: 20, arbitrary: fc.tuple(fc.constantFrom<SignerKind>('wrong-role', 'twice', 'wrong-passphrase', 'not-enrolled'), seed).map(([k, s]) => new SignCommand(k, s)) },
+  { weight: 50, arbitrary: fc.tuple(fc.constantFrom<ShareKind>('again', 'corrupt', 'other-set', 'wrong-passphrase', 'someone-elses', 'not-enrolled'), seed).map(([k, s]) => new ShareCommand(k, s)) },
+  { weight: 20, arbitrary: fc.constant(new PinCommand(false)) },
+  { weight: 3, arbitrary: fc.constantFrom<InjectableCkr>('CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_SESSION_HANDLE_INVALID').map((c) => new HsmFaultCommand(c)) },
   { weight: 1, arbitrary: fc.constantFrom('abort' as const, 'nobody-else' as const).map((h) => new AbortCommand(h)) },
   { weight: 1, arbitrary: fc.constant(new CrashCommand()) },
 );
@@ -82,6 +84,7 @@ async function checkEvidence(run: RecoveryRun): Promise<'closed' | string> {
   const label = fixture.parsed.script.keys[0]?.label;
   const masterKeys = (await tokenObjects(run)).filter((o) => o.label === label);
   expect(masterKeys.length).toBe(loaded ? 1 : 0);
+  if (outcome?.status === 'closed') closedRun ??= events;
   const verified = verifyBundle(readBundle(join(run.out, 'bundle')), { sha256: nodeSha256 });
   expect(verified.status, verified.summary).toBe('verified');
   return outcome?.status === 'closed' ? 'closed' : `aborted ${outcome?.failure?.code ?? '?'}${loaded ? ' (key loaded)' : ''}`;
@@ -91,7 +94,7 @@ describe('the ceremony engine against its model (recovery, people at the screen,
   it('agrees with the model after every command, and never loads a key without M authenticated shares and every required sign-off', async () => {
     const endings = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(castArb(fixture.recorded), fc.commands([commandArb], { maxCommands: 60 }), async (cast, commands) => {
+      fc.asyncProperty(castArb(fixture.recorded), fc.commands([commandArb], { maxCommands: 80, size: 'max' }), async (cast, commands) => {
         const real: Real = { fixture, current: new RecoveryRun(fixture, cast), finished: [] };
         try {
           await real.current.settle();
@@ -111,6 +114,26 @@ describe('the ceremony engine against its model (recovery, people at the screen,
       }),
       { numRuns: NUM_RUNS, endOnFailure: true },
     );
-    console.log(`engine model: ${NUM_RUNS} sequences; runs by ending: ${JSON.stringify(Object.fromEntries(endings))}`);
+    console.log(`engine model: ${NUM_RUNS} sequences; runs by ending: ${JSON.stringify(Object.fromEntries(endings))}; commands run: ${JSON.stringify(Object.fromEntries([...executed].sort()))}`);
   }, 600_000);
+
+  // The invariant must be able to fail: each edit of a real closed run's transcript that breaks it is named.
+  it('the invariant check names a load without enough distinct custodians, a missing approval, a wrong role or a forged signature', () => {
+    const events = closedRun;
+    if (events === undefined) throw new Error('no run closed, so the invariant was only checked on aborted runs');
+    const check = (edited: RecordedEvent[]) => keyLoadViolations(edited, fixture.parsed.script, fixture.recorded);
+    expect(check(events)).toEqual([]);
+    const accepted = events.filter((e) => e.type === 'share/accepted');
+    const custodianSignOff = events.find((e) => e.type === 'sign-off/recorded' && e.step === 'collect' && e.payload['role'] === 'custodian');
+    const witnessApproval = events.find((e) => e.type === 'sign-off/recorded' && e.step === 'load' && e.payload['role'] === 'witness');
+    const edits: [string, RecordedEvent[], RegExp][] = [
+      ['one share fewer', events.filter((e) => e !== accepted[0]), /distinct enrolled custodians/],
+      ['two shares credited to one custodian', events.map((e) => (e === accepted[1] ? { ...e, payload: { ...e.payload, custodian: accepted[0]?.payload['custodian'] } } : e)), /distinct enrolled custodians/],
+      ['a share credited to someone outside the recorded set', events.map((e) => (e === accepted[0] ? { ...e, payload: { ...e.payload, custodian: 'mallory' } } : e)), /distinct enrolled custodians/],
+      ['the load approved by one witness', events.filter((e) => e !== witnessApproval), /load\/approval/],
+      ['a custodian sign-off claimed by the administrator', events.map((e) => (e === custodianSignOff ? { ...e, payload: { ...e.payload, witness: 'ada' } } : e)), /collect\/sign-off/],
+      ['a forged signature', events.map((e) => (e === witnessApproval ? { ...e, payload: { ...e.payload, signature: '00'.repeat(64) } } : e)), /does not verify/],
+    ];
+    for (const [what, edited, named] of edits) expect(check(edited).join('\n'), what).toMatch(named);
+  });
 });

@@ -171,6 +171,12 @@ type Cmd = AsyncCommand<Model, Real>;
 const running = (m: Readonly<Model>, kind: QuestionKind): boolean => m.status === 'running' && m.expecting === kind;
 const pick = <T>(items: readonly T[], seed: number): T => items[seed % items.length] as T;
 
+/** How many times each kind of command ran (printed by the test, to show what a run of it covered). */
+export const executed = new Map<string, number>();
+const count = (command: string): void => {
+  executed.set(command, (executed.get(command) ?? 0) + 1);
+};
+
 async function settleAndCompare(m: Model, r: Real): Promise<void> {
   await r.current.settle();
   expectAgreement(m, r);
@@ -205,6 +211,7 @@ export class SignCommand implements Cmd {
 
   async run(m: Model, r: Real): Promise<void> {
     const who = this.#who(m) as Person;
+    count(`sign ${this.kind}`);
     const passphrase = this.kind === 'wrong-passphrase' ? `not ${who.id}'s passphrase` : signingPassphrase(who.id);
     r.current.people.answer('signer', () => ({ participantId: who.id, passphrase: secret(passphrase) }));
     if (this.kind === 'right') {
@@ -256,6 +263,7 @@ export class ShareCommand implements Cmd {
 
   async run(m: Model, r: Real): Promise<void> {
     const [presenter, owner] = this.#pair(m) as [string, string];
+    count(`share ${this.kind}`);
     const file = shareFile(this.kind === 'other-set' ? r.fixture.otherMedia : r.fixture.media, owner);
     if (this.kind === 'corrupt') corrupt(file.bytes, this.seed);
     const passphrase = this.kind === 'wrong-passphrase' ? `not ${owner}'s share passphrase` : sharePassphrase(owner);
@@ -339,6 +347,7 @@ export class PinCommand implements Cmd {
   }
 
   async run(m: Model, r: Real): Promise<void> {
+    count(`pin ${this.right ? 'right' : 'wrong'}`);
     r.current.people.answer('pin', () => secret(this.right ? '12345678' : '87654321'));
     if (m.wrongPins >= PIN_ATTEMPTS) abort(m, 'HSM_PIN_ATTEMPTS_EXHAUSTED');
     else if (m.faultArmed) {
@@ -371,6 +380,7 @@ export class HsmFaultCommand implements Cmd {
   }
 
   async run(m: Model, r: Real): Promise<void> {
+    count('hsm fault');
     r.current.faulty?.arm({ fault: { kind: 'error', ckr: this.ckr }, atCall: 1 });
     m.faultArmed = true;
     await settleAndCompare(m, r);
@@ -394,6 +404,7 @@ export class AbortCommand implements Cmd {
 
   async run(m: Model, r: Real): Promise<void> {
     const people = r.current.people;
+    count(`abort ${this.how}`);
     if (this.how === 'nobody-else' && m.expecting === 'signer') {
       people.answer('signer', () => undefined);
       abort(m, 'CEREMONY_SIGN_OFF_MISSING');
@@ -423,6 +434,7 @@ export class CrashCommand implements Cmd {
   }
 
   async run(m: Model, r: Real): Promise<void> {
+    count('crash and rerun');
     await r.current.stop('Simulated crash: the run is abandoned and started again (no resume yet).');
     r.finished.push(r.current);
     r.current = new RecoveryRun(r.fixture, m.cast);
