@@ -13,7 +13,8 @@ const config: Configuration = {
   copyright: 'Keyrite',
   directories: { buildResources: 'build', output: 'release/${version}' },
   files: ['.vite/build/**/*', '.vite/renderer/**/*', 'package.json'],
-  extraResources: [],
+  // The built-in ceremony scripts, read by the engine from resources/ceremonies/.
+  extraResources: [{ from: 'assets/ceremonies', to: 'ceremonies', filter: ['*.yaml'] }],
   asar: true,
   asarUnpack: [ASAR_UNPACK_GLOB],
   // pkcs11js and usb are Node-API addons: the binaries built for Node load in

@@ -20,6 +20,8 @@ const config: ForgeConfig = {
     // The Vite plugin would ship only .vite/; the main bundle also needs its Node-API addons.
     ignore: ignoredInPackage,
     icon: 'build/icon',
+    // The built-in ceremony scripts, read by the engine from resources/ceremonies/.
+    extraResource: ['assets/ceremonies'],
   },
   // pkcs11js and usb use Node-API: the same binaries load in Electron, no rebuild (FACTS.md).
   rebuildConfig: { onlyModules: [] },

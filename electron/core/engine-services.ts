@@ -28,6 +28,8 @@ export interface EngineConfig {
   pkcs11Module?: string | undefined;
   host: AppDescription['host'];
   version: string;
+  /** The built-in ceremony scripts (assets/ceremonies/ next to the sources; the resources folder of a packaged app). */
+  ceremoniesFolder?: string | undefined;
   /** How the host lets a person choose files; absent where nobody can (the CLI). */
   chooser?: HostChooser | undefined;
 }

@@ -51,6 +51,8 @@ function main(): void {
     pkcs11Module: pkcs11Module === undefined || pkcs11Module === '' ? undefined : pkcs11Module,
     host: 'electron',
     version: app.getVersion(),
+    // Packaged: shipped as an extra resource (forge.config.ts, electron-builder.config.ts); from source: the repository's assets.
+    ceremoniesFolder: app.isPackaged ? path.join(process.resourcesPath, 'ceremonies') : path.join(app.getAppPath(), 'assets', 'ceremonies'),
     // Native dialogs, shown by main as a sheet of our window: the renderer never names a path.
     chooser: createDialogChooser(dialog, () => [...windows.windows][0]),
   });

@@ -43,8 +43,12 @@ class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown) { this.sent.push({ channel, payload }); }
 }
 
+// Electron sets process.resourcesPath for every main process; plain Node does not.
+Object.assign(process, { resourcesPath: '/nonexistent/resources' });
+
 const app = new (class extends EventEmitter {
   isPackaged = true;
+  getAppPath() { return '/nonexistent/app'; }
   enableSandbox() { timeline.push(`enableSandbox:ready=${ready}`); }
   requestSingleInstanceLock() { timeline.push('singleInstanceLock'); return true; }
   getPath(name: string) { return name === 'userData' ? userData : `/nonexistent/${name}`; }

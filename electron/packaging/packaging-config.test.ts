@@ -55,7 +55,7 @@ describe('electron-builder configuration, as electron-builder 26 loads it', () =
 
   it('does not rebuild the Node-API addons and packs into an asar with .node files unpacked', async () => {
     const config = await builderConfig();
-    expect(config).toMatchObject({ npmRebuild: false, nodeGypRebuild: false, asar: true, asarUnpack: ['**/*.node'], extraResources: [] });
+    expect(config).toMatchObject({ npmRebuild: false, nodeGypRebuild: false, asar: true, asarUnpack: ['**/*.node'], extraResources: [{ from: 'assets/ceremonies', to: 'ceremonies', filter: ['*.yaml'] }] });
   });
 
   it('ships only the Vite output and package.json as app files', async () => {

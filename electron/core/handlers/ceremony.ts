@@ -55,7 +55,7 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
   };
   const view = (): CeremonyView => session?.view() ?? { session: null };
   const builtIns = async (): Promise<{ handle: string; parsed: ParsedScript; purpose: string }[]> =>
-    Promise.all(BUILT_IN_CEREMONIES.map(async ({ file, purpose }) => ({ handle: `built-in:${file}`, parsed: await loadScriptFile(join(defaultCeremoniesFolder(), file)), purpose })));
+    Promise.all(BUILT_IN_CEREMONIES.map(async ({ file, purpose }) => ({ handle: `built-in:${file}`, parsed: await loadScriptFile(join(services.config.ceremoniesFolder ?? defaultCeremoniesFolder(), file)), purpose })));
 
   services.onClose(async () => {
     await session?.abort('Keyrite was closed during the ceremony.').catch(() => undefined);
