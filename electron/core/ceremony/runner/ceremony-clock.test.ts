@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyriteError } from '../../../../shared/result.ts';
-import { ceremonyClock, type ClockAdvance } from './ceremony-clock.ts';
+import { ceremonyClock, skippedByJumps, type ClockAdvance } from './ceremony-clock.ts';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-11-29T09:00:00.000Z');
@@ -100,5 +100,26 @@ describe('ceremony clock, production', () => {
       const clock = ceremonyClock({ mode, wall: () => new Date(START), recordAdvance: () => {} });
       expect(() => clock.reach(new Date(Number.NaN), { step: 's', why: 'w' })).toThrow(expect.objectContaining({ code: 'CEREMONY_DATE_INVALID' }) as Error);
     }
+  });
+});
+
+describe('ceremony clock, resumed rehearsal', () => {
+  it('starts from the time the transcript\'s recorded jumps skipped, so it does not fall back after a crash', () => {
+    const { wall } = manualWall();
+    const advances: ClockAdvance[] = [];
+    const before = ceremonyClock({ mode: 'rehearsal', wall, recordAdvance: (a) => advances.push(a) });
+    before.reach(new Date(START + 7 * DAY), { step: 'schedule', why: 'grace' });
+    before.reach(new Date(START + 37 * DAY), { step: 'destroy', why: 'waiting period' });
+    const events = advances.map((a) => ({ type: 'rehearsal/clock-advanced', payload: { ...a } }));
+    const skipped = skippedByJumps([{ type: 'step/result', payload: {} }, ...events]);
+    expect(skipped).toBe(37 * DAY);
+    const after = ceremonyClock({ mode: 'rehearsal', wall, recordAdvance: () => {}, skippedMs: skipped });
+    expect(after.now().getTime()).toBe(before.now().getTime());
+  });
+
+  it('refuses a recorded jump that does not go forward, and a production clock that claims skipped time', () => {
+    expect(() => skippedByJumps([{ type: 'rehearsal/clock-advanced', payload: { from: '2026-12-06T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }])).toThrow(expect.objectContaining({ code: 'CEREMONY_CLOCK_INVALID' }) as Error);
+    expect(() => skippedByJumps([{ type: 'rehearsal/clock-advanced', payload: { from: 'garbage', to: '2026-12-01T00:00:00.000Z' } }])).toThrow(expect.objectContaining({ code: 'CEREMONY_CLOCK_INVALID' }) as Error);
+    expect(() => ceremonyClock({ mode: 'production', wall: () => new Date(START), recordAdvance: () => {}, skippedMs: DAY })).toThrow(expect.objectContaining({ code: 'CEREMONY_CLOCK_INVALID' }) as Error);
   });
 });

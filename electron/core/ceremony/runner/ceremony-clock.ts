@@ -46,10 +46,13 @@ export interface ClockOptions {
   wall: () => Date;
   /** Records a rehearsal jump before it takes effect (the runner journals it). */
   recordAdvance: (advance: ClockAdvance) => void;
+  /** A resumed rehearsal: the time its transcript's earlier jumps skipped (skippedByJumps), so its clock does not fall back. */
+  skippedMs?: number;
 }
 
-export function ceremonyClock({ mode, wall, recordAdvance }: ClockOptions): CeremonyClock {
-  let skippedMs = 0;
+export function ceremonyClock({ mode, wall, recordAdvance, skippedMs: skippedBefore = 0 }: ClockOptions): CeremonyClock {
+  if (mode === 'production' && skippedBefore !== 0) throw new KeyriteError('CEREMONY_CLOCK_INVALID', 'A production ceremony\'s clock is the wall clock; it has never skipped time.');
+  let skippedMs = skippedBefore;
   const now = (): Date => new Date(wall().getTime() + skippedMs);
   return {
     mode,
@@ -72,10 +75,25 @@ export function ceremonyClock({ mode, wall, recordAdvance }: ClockOptions): Cere
   };
 }
 
+/**
+ * The time a transcript's recorded jumps skipped (`rehearsal/clock-advanced`
+ * events), for a resumed rehearsal's clock to start from.
+ */
+export function skippedByJumps(events: readonly { type: string; payload: { readonly [key: string]: unknown } }[]): number {
+  let skipped = 0;
+  for (const e of events) {
+    if (e.type !== 'rehearsal/clock-advanced') continue;
+    const span = Date.parse(String(e.payload['to'])) - Date.parse(String(e.payload['from']));
+    if (!(span > 0)) throw new KeyriteError('CEREMONY_CLOCK_INVALID', `A recorded clock jump from ${String(e.payload['from'])} to ${String(e.payload['to'])} does not go forward.`);
+    skipped += span;
+  }
+  return skipped;
+}
+
 /** The clock of one run, its rehearsal jumps recorded in the transcript as `rehearsal/clock-advanced`. */
-export function journalledClock(mode: 'rehearsal' | 'production', wall: () => Date, journal: Pick<Journal, 'append'>): CeremonyClock {
+export function journalledClock(mode: 'rehearsal' | 'production', wall: () => Date, journal: Pick<Journal, 'append'>, skippedMs = 0): CeremonyClock {
   return ceremonyClock({
-    mode, wall,
+    mode, wall, skippedMs,
     recordAdvance: ({ step, from, to, why }) => journal.append({
       type: 'rehearsal/clock-advanced', step,
       payload: { from, to, why, note: 'Rehearsal: the ceremony clock jumped forward instead of waiting; every time recorded after this is ceremony time (wall time plus the jumps).' },

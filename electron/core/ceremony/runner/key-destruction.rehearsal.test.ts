@@ -11,6 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
 import { generateKey, takeInventory } from '../../hsm/index.ts';
 import { destroyKey } from '../../hsm/key-destruction.ts';
+import { restoreKeyLifecycle } from '../actions/key-lifecycle.ts';
+import type { PublicValue, Step } from '../../../../shared/ceremony/index.ts';
+import type { RunContext } from './context.ts';
 import { readBundle } from '../../transcript/bundle-export.ts';
 import { nodeSha256 } from '../../transcript/node-sha256.ts';
 import { loadScriptFile } from '../read-script.ts';
@@ -142,5 +145,14 @@ describe('ceremony 5 leaves ceremony 1\'s evidence alone', () => {
     expect(await labelsOnToken(join(run.out, 'rehearsal-hsm'))).toEqual([]);
     expect(await labelsOnToken(join(run.previous, 'rehearsal-hsm'))).toEqual([`private-key:${ROOT_LABEL}`, `public-key:${ROOT_LABEL}`]);
     expect(await labelsOnToken(join(ceremony1.out, 'rehearsal-hsm'))).toEqual([`private-key:${ROOT_LABEL}`, `public-key:${ROOT_LABEL}`]);
+    // A resumed run can take back what deprecate and schedule decided from their recorded results alone.
+    const script = (await loadScriptFile(join(CEREMONIES, '05-key-destruction.yaml'))).script;
+    const restored = { keyLifecycle: new Map() } as unknown as RunContext; // only the field restoreKeyLifecycle fills
+    for (const e of run.events.filter((x) => x.type === 'step/result')) restoreKeyLifecycle(restored, script.steps.find((s) => s.id === e.step) as Step, e.payload['result'] as PublicValue);
+    const result = (step: string) => run.events.find((e) => e.type === 'step/result' && e.step === step)?.payload['result'] as Record<string, string>;
+    expect([...restored.keyLifecycle.entries()]).toEqual([
+      ['deprecate', { kind: 'deprecated', key: 'root', hsm: 'primary', fingerprint: rootFingerprint(), deprecatedAt: new Date(String(result('deprecate')['deprecatedAt'])), graceEndsAt: new Date(String(result('deprecate')['graceEndsAt'])) }],
+      ['schedule', { kind: 'scheduled', key: 'root', hsm: 'primary', fingerprint: rootFingerprint(), scheduledAt: new Date(String(result('schedule')['scheduledAt'])), notBefore: new Date(String(result('schedule')['notBefore'])) }],
+    ]);
   });
 });
