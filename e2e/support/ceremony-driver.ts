@@ -212,15 +212,15 @@ export class CeremonyDriver {
           break;
         }
         case 'witness-time':
-          await this.type(panel.getByLabel('UTC time read by the witness (HH:MM:SS)'), utcNow());
+          await this.type(panel.getByLabel('UTC time read by the witness (HH:MM:SS)', { exact: true }), utcNow());
           await this.press(panel.getByRole('button', { name: 'Record the time' }));
           break;
         case 'custody-serial': {
           const heading = (await panel.getByRole('heading').textContent()) ?? '';
           const item = cast.custodySerials.find((s) => heading.endsWith(`: ${s.label}`) && heading.includes(s.kind));
           if (item === undefined) throw new Error(`no serial in the cast for "${heading}"`);
-          await this.type(panel.getByLabel('Serial typed by the administrator'), item.typed);
-          await this.type(panel.getByLabel('Serial read back by a witness'), item.readBack);
+          await this.type(panel.getByLabel('Serial typed by the administrator', { exact: true }), item.typed);
+          await this.type(panel.getByLabel('Serial read back by a witness', { exact: true }), item.readBack);
           await this.press(panel.getByRole('button', { name: 'Record the serial' }));
           break;
         }
@@ -230,7 +230,7 @@ export class CeremonyDriver {
           const secret = cast.custodianPassphrases[custodian?.id ?? ''];
           if (custodian === undefined || secret === undefined) throw new Error(`no share passphrase for "${heading}"`);
           await this.typeSecret(panel.getByLabel(`Share passphrase for ${custodian.name}`, { exact: true }), secret);
-          await this.typeSecret(panel.getByLabel(`Share passphrase for ${custodian.name} again`), secret);
+          await this.typeSecret(panel.getByLabel(`Share passphrase for ${custodian.name} again`, { exact: true }), secret);
           await expect(panel.getByTestId('passphrase-strength')).toBeVisible();
           await this.press(panel.getByRole('button', { name: 'Seal the share' }));
           break;
@@ -243,8 +243,8 @@ export class CeremonyDriver {
           await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '');
           break;
         case 'previous-bundle': {
-          const prefix = options.previousScriptId ?? '';
-          await this.choose(panel.getByLabel('Earlier ceremony'), new RegExp(`^${prefix}-`));
+          const prefix = options.previousScriptId;
+          await this.choose(panel.getByLabel('Earlier ceremony', { exact: true }), prefix === undefined ? /^None: / : new RegExp(`^${prefix}-`));
           await this.press(panel.getByRole('button', { name: 'Use this bundle' }));
           break;
         }
@@ -284,12 +284,12 @@ export class CeremonyDriver {
   }
 
   async fillEnrolment(form: Locator, person: Person, role: string, confirmation = person.passphrase): Promise<void> {
-    await this.type(form.getByLabel('Participant id (lower-case letters, digits, hyphens)'), person.id);
-    await this.type(form.getByLabel('Full name'), person.name);
-    await this.choose(form.getByLabel('Role'), role);
+    await this.type(form.getByLabel('Participant id (lower-case letters, digits, hyphens)', { exact: true }), person.id);
+    await this.type(form.getByLabel('Full name', { exact: true }), person.name);
+    await this.choose(form.getByLabel('Role', { exact: true }), role);
     await this.typeSecret(form.getByLabel('Signing passphrase', { exact: true }), person.passphrase);
     if (confirmation !== person.passphrase) typedSecrets.add(confirmation);
-    await this.type(form.getByLabel('Signing passphrase again'), confirmation);
+    await this.type(form.getByLabel('Signing passphrase again', { exact: true }), confirmation);
     await expect(form.getByTestId('passphrase-strength')).toBeVisible();
     await this.press(form.getByRole('button', { name: 'Enrol this participant' }));
   }
@@ -313,8 +313,8 @@ export class CeremonyDriver {
       signer = wrong;
       passphrase = wrong.passphrase;
     } else if (mistakes.delete('wrong-signer-passphrase')) passphrase = 'somebody else entirely';
-    await this.choose(dialog.getByLabel('Who signs'), `${signer.name} — ${signer.role}`);
-    await this.typeSecret(dialog.getByLabel('Their signing passphrase'), passphrase);
+    await this.choose(dialog.getByLabel('Who signs', { exact: true }), `${signer.name} — ${signer.role}`);
+    await this.typeSecret(dialog.getByLabel('Their signing passphrase', { exact: true }), passphrase);
     await this.press(dialog.getByRole('button', { name: 'Sign' }));
     if (signer !== right) await this.refusalSays('CEREMONY_SIGN_OFF_WRONG_ROLE', /role/i);
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
@@ -329,10 +329,10 @@ export class CeremonyDriver {
     }
     const custodian = cast.participants.find((p) => p.id === next);
     const form = page.getByRole('form', { name: 'Present a share' });
-    await this.choose(form.getByLabel('Custodian presenting'), custodian?.name ?? next);
-    await this.choose(form.getByLabel('Medium holding the share'), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
+    await this.choose(form.getByLabel('Custodian presenting', { exact: true }), custodian?.name ?? next);
+    await this.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
     const bad = mistakes.delete('bad-share-passphrase');
-    await this.typeSecret(form.getByLabel('Share passphrase'), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
+    await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
     await this.press(form.getByRole('button', { name: 'Present this share' }));
     if (bad) await expect(page.getByTestId('ceremony-refusal')).toContainText(new RegExp(next, 'i'), LONG);
     else presented.add(next);

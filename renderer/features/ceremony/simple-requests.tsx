@@ -115,21 +115,25 @@ export function PreviousBundleForm({ request }: { request: Req<'previous-bundle'
   const answer = useKeyriteStore((s) => s.answer);
   const busy = useKeyriteStore((s) => s.ceremony.busy);
   const offered = useChoices(request.id);
+  // Custody serials may have no earlier ceremony to compare with (the first one); a share set or a key must come from one.
+  const optional = request.purpose === 'custody-serials';
+  const NONE = 'none';
   const [folder, setFolder] = useState('');
   const id = useId();
-  const chosen = folder !== '' ? folder : (offered?.choices[0]?.folder ?? '');
+  const chosen = folder !== '' ? folder : optional ? NONE : (offered?.choices[0]?.folder ?? '');
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    void answer({ command: 'ceremony/submit', request: { input: { kind: 'previous-bundle', folder: chosen } } });
+    void answer({ command: 'ceremony/submit', request: { input: { kind: 'previous-bundle', folder: chosen === NONE ? null : chosen } } });
   };
   return (
     <form className="request-form" aria-labelledby="previous-title" onSubmit={submit}>
       <h3 id="previous-title">Choose the earlier ceremony&apos;s evidence bundle</h3>
       <p className="hint">Keyrite verifies it and reads {PURPOSE_WORDS[request.purpose]} from it.</p>
-      {offered !== null && offered.choices.length === 0 && <p className="error">No earlier ceremony in this data folder has an evidence bundle.</p>}
+      {offered !== null && offered.choices.length === 0 && !optional && <p className="error">No earlier ceremony in this data folder has an evidence bundle.</p>}
       <div className="field">
         <label htmlFor={id}>Earlier ceremony</label>
         <select id={id} value={chosen} onChange={(e) => setFolder(e.target.value)} autoFocus>
+          {optional && <option value={NONE}>None: no earlier ceremony to compare the serials with</option>}
           {(offered?.choices ?? []).map((c) => (
             <option key={c.folder} value={c.folder}>
               {c.label}

@@ -1,0 +1,59 @@
+/**
+ * Home's ceremony panel and the abort path, as a QA engineer drives them:
+ * a script file with mistakes shows each problem with its line and column
+ * and cannot be started; a valid copy of a built-in script checks clean and
+ * offers Start; a started ceremony aborted at its first question with a reason ends
+ * on the outcome screen (aborted, reason recorded, bundle written), and
+ * dismissing it returns to Home with the ceremony's state gone.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expectAccessibleInBothThemes } from '../support/axe.ts';
+import { CeremonyDriver } from '../support/ceremony-driver.ts';
+import { expect, test } from '../support/fixtures.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const BAD_SCRIPT = 'keyrite: ceremony-script\nmetadata:\n  formatVersion: 1\n  id: Not An Id\nsteps: []\n';
+
+test.describe('starting and aborting a ceremony from Home', () => {
+  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge runs on the chromium project'));
+  test.setTimeout(180_000);
+
+  test('a script file\'s problems are shown in place; a valid file can be started', async ({ app }) => {
+    const { page } = app;
+    await expect(page.getByRole('list', { name: 'Built-in ceremonies' }).getByRole('listitem')).toHaveCount(7);
+    await page.getByLabel('Open a script file').setInputFiles({ name: 'bad.yaml', mimeType: 'text/yaml', buffer: Buffer.from(BAD_SCRIPT) });
+    const problems = page.getByRole('list', { name: 'Problems in bad.yaml' });
+    await expect(problems).toContainText('line 4');
+    await expect(problems).toContainText('metadata.id');
+    await expectAccessibleInBothThemes(page, 'home with script problems');
+    await app.screenshot('ceremony-home-script-problems');
+
+    const good = readFileSync(join(repo, 'assets/ceremonies/07-hsm-inventory-and-policy.yaml'));
+    await page.getByLabel('Open a script file').setInputFiles({ name: 'inventory.yaml', mimeType: 'text/yaml', buffer: good });
+    await expect(page.getByRole('list', { name: 'Checked script' }).getByRole('button', { name: 'Start HSM inventory and policy check' })).toBeVisible();
+  });
+
+  test('abort at the first question ends on the outcome screen with the reason; dismiss goes home and forgets the ceremony', async ({ app }, testInfo) => {
+    const { page } = app;
+    const driver = new CeremonyDriver(app, testInfo);
+    await driver.start('HSM inventory and policy check');
+    // Its first question (the witness's time): the ceremony waits for people, and abort is there.
+    await expect(page.locator('.request-panel:not([data-request-id="0"])')).toBeVisible({ timeout: 60_000 });
+    await expectAccessibleInBothThemes(page, 'first question');
+    await page.getByRole('button', { name: 'Abort the ceremony…' }).click();
+    await page.getByLabel('Why is the ceremony aborted? (recorded in the transcript)').fill('The witness was called away');
+    await page.getByRole('button', { name: 'Abort now' }).click();
+    await driver.timelineShows('ceremony/closed');
+    const outcome = page.getByTestId('ceremony-outcome');
+    await expect(outcome.getByRole('heading', { name: 'Ceremony aborted' })).toBeFocused();
+    await expect(outcome).toContainText('The witness was called away');
+    await expect(page.getByTestId('bundle-verified')).toHaveText('yes');
+    await expectAccessibleInBothThemes(page, 'aborted outcome');
+    await app.screenshot('ceremony-aborted');
+    await page.getByRole('button', { name: 'Back to home' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
+    await expect(page.getByText('A ceremony is open')).toHaveCount(0);
+  });
+});
