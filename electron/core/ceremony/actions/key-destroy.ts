@@ -13,11 +13,10 @@ import { canonicalSha256 } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import { human, type HsmSession } from '../../hsm/index.ts';
 import { destroyKey, inspectKey } from '../../hsm/key-destruction.ts';
-import type { ActionHandler } from '../runner/context.ts';
-import { checkSameKey, recordedKey } from './key-recorded.ts';
+import { sessionFor, type ActionHandler } from '../runner/context.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { fingerprintWords, lifecycleOf } from './key-lifecycle.ts';
-import { sessionFor } from '../runner/context.ts';
+import { checkSameKey, checkSameToken, recordedKey } from './key-recorded.ts';
 
 /** A second, independent look: nothing on the token carries the label any more. */
 async function absentByLabel(session: HsmSession, label: string, checkedAt: () => Date): Promise<{ searchedBy: 'CKA_LABEL'; label: string; found: 0; checkedAt: string }> {
@@ -37,6 +36,7 @@ export const keyDestroy: ActionHandler<'key.destroy'> = async (ctx, step) => {
   const spec = keySpecOf(ctx, key);
   const recorded = await recordedKey(ctx, step, spec);
   const session = await sessionFor(ctx, hsm);
+  checkSameToken(recorded, session);
   const evidence = await destroyKey(session, { label: spec.label }, ctx.now, (found) => checkSameKey(recorded, found));
   const absence = await absentByLabel(session, spec.label, ctx.now);
   ctx.generated.delete(key);

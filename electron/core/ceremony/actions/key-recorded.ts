@@ -76,7 +76,7 @@ export function checkSameKey(recorded: RecordedKey, found: KeyDescription): void
 }
 
 /** Throws CEREMONY_TOKEN_MISMATCH unless the session's token is the one the key was generated on. */
-function checkSameToken(recorded: RecordedKey, session: HsmSession): void {
+export function checkSameToken(recorded: RecordedKey, session: HsmSession): void {
   const here = `${session.token.label} (${session.token.serial})`;
   if (recorded.token !== undefined && recorded.token !== here) {
     throw new KeyriteError('CEREMONY_TOKEN_MISMATCH', `Ceremony ${recorded.ceremonyId} generated '${recorded.label}' on token ${recorded.token}, but this step's HSM is token ${here}. Nothing was changed.`);

@@ -4,7 +4,7 @@
  * typed error, nothing destroyed, the aborted run's bundle verifying. (The
  * whole ceremony through `keyrite rehearse` is in electron/cli/rehearse-command.test.ts.)
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,23 @@ describe('ceremony 5 refuses and records', () => {
     // The earlier bundle did verify (recorded), and the deprecation never happened.
     expect(run.events.find((e) => e.type === 'previous/verified')?.payload['fingerprint']).toBe(rootFingerprint());
     expect(run.events.some((e) => e.type === 'step/result' && e.step === 'deprecate')).toBe(false);
+    expect(await labelsOnToken(join(run.out, 'rehearsal-hsm'))).toEqual([`private-key:${ROOT_LABEL}`, `public-key:${ROOT_LABEL}`]);
+  });
+
+  it('another rehearsal\'s token (its own root key, same label): refused as the wrong token before any key is looked at', async () => {
+    const other = freshOut();
+    const parsed = await loadScriptFile(join(CEREMONIES, '01-root-key-generation.yaml'));
+    expect((await runRehearsal({ parsed, inputs: { answers: await loadAnswersFile(join(FIXTURES, '01-root-key-generation.answers.yaml')) }, outFolder: other, kdfCost: cheap })).status).toBe('closed');
+    const run = await chain({
+      prepare: (previous) => {
+        rmSync(join(previous, 'rehearsal-hsm'), { recursive: true });
+        cpSync(join(other, 'rehearsal-hsm'), join(previous, 'rehearsal-hsm'), { recursive: true });
+      },
+    });
+    const message = expectRefused(run, 'CEREMONY_TOKEN_MISMATCH', 'deprecate');
+    const token = (events: RecordedEvent[]) => (events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as { serial: string }[])[0]?.serial ?? '';
+    expect(message).toContain(token(ceremony1.events));
+    expect(message).toContain(token(bundleEvents(other)));
     expect(await labelsOnToken(join(run.out, 'rehearsal-hsm'))).toEqual([`private-key:${ROOT_LABEL}`, `public-key:${ROOT_LABEL}`]);
   });
 
