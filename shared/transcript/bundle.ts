@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { bytesToHex, utf8Decode } from './bytes.ts';
 import { defaultSha256, type Sha256 } from './merkle.ts';
-import { verifyTranscript, type VerificationResult } from './verify.ts';
+import { verifyTranscript, type PreparedWork, type VerificationResult } from './verify.ts';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH } from './layout.ts';
 
 export * from './layout.ts';
@@ -40,6 +40,8 @@ export interface VerifyBundleOptions {
   /** vkeys the auditor brought; when absent, the bundle's own keys.txt is used (and the result says so). */
   readonly trustedKeys?: readonly string[];
   readonly sha256?: Sha256;
+  /** Work a host already did for this bundle's journal (see VerifyOptions.prepared). */
+  readonly prepared?: PreparedWork;
 }
 
 function unreadable(summary: string): BundleVerification {
@@ -64,17 +66,11 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
   } catch {
     return unreadable(`${MANIFEST_PATH} is not a Keyrite bundle manifest.`);
   }
-  const keysText = files.get(KEYS_PATH);
-  const bundleKeys = keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
   const trust = options.trustedKeys === undefined ? 'bundle-keys' : 'given-keys';
-  const checkpoints: { name: string; note: string }[] = [];
-  for (const [path, bytes] of files) {
-    if (!path.startsWith(CHECKPOINT_FOLDER) || !path.endsWith('.note')) continue;
-    const note = utf8Decode(bytes);
-    checkpoints.push({ name: path.slice(CHECKPOINT_FOLDER.length), note: note ?? '\u0000' });
-  }
+  const checkpoints = bundleCheckpoints(files);
+  const prepared = options.prepared;
   // A bundle is the evidence of a finished ceremony: it must end with its close (§5 step 5).
-  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys }, { sha256, requireClosed: true });
+  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys(files) }, { sha256, requireClosed: true, ...(prepared === undefined ? {} : { prepared }) });
 
   const manifestProblems: string[] = [];
   if (result.ceremonyId !== undefined && manifest.ceremony !== result.ceremonyId) manifestProblems.push(`${MANIFEST_PATH} names ceremony ${manifest.ceremony}, the transcript is ceremony ${result.ceremonyId}`);
@@ -83,7 +79,7 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
     listed.add(entry.path);
     const bytes = files.get(entry.path);
     if (bytes === undefined) manifestProblems.push(`${entry.path} is missing`);
-    else if (bytes.length !== entry.bytes || bytesToHex(sha256(bytes)) !== entry.sha256) manifestProblems.push(`${entry.path} does not match its hash`);
+    else if (bytes.length !== entry.bytes || bytesToHex(bytes === journal && prepared?.journalSha256 !== undefined ? prepared.journalSha256 : sha256(bytes)) !== entry.sha256) manifestProblems.push(`${entry.path} does not match its hash`);
   }
   for (const path of files.keys()) if (path !== MANIFEST_PATH && !listed.has(path)) manifestProblems.push(`${path} is not in the manifest`);
 
@@ -91,4 +87,21 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
     return { ...result, status: 'tampered', summary: `The transcript verifies, but the bundle's files do not match its manifest: ${manifestProblems[0] ?? ''}.`, manifestProblems, trust };
   }
   return { ...result, manifestProblems, trust };
+}
+
+/** The vkeys in the bundle's keys.txt, one a line. */
+export function bundleKeys(files: ReadonlyMap<string, Uint8Array>): string[] {
+  const keysText = files.get(KEYS_PATH);
+  return keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
+}
+
+/** The bundle's checkpoint notes, named by file (a note that is not UTF-8 cannot parse, and is reported as malformed). */
+export function bundleCheckpoints(files: ReadonlyMap<string, Uint8Array>): { name: string; note: string }[] {
+  const checkpoints: { name: string; note: string }[] = [];
+  for (const [path, bytes] of files) {
+    if (!path.startsWith(CHECKPOINT_FOLDER) || !path.endsWith('.note')) continue;
+    const note = utf8Decode(bytes);
+    checkpoints.push({ name: path.slice(CHECKPOINT_FOLDER.length), note: note ?? '\u0000' });
+  }
+  return checkpoints;
 }

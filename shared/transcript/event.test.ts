@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TranscriptEvent } from './event-schema.ts';
-import { GENESIS_PREV, canonicalLine, checkEventShape, isCanonical, type TranscriptEvent as EventType } from './event.ts';
+import { isCanonicalJson } from './canonical-json.ts';
+import { GENESIS_PREV, canonicalLine, checkEventShape, utcFieldsInRange, utcPattern, type TranscriptEvent as EventType } from './event.ts';
 import { checkPayload } from './payloads.ts';
 
 const valid: EventType = { v: 1, seq: 3, ceremony: 'keyrite.example/c1', at: '2026-11-28T09:00:01.000Z', mono: 12, type: 'key/created', actors: ['ada'], step: 'generate', payload: { label: 'root', algorithm: 'ECDSA P-384', fingerprint: 'SHA256:0123456789' }, prev: GENESIS_PREV };
@@ -41,14 +42,35 @@ describe('event envelope', () => {
 
   it('recognises canonical (RFC 8785) lines only', () => {
     const line = canonicalLine(valid);
-    expect(isCanonical(line, JSON.parse(line))).toBe(true);
+    expect(isCanonicalJson(line)).toBe(true);
     const { seq, ...rest } = valid;
     const reordered = JSON.stringify({ ...rest, seq });
-    expect(isCanonical(reordered, JSON.parse(reordered))).toBe(false);
+    expect(isCanonicalJson(reordered)).toBe(false);
     const spaced = line.replace('"seq":3', '"seq": 3');
-    expect(isCanonical(spaced, JSON.parse(spaced))).toBe(false);
+    expect(isCanonicalJson(spaced)).toBe(false);
     const numeric = canonicalLine({ ...valid, payload: { '10': 1, '9': 2, a: 3 } });
     expect(numeric).toContain('{"10":1,"9":2,"a":3}');
-    expect(isCanonical(numeric, JSON.parse(numeric))).toBe(true);
+    expect(isCanonicalJson(numeric)).toBe(true);
   });
+
+  it('reads the time from its digits exactly as Date.parse does: every month and day of sample years, every pair of time fields', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const disagreements: string[] = [];
+    const agree = (at: string) => {
+      if (!utcPattern.test(at) || utcFieldsInRange(at) !== !Number.isNaN(Date.parse(at))) disagreements.push(at);
+    };
+    for (const year of ['0000', '0001', '1900', '1970', '2000', '2024', '2026', '2100', '9999']) {
+      for (let month = 0; month < 100; month++) for (let day = 0; day < 100; day++) agree(`${year}-${two(month)}-${two(day)}T12:00:00Z`);
+    }
+    for (let a = 0; a < 100; a++) {
+      for (let b = 0; b < 100; b++) {
+        for (const second of [0, 30, 59, 60, 99]) agree(`2026-11-28T${two(a)}:${two(b)}:${two(second)}Z`);
+        for (const hour of [0, 12, 23, 24, 25, 99]) agree(`2026-11-28T${two(hour)}:${two(a)}:${two(b)}Z`);
+      }
+    }
+    for (const fraction of ['.0', '.000', '.000000000', '.1', '.001', '.000000001', '.999999999']) {
+      for (const time of ['23:59:59', '24:00:00', '24:00:01', '00:00:00']) agree(`2024-02-29T${time}${fraction}Z`);
+    }
+    expect(disagreements).toEqual([]);
+  }, 60_000);
 });

@@ -65,8 +65,9 @@ export function checkEventShape(value: unknown): string | undefined {
   const { v, seq, ceremony, at, mono, type, actors, step, payload, prev } = value;
   if (v !== EVENT_SCHEMA_VERSION) return `schema version ${String(v)} is not ${EVENT_SCHEMA_VERSION}`;
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) return 'seq is not a whole number';
-  if (typeof ceremony !== 'string' || !ceremonyIdPattern.test(ceremony)) return 'ceremony id is malformed';
-  if (typeof at !== 'string' || !utcPattern.test(at) || Number.isNaN(Date.parse(at))) return 'time is not UTC RFC 3339';
+  if (typeof ceremony !== 'string' || (ceremony !== lastValidCeremony && !ceremonyIdPattern.test(ceremony))) return 'ceremony id is malformed';
+  lastValidCeremony = ceremony;
+  if (typeof at !== 'string' || !utcPattern.test(at) || !utcFieldsInRange(at)) return 'time is not UTC RFC 3339';
   if (!Number.isSafeInteger(mono) || (mono as number) < 0) return 'monotonic time is not a whole number';
   if (typeof type !== 'string' || type.length > 64 || !typePattern.test(type)) return 'type is malformed';
   if (!Array.isArray(actors) || actors.length > 64) return 'actors is not a list';
@@ -78,28 +79,30 @@ export function checkEventShape(value: unknown): string | undefined {
   if (typeof prev !== 'string' || !hashPattern.test(prev)) return 'prev is not a hex hash';
   return undefined;
 }
-const shapeKeys: Record<string, true> = { v: true, seq: true, ceremony: true, at: true, mono: true, type: true, actors: true, step: true, payload: true, prev: true };
+// Every line of a journal names the same ceremony: the last id that passed
+// is not tested again (bench:verify).
+let lastValidCeremony: string | undefined;
 
 /**
- * Is `line` the canonical (RFC 8785) text of `parsed`? Fast path: with keys
- * already in JCS order, JSON.stringify produces JCS (RFC 8785 §3.2.2 and
- * §3.2.3 reuse ECMAScript's string and number serialisation). Integer-like
- * keys, which JS objects reorder, fall back to the library.
+ * For `at` matching utcPattern: is Date.parse(at) a number? ECMA-262
+ * §21.4.1.32 (Date Time String Format): month 01-12, day 01-31 (in any
+ * month), hour 00-24 where 24 is only 24:00:00 with a zero fraction, minute
+ * and second 00-59. Read from the digits because Date.parse was a quarter
+ * of this check's time; event.test.ts compares the two on every month, day,
+ * hour, minute and second.
  */
-export function isCanonical(line: string, parsed: unknown): boolean {
-  if (JSON.stringify(parsed) === line && keysSorted(parsed)) return true;
-  return canonicalize(parsed) === line;
-}
-
-function keysSorted(value: unknown): boolean {
-  if (Array.isArray(value)) return value.every(keysSorted);
-  if (!isPlainObject(value)) return true;
-  let previous: string | undefined;
-  for (const key in value) {
-    // RFC 8785 §3.2.3 sorts by UTF-16 code units, which is JS string `<`.
-    if (previous !== undefined && !(previous < key)) return false;
-    if (!keysSorted(value[key])) return false;
-    previous = key;
-  }
+export function utcFieldsInRange(at: string): boolean {
+  const twoDigits = (i: number) => (at.charCodeAt(i) - 48) * 10 + at.charCodeAt(i + 1) - 48;
+  const month = twoDigits(5);
+  const day = twoDigits(8);
+  const hour = twoDigits(11);
+  const minute = twoDigits(14);
+  const second = twoDigits(17);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || minute > 59 || second > 59) return false;
+  if (hour < 24) return true;
+  if (hour > 24 || minute !== 0 || second !== 0) return false;
+  for (let i = 20; i < at.length - 1; i++) if (at.charCodeAt(i) !== 48) return false;
   return true;
 }
+
+const shapeKeys: Record<string, true> = { v: true, seq: true, ceremony: true, at: true, mono: true, type: true, actors: true, step: true, payload: true, prev: true };

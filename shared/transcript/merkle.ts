@@ -38,30 +38,41 @@ export function nodeHash(left: Uint8Array, right: Uint8Array, sha256: Sha256 = d
 export class CompactRange {
   readonly #sha256: Sha256;
   readonly #hashes: Uint8Array[] = [];
-  readonly #sizes: number[] = [];
+  // 0x01 || left || right, reused for every node hash: an array of more than
+  // 64 bytes is allocated off V8's heap, which costs more than the hash
+  // itself (bench:verify).
+  readonly #node = new Uint8Array(65);
   #size = 0;
 
   constructor(sha256: Sha256 = defaultSha256) {
     this.#sha256 = sha256;
+    this.#node[0] = 1;
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** Appends the leaf hash (already prefixed and hashed, see leafHash). */
-  append(leaf: Uint8Array): void {
-    let hash = leaf;
-    let size = 1;
-    while (this.#sizes.length > 0 && this.#sizes[this.#sizes.length - 1] === size) {
-      this.#sizes.pop();
-      const left = this.#hashes.pop() as Uint8Array;
-      hash = nodeHash(left, hash, this.#sha256);
-      size *= 2;
+  /** Appends the leaf hash (already prefixed and hashed, see leafHash) at hashes[at, at + 32). */
+  append(hashes: Uint8Array, at = 0): void {
+    let size = this.#size++;
+    if (size % 2 === 0) {
+      this.#hashes.push(hashes.slice(at, at + 32));
+      return;
     }
-    this.#hashes.push(hash);
-    this.#sizes.push(size);
-    this.#size++;
+    // Each trailing 1 bit of the size is a subtree of the new one's size to merge with.
+    const node = this.#node;
+    for (let k = 0; k < 32; k++) node[33 + k] = hashes[at + k] as number;
+    for (;;) {
+      node.set(this.#hashes.pop() as Uint8Array, 1);
+      const merged = this.#sha256(node);
+      size = (size - 1) / 2;
+      if (size % 2 === 0) {
+        this.#hashes.push(merged);
+        return;
+      }
+      node.set(merged, 33);
+    }
   }
 
   /** RFC 6962 §2.1 MTH of the leaves appended so far (SHA-256() when empty). */

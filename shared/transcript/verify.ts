@@ -23,10 +23,11 @@ import { bytesEqual, bytesToHex } from './bytes.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import type { TranscriptEvent } from './event.ts';
 import { CompactRange, defaultSha256, type Sha256 } from './merkle.ts';
-import { SIGNATURE_TYPE, cosignatureTime, parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature, type VerifierKey } from './note.ts';
-import { scanJournal, type ScannedJournal } from './scan.ts';
+import { SIGNATURE_TYPE, cosignatureTime, parseNote, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
+import { knownKeys, signatureVerdictKey, type PreparedWork } from './prepared-work.ts';
+import { digestLines, linkJournal, readJournalLines, scanJournal, type ScannedJournal } from './scan.ts';
 
-export { scanJournal, type ScannedJournal };
+export { scanJournal, type ScannedJournal, type PreparedWork };
 
 export type VerificationStatus = 'verified' | 'tampered' | 'unsigned-tail' | 'unreadable';
 
@@ -53,6 +54,12 @@ export interface VerifyOptions {
    * after the last one may have been removed). Off for a live journal.
    */
   readonly requireClosed?: boolean;
+  /**
+   * Parts of this verification a host already did, on other cores
+   * (electron/core/transcript/verify-on-two-cores.ts); each is exactly what
+   * this code would compute, so the result is the same.
+   */
+  readonly prepared?: PreparedWork;
 }
 
 /** The event type every finished ceremony's transcript ends with. */
@@ -88,21 +95,23 @@ export interface VerificationResult {
 /** Verifies a transcript: journal, checkpoints and the keys to trust. */
 export function verifyTranscript(input: TranscriptInput, options: VerifyOptions = {}): VerificationResult {
   const sha256 = options.sha256 ?? defaultSha256;
-  return checkCheckpoints(input, scanJournal(input.journal, sha256, input.checkpoints), sha256, options);
+  return checkCheckpoints(input, scanPrepared(input, sha256, options.prepared), sha256, options);
 }
 
-function knownKeys(trusted: readonly string[]): VerifierKey[] {
-  const keys: VerifierKey[] = [];
-  for (const text of trusted) {
-    const key = parseVerifierKey(text.trim());
-    if (key !== undefined) keys.push(key);
-  }
-  return keys;
+/** scanJournal, using whatever parts the host prepared for this journal. */
+function scanPrepared(input: TranscriptInput, sha256: Sha256, prepared: PreparedWork | undefined): ScannedJournal {
+  if (prepared === undefined) return scanJournal(input.journal, sha256, input.checkpoints);
+  const lines = prepared.lines?.journal === input.journal ? prepared.lines : readJournalLines(input.journal);
+  const digests = prepared.digests?.lineCount === lines.split.starts.length ? prepared.digests : digestLines(input.journal, sha256, lines.split);
+  return linkJournal(lines, digests, sha256, input.checkpoints);
 }
 
 function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha256: Sha256, options: VerifyOptions): VerificationResult {
-  const { events, leaves, firstBadEvent, lineCount } = scanned;
+  const { events, leafHashes, firstBadEvent, lineCount } = scanned;
+  const leafCount = leafHashes.length / 32;
   const keys = knownKeys(input.trustedKeys);
+  const { roots, signatures } = options.prepared ?? {};
+  const signatureVerifies = (text: string, signature: NoteSignature, key: VerifierKey): boolean => signatures?.get(signatureVerdictKey(text, signature, key)) ?? verifyNoteSignature(text, signature, key);
   const ceremonyId = scanned.ceremonyId ?? firstOrigin(input);
   const base = { ceremonyId, eventCount: lineCount, events };
   const summaries: CheckpointSummary[] = [];
@@ -143,19 +152,18 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
         continue;
       }
       // signed-note §Signatures: a known key's failed signature rejects the note.
-      if (!verifyNoteSignature(parsed.text, signature, key)) return bad(`the signature by ${key.name} does not verify`);
+      if (!signatureVerifies(parsed.text, signature, key)) return bad(`the signature by ${key.name} does not verify`);
       if (logKeys.includes(key)) signedBy = key.name;
       else cosigners.push({ name: key.name, time: Number(cosignatureTime(signature) ?? 0n) });
     }
     if (signedBy === undefined) return bad('it has no valid signature from the ceremony key');
     if (checkpoint.size <= previousSize) return bad(`its size ${checkpoint.size} does not grow from ${previousSize}`);
-    if (checkpoint.size > leaves.length) {
-      return tampered({ name, reason: `it covers ${checkpoint.size} events` }, { index: leaves.length, reason: `missing: checkpoint ${name} covers ${checkpoint.size} events, the journal holds ${leaves.length}` }, `Events are missing: checkpoint ${name} covers ${checkpoint.size}, the journal holds ${leaves.length}.`);
+    if (checkpoint.size > leafCount) {
+      return tampered({ name, reason: `it covers ${checkpoint.size} events` }, { index: leafCount, reason: `missing: checkpoint ${name} covers ${checkpoint.size} events, the journal holds ${leafCount}` }, `Events are missing: checkpoint ${name} covers ${checkpoint.size}, the journal holds ${leafCount}.`);
     }
-    while (range.size < checkpoint.size) range.append(leaves[range.size] as Uint8Array);
-    if (!bytesEqual(range.root(), checkpoint.root)) {
+    if (!bytesEqual(roots?.get(checkpoint.size) ?? rootAt(range, leafHashes, checkpoint.size), checkpoint.root)) {
       // The hash chain is intact, so the change is in the last event it reaches, or a run of events was rewritten.
-      const index = checkpoint.size === leaves.length ? checkpoint.size - 1 : signedSize;
+      const index = checkpoint.size === leafCount ? checkpoint.size - 1 : signedSize;
       return tampered({ name, reason: 'its root does not match the events' }, { index, reason: `the events up to ${checkpoint.size} do not hash to the root of checkpoint ${name}` }, `Checkpoint ${name} does not match the events.`);
     }
     previousSize = checkpoint.size;
@@ -164,23 +172,29 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
     summaries.push({ name, size: checkpoint.size, rootHex, signedBy, cosigners, ignoredSignatures: ignored });
   }
 
-  const unsignedTail = { from: signedSize, count: leaves.length - signedSize };
+  const unsignedTail = { from: signedSize, count: leafCount - signedSize };
   if (options.requireClosed === true && events[events.length - 1]?.type !== CLOSING_EVENT_TYPE) {
     // Nothing after the last event is signed, so nothing shows whether more
     // events followed it: a bundle that does not end with its close may have
     // been cut (at a checkpoint, the cut leaves every signature valid).
-    const after = signedSize === leaves.length ? `checkpoint ${signedSize}` : `event ${leaves.length - 1}`;
+    const after = signedSize === leafCount ? `checkpoint ${signedSize}` : `event ${leafCount - 1}`;
     const reason = `the transcript ends without ${CLOSING_EVENT_TYPE}: events after ${after} may have been removed`;
-    const ends = leaves.length === 0 ? 'it holds no events' : `it ends at event ${leaves.length - 1} without ${CLOSING_EVENT_TYPE}`;
+    const ends = leafCount === 0 ? 'it holds no events' : `it ends at event ${leafCount - 1} without ${CLOSING_EVENT_TYPE}`;
     return {
-      ...tampered(undefined, { index: leaves.length, reason }, `The transcript is incomplete: ${ends}; events after ${after} may have been removed.`),
-      ...(signedSize < leaves.length ? { unsignedTail } : {}),
+      ...tampered(undefined, { index: leafCount, reason }, `The transcript is incomplete: ${ends}; events after ${after} may have been removed.`),
+      ...(signedSize < leafCount ? { unsignedTail } : {}),
     };
   }
-  if (signedSize < leaves.length) {
-    return { ...base, status: 'unsigned-tail', summary: `Events ${signedSize} to ${leaves.length - 1} are not covered by any checkpoint.`, signedSize, rootHex, checkpoints: summaries, unsignedTail };
+  if (signedSize < leafCount) {
+    return { ...base, status: 'unsigned-tail', summary: `Events ${signedSize} to ${leafCount - 1} are not covered by any checkpoint.`, signedSize, rootHex, checkpoints: summaries, unsignedTail };
   }
-  return { ...base, status: 'verified', summary: `All ${leaves.length} events verified; ${summaries.length} checkpoints signed by the ceremony key.`, signedSize, rootHex, checkpoints: summaries };
+  return { ...base, status: 'verified', summary: `All ${leafCount} events verified; ${summaries.length} checkpoints signed by the ceremony key.`, signedSize, rootHex, checkpoints: summaries };
+}
+
+/** The root of the first `size` leaves, appending to `range` (sizes come in increasing order). */
+function rootAt(range: CompactRange, leafHashes: Uint8Array, size: number): Uint8Array {
+  while (range.size < size) range.append(leafHashes, range.size * 32);
+  return range.root();
 }
 
 function firstOrigin(input: TranscriptInput): string | undefined {

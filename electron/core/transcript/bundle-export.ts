@@ -5,8 +5,8 @@
  * next to it. Like Let's Encrypt's ceremony tool, it refuses to overwrite
  * anything and re-checks what it wrote.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { KeyriteError } from '../../../shared/result.ts';
 import { utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifest, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
@@ -16,7 +16,10 @@ import { nodeSha256 } from './node-sha256.ts';
 import { renderReportHtml } from './report-html.ts';
 import { buildReportModel } from './report-model.ts';
 import { renderReportPdf } from './report-pdf.ts';
-import { readTar, writeTar } from './tar.ts';
+import { readBundle } from './bundle-read.ts';
+import { writeTar } from './tar.ts';
+
+export { readBundle };
 
 export const REPORT_HTML_PATH = 'report.html';
 export const REPORT_PDF_PATH = 'report.pdf';
@@ -72,19 +75,4 @@ export async function exportBundle(transcriptFolder: string, outFolder: string, 
     throw new KeyriteError('TRANSCRIPT_BUNDLE_MISMATCH', 'The bundle read back from disk does not match what was written.');
   }
   return { folder: outFolder, archive, verification: fromArchive };
-}
-
-/** Reads a bundle from a folder or a .tar archive into bundle paths. */
-export function readBundle(path: string): Map<string, Uint8Array> {
-  if (!statSync(path).isDirectory()) return readTar(new Uint8Array(readFileSync(path)));
-  const files = new Map<string, Uint8Array>();
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const full = join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) files.set(relative(path, full).split(sep).join('/'), new Uint8Array(readFileSync(full)));
-    }
-  };
-  walk(path);
-  return files;
 }

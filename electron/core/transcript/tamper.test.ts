@@ -1,84 +1,26 @@
 import fc from 'fast-check';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifest, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
+import { verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
-import { GENESIS_PREV, canonicalLine } from '../../../shared/transcript/event.ts';
+import { canonicalLine } from '../../../shared/transcript/event.ts';
 import { leafHash } from '../../../shared/transcript/merkle.ts';
-import { SIGNATURE_TYPE, formatNote, makeVerifierKey, parseNote } from '../../../shared/transcript/note.ts';
 import { verifyTranscript } from '../../../shared/transcript/verify.ts';
 import { fixtureCeremonyId, fixtureTranscript } from './fixtures.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import { TAMPER_CHECKPOINTS_AT as CHECKPOINTS_AT, applyTamper, bundleFiles, joinLines as join, notesOf, tamper, tamperFixture, type Notes, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
 
-type Notes = { name: string; note: string }[];
+let fixture: TamperFixture;
 let journal: Uint8Array;
 let lines: Uint8Array[];
 let checkpoints: Notes;
 let keys: string[];
-const CHECKPOINTS_AT = [100, 200];
 
-/**
- * The files of an evidence bundle holding this journal and these notes, with
- * the manifest rebuilt over them (as an attacker who changed them would), so
- * the manifest never gives a tampering away: the transcript rules must.
- */
-function bundleFiles(j: Uint8Array, c: Notes, manifestCeremony = fixtureCeremonyId): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>([[JOURNAL_PATH, j], [KEYS_PATH, utf8ToBytes(keys.map((k) => `${k}\n`).join(''))]]);
-  for (const { name, note } of c) files.set(`${CHECKPOINT_FOLDER}${name}`, utf8ToBytes(note));
-  files.set(MANIFEST_PATH, utf8ToBytes(JSON.stringify(buildManifest(manifestCeremony, '2026-11-28T18:00:00.000Z', files, nodeSha256))));
-  return files;
-}
-const verify = (j: Uint8Array, c: Notes = checkpoints, manifestCeremony?: string): BundleVerification => verifyBundle(bundleFiles(j, c, manifestCeremony), { trustedKeys: keys, sha256: nodeSha256 });
-const join = (ls: Uint8Array[]) => new Uint8Array(Buffer.concat(ls.flatMap((l) => [l, Buffer.from('\n')])));
-const notesOf = (transcript: { checkpoints: ReadonlyMap<string, string> }): Notes => [...transcript.checkpoints].map(([path, note]) => ({ name: path.split('/')[1] as string, note }));
-
-/** A well-formed `ceremony/closed` event linked after the first `count` lines: anyone can write one (the chain is unkeyed). */
-function forgedClose(count: number): Uint8Array {
-  const prev = count === 0 ? GENESIS_PREV : bytesToHex(leafHash(lines[count - 1] as Uint8Array, nodeSha256));
-  return utf8ToBytes(canonicalLine({ v: 1, seq: count, ceremony: fixtureCeremonyId, at: '2026-11-28T11:00:00.000Z', mono: 0, type: 'ceremony/closed', actors: [], step: null, payload: { outcome: 'completed' }, prev }));
-}
+const verify = (j: Uint8Array, c: Notes = checkpoints, manifestCeremony?: string): BundleVerification => verifyBundle(bundleFiles(keys, j, c, manifestCeremony), { trustedKeys: keys, sha256: nodeSha256 });
 
 beforeAll(async () => {
-  const fixture = await fixtureTranscript(200, CHECKPOINTS_AT);
-  journal = fixture.transcript.files().get(JOURNAL_PATH) as Uint8Array;
-  lines = fixture.transcript.lines;
-  checkpoints = notesOf(fixture.transcript);
-  keys = fixture.keys;
+  fixture = await tamperFixture();
+  ({ journal, lines, checkpoints, keys } = fixture);
 });
-
-type Tamper =
-  | { kind: 'edit'; at: number; byte: number }
-  | { kind: 'swap'; i: number; j: number }
-  | { kind: 'delete'; i: number }
-  | { kind: 'duplicate'; i: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'append'; garbage: string }
-  | { kind: 'replace-signature'; checkpoint: number; seed: number }
-  | { kind: 'resign-unknown-key'; checkpoint: number }
-  | { kind: 'edit-checkpoint'; checkpoint: number; at: number; byte: number }
-  // Keep the first `at` events, drop the checkpoints past them, rebuild the
-  // manifest (naming any ceremony): hides everything after the cut.
-  | { kind: 'cut'; at: number; forgeClose: boolean; otherCeremony: boolean };
-
-const tamper: fc.Arbitrary<Tamper> = fc.oneof(
-  fc.record({ kind: fc.constant('edit' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('swap' as const), i: fc.nat(199), j: fc.nat(199) }),
-  fc.record({ kind: fc.constant('delete' as const), i: fc.nat(199) }),
-  fc.record({ kind: fc.constant('duplicate' as const), i: fc.nat(199) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('append' as const), garbage: fc.string() }),
-  fc.record({ kind: fc.constant('replace-signature' as const), checkpoint: fc.nat(1), seed: fc.nat() }),
-  fc.record({ kind: fc.constant('resign-unknown-key' as const), checkpoint: fc.nat(1) }),
-  fc.record({ kind: fc.constant('edit-checkpoint' as const), checkpoint: fc.nat(1), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  // Cuts exactly at checkpoint 100 (every remaining signature valid) as often as anywhere else.
-  fc.record({ kind: fc.constant('cut' as const), at: fc.oneof(fc.constant(100), fc.integer({ min: 0, max: 199 })), forgeClose: fc.boolean(), otherCeremony: fc.boolean() }),
-);
-
-function lineOf(offset: number): number {
-  let line = 0;
-  for (let i = 0; i < offset; i++) if (journal[i] === 0x0a) line++;
-  return line;
-}
 
 function withCheckpoint(index: number, change: (note: string) => string) {
   return checkpoints.map((c, i) => (i === index ? { ...c, note: change(c.note) } : c));
@@ -86,66 +28,10 @@ function withCheckpoint(index: number, change: (note: string) => string) {
 
 /** Applies a tampering; returns the verification and, where it is defined, the index that must be blamed. */
 function apply(t: Tamper): { result: BundleVerification; blame?: number } | undefined {
-  switch (t.kind) {
-    case 'edit': {
-      const at = t.at % journal.length;
-      if (journal[at] === t.byte) return undefined;
-      const copy = journal.slice();
-      copy[at] = t.byte;
-      return { result: verify(copy), blame: lineOf(at) };
-    }
-    case 'swap': {
-      if (t.i === t.j) return undefined;
-      const [i, j] = t.i < t.j ? [t.i, t.j] : [t.j, t.i];
-      const copy = [...lines];
-      [copy[i], copy[j]] = [copy[j] as Uint8Array, copy[i] as Uint8Array];
-      return { result: verify(join(copy)), blame: i };
-    }
-    case 'delete':
-      return { result: verify(join(lines.filter((_, k) => k !== t.i))), blame: t.i };
-    case 'duplicate': {
-      const copy = [...lines];
-      copy.splice(t.i + 1, 0, lines[t.i] as Uint8Array);
-      return { result: verify(join(copy)), blame: t.i + 1 };
-    }
-    case 'truncate':
-      return { result: verify(journal.slice(0, t.at % journal.length)) };
-    case 'append':
-      return { result: verify(new Uint8Array(Buffer.concat([journal, Buffer.from(`${t.garbage}\n`)]))) };
-    case 'replace-signature':
-      return { result: verify(journal, withCheckpoint(t.checkpoint, (note) => {
-        const parsed = parseNote(note);
-        if (typeof parsed === 'string') throw new Error(parsed);
-        const [first, ...rest] = parsed.signatures;
-        if (first === undefined) throw new Error('unsigned fixture');
-        const signature = Uint8Array.from({ length: 64 }, (_, k) => (t.seed * 31 + k * 7) & 255);
-        return formatNote({ text: parsed.text, signatures: [{ ...first, signature }, ...rest] });
-      })) };
-    case 'resign-unknown-key':
-      return { result: verify(journal, withCheckpoint(t.checkpoint, (note) => {
-        const parsed = parseNote(note);
-        if (typeof parsed === 'string') throw new Error(parsed);
-        const secret = new Uint8Array(32).fill(0x99);
-        const key = makeVerifierKey(fixtureCeremonyId, SIGNATURE_TYPE.ed25519, ed25519.getPublicKey(secret));
-        const signature = { keyName: key.name, keyId: key.keyId, signature: ed25519.sign(new TextEncoder().encode(parsed.text), secret) };
-        return formatNote({ text: parsed.text, signatures: [signature, ...parsed.signatures.slice(1)] });
-      })) };
-    case 'edit-checkpoint': {
-      const note = checkpoints[t.checkpoint]?.note ?? '';
-      const bytes = Buffer.from(note);
-      const at = t.at % bytes.length;
-      if (bytes[at] === t.byte) return undefined;
-      bytes[at] = t.byte;
-      return { result: verify(journal, withCheckpoint(t.checkpoint, () => bytes.toString('latin1') === note ? note : new TextDecoder().decode(bytes))) };
-    }
-    case 'cut': {
-      const kept = lines.slice(0, t.at);
-      if (t.forgeClose) kept.push(forgedClose(t.at));
-      const result = verify(join(kept), checkpoints.filter((c) => Number(c.name.slice(0, 12)) <= t.at), t.otherCeremony ? 'keyrite.example/ceremony/another' : fixtureCeremonyId);
-      // Without a forged close, the missing close is named at the cut.
-      return t.forgeClose || t.at === 0 ? { result } : { result, blame: t.at };
-    }
-  }
+  const tampered = applyTamper(fixture, t);
+  if (tampered === undefined) return undefined;
+  const result = verify(tampered.journal, tampered.checkpoints, tampered.manifestCeremony);
+  return tampered.blame === undefined ? { result } : { result, blame: tampered.blame };
 }
 
 describe('tampering with a 200-event bundle', () => {
