@@ -203,6 +203,61 @@ describe('keyrite rehearse: built-in ceremonies end to end on SoftHSM', () => {
   });
 });
 
+describe('keyrite rehearse: ceremony 5 over ceremony 1\'s root key', () => {
+  it('deprecates ceremony 1\'s key, waits out grace and waiting period on the rehearsal clock (each jump recorded), destroys both halves with evidence; exactly the pair is removed and the token holds nothing', async () => {
+    const { out: earlier, events: before } = await rootCeremony();
+    // Ceremony 1's output as ./previous next to the fixture answers (they name previous/bundle and previous/rehearsal-hsm).
+    const root = dirname(freshOut());
+    cpSync(earlier, join(root, 'previous'), { recursive: true });
+    const answers = join(root, 'answers.yaml');
+    cpSync(join(FIXTURES, '05-key-destruction.answers.yaml'), answers);
+    const { out, events } = await rehearseBuiltIn('05-key-destruction.yaml', answers, join(root, 'out'));
+    const generated = resultOf(before, 'generate-root');
+    const label = String(generated['label']);
+    // The token is a copy of ceremony 1's, and the open says so.
+    const mapped = events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload;
+    const earlierToken = (before.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as { label: string; serial: string }[])[0];
+    expect(mapped?.['mappings']).toEqual([expect.objectContaining({ hsm: 'primary', label: earlierToken?.label, serial: earlierToken?.serial, copiedFrom: join(root, 'previous', 'rehearsal-hsm') })]);
+    expect(mapped?.['note']).toContain('copy of token');
+    // The key's record comes from ceremony 1's verified bundle.
+    const verified = events.find((e) => e.type === 'previous/verified')?.payload;
+    expect(verified?.['ceremonyId']).toBe(String(before[0]?.payload['signingKey']).split('+')[0]);
+    expect(verified?.['fingerprint']).toBe(generated['fingerprint']);
+    // Deprecated, then scheduled after the grace period, then destroyed after the waiting period, all on ceremony 1's key.
+    const deprecated = resultOf(events, 'deprecate');
+    const scheduled = resultOf(events, 'schedule');
+    const destroyed = resultOf(events, 'destroy');
+    const at = (value: unknown) => Date.parse(String(value));
+    for (const r of [deprecated, scheduled, destroyed]) expect(r['fingerprint']).toBe(generated['fingerprint']);
+    expect(deprecated['keyId']).toBe(generated['keyId']);
+    expect(at(deprecated['graceEndsAt']) - at(deprecated['deprecatedAt'])).toBe(7 * 86_400_000);
+    expect(at(scheduled['scheduledAt'])).toBeGreaterThanOrEqual(at(deprecated['graceEndsAt']));
+    expect(at(scheduled['notBefore']) - at(scheduled['scheduledAt'])).toBe(30 * 86_400_000);
+    expect(at(destroyed['destroyedAt'])).toBeGreaterThanOrEqual(at(scheduled['notBefore']));
+    // The rehearsal skipped time twice, each jump recorded (from, to, why) before the step that waited acted.
+    const jumps = events.filter((e) => e.type === 'rehearsal/clock-advanced');
+    expect(jumps.map((j) => j.step)).toEqual(['schedule', 'destroy']);
+    expect(jumps.map((j) => j.payload['to'])).toEqual([deprecated['graceEndsAt'], scheduled['notBefore']]);
+    for (const jump of jumps) {
+      expect(at(jump.payload['from'])).toBeLessThan(at(jump.payload['to']));
+      expect(jump.payload['why']).toContain("key 'root'");
+      expect(jump.seq).toBeLessThan(events.find((e) => e.type === 'step/result' && e.step === jump.step)?.seq ?? -1);
+    }
+    // The evidence record is in the transcript, and evidenceSha256 is the SHA-256 of its canonical JSON.
+    const record = events.find((e) => e.type === 'key/destroyed')?.payload as { evidence: { destroyed: { objects: { class: string }[]; proof: { found: number } }; absence: { found: number } }; evidenceSha256: string };
+    expect(createHash('sha256').update(canonicalJson(record.evidence)).digest('hex')).toBe(destroyed['evidenceSha256']);
+    expect(record.evidenceSha256).toBe(destroyed['evidenceSha256']);
+    expect(record.evidence.destroyed.objects.map((o) => o.class).sort()).toEqual(['private-key', 'public-key']);
+    expect([record.evidence.destroyed.proof.found, record.evidence.absence.found]).toEqual([0, 0]);
+    // The inventory diff shows exactly the root key pair removed, nothing else.
+    const diff = resultOf(events, 'inventory-after');
+    expect(diff['removed']).toEqual([{ class: 'private-key', id: generated['keyId'], label }, { class: 'public-key', id: generated['keyId'], label }]);
+    expect([diff['added'], diff['changed'], diff['violations']]).toEqual([[], [], []]);
+    // And the token itself holds nothing any more.
+    expect(await onRehearsalToken(join(out, 'rehearsal-hsm'), 'primary', async (session) => (await takeInventory(session)).objects)).toEqual([]);
+  }, 60_000);
+});
+
 type Events = ReturnType<typeof bundleEvents>;
 
 /** Ceremony 2 runs once; the ceremonies over its shares (6, 3) reuse its output. */
@@ -442,59 +497,4 @@ describe('keyrite rehearse refuses and records', () => {
     expect(r.events.some((e) => e.type === 'step/result' && e.step === 'snapshot')).toBe(false);
     expect(JSON.stringify(r.events)).not.toContain('97531864');
   });
-});
-
-describe('keyrite rehearse: ceremony 5 over ceremony 1\'s root key', () => {
-  it('deprecates ceremony 1\'s key, waits out grace and waiting period on the rehearsal clock (each jump recorded), destroys both halves with evidence; exactly the pair is removed and the token holds nothing', async () => {
-    const { out: earlier, events: before } = await rootCeremony();
-    // Ceremony 1's output as ./previous next to the fixture answers (they name previous/bundle and previous/rehearsal-hsm).
-    const root = dirname(freshOut());
-    cpSync(earlier, join(root, 'previous'), { recursive: true });
-    const answers = join(root, 'answers.yaml');
-    cpSync(join(FIXTURES, '05-key-destruction.answers.yaml'), answers);
-    const { out, events } = await rehearseBuiltIn('05-key-destruction.yaml', answers, join(root, 'out'));
-    const generated = resultOf(before, 'generate-root');
-    const label = String(generated['label']);
-    // The token is a copy of ceremony 1's, and the open says so.
-    const mapped = events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload;
-    const earlierToken = (before.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as { label: string; serial: string }[])[0];
-    expect(mapped?.['mappings']).toEqual([expect.objectContaining({ hsm: 'primary', label: earlierToken?.label, serial: earlierToken?.serial, copiedFrom: join(root, 'previous', 'rehearsal-hsm') })]);
-    expect(mapped?.['note']).toContain('copy of token');
-    // The key's record comes from ceremony 1's verified bundle.
-    const verified = events.find((e) => e.type === 'previous/verified')?.payload;
-    expect(verified?.['ceremonyId']).toBe(String(before[0]?.payload['signingKey']).split('+')[0]);
-    expect(verified?.['fingerprint']).toBe(generated['fingerprint']);
-    // Deprecated, then scheduled after the grace period, then destroyed after the waiting period, all on ceremony 1's key.
-    const deprecated = resultOf(events, 'deprecate');
-    const scheduled = resultOf(events, 'schedule');
-    const destroyed = resultOf(events, 'destroy');
-    const at = (value: unknown) => Date.parse(String(value));
-    for (const r of [deprecated, scheduled, destroyed]) expect(r['fingerprint']).toBe(generated['fingerprint']);
-    expect(deprecated['keyId']).toBe(generated['keyId']);
-    expect(at(deprecated['graceEndsAt']) - at(deprecated['deprecatedAt'])).toBe(7 * 86_400_000);
-    expect(at(scheduled['scheduledAt'])).toBeGreaterThanOrEqual(at(deprecated['graceEndsAt']));
-    expect(at(scheduled['notBefore']) - at(scheduled['scheduledAt'])).toBe(30 * 86_400_000);
-    expect(at(destroyed['destroyedAt'])).toBeGreaterThanOrEqual(at(scheduled['notBefore']));
-    // The rehearsal skipped time twice, each jump recorded (from, to, why) before the step that waited acted.
-    const jumps = events.filter((e) => e.type === 'rehearsal/clock-advanced');
-    expect(jumps.map((j) => j.step)).toEqual(['schedule', 'destroy']);
-    expect(jumps.map((j) => j.payload['to'])).toEqual([deprecated['graceEndsAt'], scheduled['notBefore']]);
-    for (const jump of jumps) {
-      expect(at(jump.payload['from'])).toBeLessThan(at(jump.payload['to']));
-      expect(jump.payload['why']).toContain("key 'root'");
-      expect(jump.seq).toBeLessThan(events.find((e) => e.type === 'step/result' && e.step === jump.step)?.seq ?? -1);
-    }
-    // The evidence record is in the transcript, and evidenceSha256 is the SHA-256 of its canonical JSON.
-    const record = events.find((e) => e.type === 'key/destroyed')?.payload as { evidence: { destroyed: { objects: { class: string }[]; proof: { found: number } }; absence: { found: number } }; evidenceSha256: string };
-    expect(createHash('sha256').update(canonicalJson(record.evidence)).digest('hex')).toBe(destroyed['evidenceSha256']);
-    expect(record.evidenceSha256).toBe(destroyed['evidenceSha256']);
-    expect(record.evidence.destroyed.objects.map((o) => o.class).sort()).toEqual(['private-key', 'public-key']);
-    expect([record.evidence.destroyed.proof.found, record.evidence.absence.found]).toEqual([0, 0]);
-    // The inventory diff shows exactly the root key pair removed, nothing else.
-    const diff = resultOf(events, 'inventory-after');
-    expect(diff['removed']).toEqual([{ class: 'private-key', id: generated['keyId'], label }, { class: 'public-key', id: generated['keyId'], label }]);
-    expect([diff['added'], diff['changed'], diff['violations']]).toEqual([[], [], []]);
-    // And the token itself holds nothing any more.
-    expect(await onRehearsalToken(join(out, 'rehearsal-hsm'), 'primary', async (session) => (await takeInventory(session)).objects)).toEqual([]);
-  }, 60_000);
 });
