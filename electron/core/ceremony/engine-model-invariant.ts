@@ -10,6 +10,7 @@
  *   load, each by distinct enrolled people of the right roles whose
  *   signatures verify under the keys they enrolled with.
  *
+ * In a resumed transcript, only the attempt that loaded counts (see below).
  * Returns what is wrong, in words; empty when the invariant holds.
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -49,9 +50,17 @@ export function keyLoadViolations(events: readonly TranscriptLike[], script: Cer
   const problems: string[] = [];
   const enrolled = new Map(before.filter((e) => e.type === 'participant/enrolled').map((e) => [text(e.payload['participant']), { role: text(e.payload['role']), key: text(e.payload['signingKey']) }]));
 
+  // A resumed transcript holds every attempt: what counts is the attempt that loaded. A resume that redoes
+  // steps from index i supersedes what those steps recorded before it; shares count only in the collection
+  // whose result the load used, after the last resume before that result (an unfinished rebuild dies in a crash).
+  const resumes = before.filter((e) => e.type === 'ceremony/resumed');
+  const supersededBefore = (stepIndex: number): number =>
+    Math.max(-1, ...resumes.filter((e) => { const from = (e.payload['redoFrom'] as { index?: number } | null)?.index; return from !== undefined && from <= stepIndex; }).map((e) => e.seq));
+  const collected = before.filter((e) => e.type === 'step/result' && e.payload['action'] === 'shares.collect').at(-1);
+  const attemptStart = Math.max(-1, ...resumes.filter((e) => collected !== undefined && e.seq < collected.seq).map((e) => e.seq));
   const policy = script.sharePolicies[0];
   const threshold = policy?.threshold ?? Number.POSITIVE_INFINITY;
-  const custodians = new Set(before.filter((e) => e.type === 'share/accepted').map((e) => text(e.payload['custodian'])));
+  const custodians = new Set(before.filter((e) => e.type === 'share/accepted' && collected !== undefined && e.seq > attemptStart && e.seq < collected.seq).map((e) => text(e.payload['custodian'])));
   const valid = [...custodians].filter((c) => recorded.includes(c) && enrolled.get(c)?.role === 'custodian');
   if (valid.length < threshold) problems.push(`key loaded with shares of ${valid.length} distinct enrolled custodians of the recorded set (${[...custodians].join(', ')}); ${threshold} needed`);
 
@@ -63,7 +72,7 @@ export function keyLoadViolations(events: readonly TranscriptLike[], script: Cer
     if (index < loadIndex) stages.push(['sign-off', step.signOff ?? []]);
     for (const [stage, requirements] of stages) {
       if (requirements.length === 0) continue;
-      const signed = before.filter((e) => e.type === 'sign-off/recorded' && e.step === step.id && e.payload['stage'] === stage);
+      const signed = before.filter((e) => e.type === 'sign-off/recorded' && e.step === step.id && e.payload['stage'] === stage && e.seq > supersededBefore(index));
       const people = new Map<string, string>();
       for (const e of signed) {
         const id = text(e.payload['witness']);

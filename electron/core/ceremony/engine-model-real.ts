@@ -8,7 +8,7 @@
  * Test code only: rehearsal passphrases are fixed texts here because they
  * are a fixture, like an answers file.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CeremonyState, ParsedScript, Role } from '../../../shared/ceremony/index.ts';
@@ -20,6 +20,7 @@ import { HsmModule, takeInventory, type ObjectDescription } from '../hsm/index.t
 import { findSoftHsm, REHEARSAL_USER_PIN } from '../hsm/rehearsal-token.ts';
 import type { CredentialKdfCost } from './credential.ts';
 import { ScriptedPeople } from './runner/people-inputs-scripted.ts';
+import { resumeRehearsal } from './runner/resume.ts';
 import { runRehearsal, type RehearsalOutcome } from './runner/run-ceremony.ts';
 
 export interface Person {
@@ -62,8 +63,9 @@ export class RecoveryRun {
   outcome: RehearsalOutcome | undefined;
   faulty: FaultyBinding | undefined;
 
-  constructor(fixture: RecoveryFixture, cast: readonly Person[]) {
-    this.out = join(mkdtempSync(join(tmpdir(), 'keyrite-model-')), 'out');
+  /** A fresh run; or, given the folder a crash left, that run resumed (resume.ts). */
+  constructor(fixture: RecoveryFixture, cast: readonly Person[], crashed?: string) {
+    this.out = crashed ?? join(mkdtempSync(join(tmpdir(), 'keyrite-model-')), 'out');
     let enrolled = 0;
     this.people = new ScriptedPeople({
       // Enrolment, the witness's clock and the earlier bundle are not what this model varies: answered at once.
@@ -74,11 +76,25 @@ export class RecoveryRun {
       witnessTime: () => ({ time: new Date(), source: 'rehearsal: system clock' }),
       previousBundle: () => fixture.previousBundle,
     });
-    this.done = runRehearsal({
-      parsed: fixture.parsed, inputs: this.people, outFolder: this.out, kdfCost: fixture.kdfCost,
-      wrapBinding: (real) => (this.faulty = faultyBinding(real)),
-      observer: { state: (s) => (this.state = s), recorded: (e) => this.events.push(e) },
-    }).then((outcome) => (this.outcome = outcome));
+    const observer = { state: (s: CeremonyState) => (this.state = s), recorded: (e: TranscriptEvent) => this.events.push(e) };
+    const common = { parsed: fixture.parsed, inputs: this.people, outFolder: this.out, kdfCost: fixture.kdfCost, observer };
+    const running = crashed === undefined ? runRehearsal({ ...common, wrapBinding: (real) => (this.faulty = faultyBinding(real)) }) : resumeRehearsal(common);
+    this.done = running.then((outcome) => (this.outcome = outcome));
+  }
+
+  /**
+   * What a crash would leave on disk now, while the runner waits for people:
+   * a copy of the run's folder (every event is fsynced as it is recorded;
+   * the SoftHSM token files as they stand), its SoftHSM configuration
+   * pointed at the copied tokens. The copy is resumed; this run is then
+   * stopped, and nothing it writes after reaches the copy.
+   */
+  crashImage(): string {
+    const image = join(mkdtempSync(join(tmpdir(), 'keyrite-model-crash-')), 'out');
+    cpSync(this.out, image, { recursive: true });
+    const conf = join(image, 'rehearsal-hsm', 'softhsm2.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(join(this.out, 'rehearsal-hsm', 'tokens'), join(image, 'rehearsal-hsm', 'tokens')));
+    return image;
   }
 
   /** Waits until the runner asks a question nobody has answered yet, or ends. */

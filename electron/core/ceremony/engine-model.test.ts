@@ -20,6 +20,7 @@ import { nodeSha256 } from '../transcript/node-sha256.ts';
 import { keyLoadViolations } from './engine-model-invariant.ts';
 import { RecoveryRun, tokenObjects, type Person, type RecoveryFixture } from './engine-model-real.ts';
 import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, executed, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
+import type { AsyncCommand } from 'fast-check';
 import type { InjectableCkr } from '../hsm/fault-binding.ts';
 import { loadScriptFile } from './read-script.ts';
 import { loadAnswersFile } from './runner/answers.ts';
@@ -28,7 +29,7 @@ import { bundleEvents, CEREMONIES, FIXTURES, freshOut, type RecordedEvent } from
 
 /** Low cost for tests only; the production cost is PARTICIPANT_KDF. */
 const cheap = { memoryKiB: 256, passes: 1, parallelism: 1 };
-const NUM_RUNS = 10;
+const NUM_RUNS = Number(process.env['KEYRITE_MODEL_RUNS'] ?? 10);
 
 /** Ceremony 2 (split and load) with its fixture answers: the earlier ceremony a recovery rebuilds from. */
 async function splitCeremony(): Promise<string> {
@@ -62,6 +63,7 @@ const castArb = (recorded: readonly string[]): fc.Arbitrary<Person[]> =>
     ...(observer ? [{ id: 'olga', name: 'Olga Observer', role: 'observer' as const }] : []),
   ]);
 
+type Cmd = AsyncCommand<Model, Real>;
 const seed = fc.nat(1000);
 /** Mostly what the ceremony needs, often a mistake, rarely a fault, an abort or a crash. */
 const commandArb = fc.oneof(
@@ -73,6 +75,32 @@ const commandArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('abort' as const, 'nobody-else' as const).map((h) => new AbortCommand(h)) },
   { weight: 1, arbitrary: fc.constant(new CrashCommand()) },
 );
+
+const exampleCast: Person[] = [
+  { id: 'ada', name: 'Ada Admin', role: 'administrator' }, ...['carl', 'dora', 'ed', 'gus'].map((id) => ({ id, name: id, role: 'custodian' as const })),
+  ...['wendy', 'walt'].map((id) => ({ id, name: id, role: 'witness' as const })), { id: 'olga', name: 'Olga Observer', role: 'observer' },
+];
+const good = (n: number): Cmd[] => Array.from({ length: n }, (_, i) => new GoodAnswerCommand(i));
+/** Every mistake, each where it applies (the model skips the others), then what is needed. */
+const mistakesThenGood = (rounds: number): Cmd[] => Array.from({ length: rounds }, (_, i) => [
+  new SignCommand('wrong-role', i), new SignCommand('twice', i), new SignCommand('wrong-passphrase', i), new SignCommand('not-enrolled', i), new PinCommand(false),
+  ...(['again', 'corrupt', 'other-set', 'wrong-passphrase', 'someone-elses', 'not-enrolled'] as const).map((k) => new ShareCommand(k, i)), new GoodAnswerCommand(i),
+]).flat();
+
+/**
+ * Sequences run first, every time: every mistake at least once (fay, of the
+ * recorded set, is not enrolled), and crashes at the login's PIN, in the
+ * middle of the collection, at the load's approval and after the load.
+ * Enrolment sign-off 3, login approval 1, PIN 1, collection approval 3: 8
+ * good answers reach the first share.
+ */
+function examples(): [Person[], Iterable<Cmd>][] {
+  return [
+    [exampleCast, mistakesThenGood(30)],
+    [exampleCast, [...good(4), new CrashCommand(), new PinCommand(false), ...good(5), new ShareCommand('own', 0), new CrashCommand(), new PinCommand(false), ...good(8), new CrashCommand()]],
+    [exampleCast, [...good(16), new CrashCommand(), ...good(8), new CrashCommand()]],
+  ];
+}
 
 /** Every finished run: the invariant from its transcript, the token's contents, and its bundle. */
 async function checkEvidence(run: RecoveryRun): Promise<'closed' | string> {
@@ -112,7 +140,7 @@ describe('the ceremony engine against its model (recovery, people at the screen,
           endings.set(ending, (endings.get(ending) ?? 0) + 1);
         }
       }),
-      { numRuns: NUM_RUNS, endOnFailure: true },
+      { numRuns: NUM_RUNS + examples().length, endOnFailure: true, examples: examples() },
     );
     console.log(`engine model: ${NUM_RUNS} sequences; runs by ending: ${JSON.stringify(Object.fromEntries(endings))}; commands run: ${JSON.stringify(Object.fromEntries([...executed].sort()))}`);
   }, 600_000);
@@ -135,5 +163,19 @@ describe('the ceremony engine against its model (recovery, people at the screen,
       ['a forged signature', events.map((e) => (e === witnessApproval ? { ...e, payload: { ...e.payload, signature: '00'.repeat(64) } } : e)), /does not verify/],
     ];
     for (const [what, edited, named] of edits) expect(check(edited).join('\n'), what).toMatch(named);
+  });
+
+  // When resume-plan.ts redoes the collection here, this test fails: then drop resumeKnownWrongAt and this test.
+  it('KNOWN DEFECT (resume-plan.ts): after a crash during the collection\'s sign-offs the resumed run goes on signing, though the rebuilt secret died with the process (the model says: collect again)', async () => {
+    const real: Real = { fixture, current: new RecoveryRun(fixture, exampleCast), finished: [] };
+    try {
+      await real.current.settle();
+      const model = initialModel(fixture, exampleCast);
+      // 12 good answers: the 3 shares are in and the first sign-off of the collection is given; then the crash.
+      const sequence = fc.asyncModelRun(() => ({ model, real }), [...good(12), new CrashCommand(true)]);
+      await expect(sequence).rejects.toThrow(/run 2, step collect approval: expected 'sign-off' to be 'approval'/);
+    } finally {
+      await real.current.stop('The test is over.');
+    }
   });
 });

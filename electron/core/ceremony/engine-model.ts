@@ -15,10 +15,14 @@
  * and stage, who signed, which shares were accepted and how many inputs
  * were refused; the test compares each prediction with the engine.
  *
- * Crash: the runner has no resume yet (runner/resume.ts does not exist),
- * so a crash is modelled as abort-and-rerun: the run is stopped, its
- * evidence checked, and a fresh run of the same ceremony starts from the
- * beginning, with nothing carried over.
+ * Crash and resume: at a question, the run's folder is copied as a crash
+ * would leave it, the run stopped, and the copy resumed (runner/resume.ts).
+ * The model says where the resumed run goes on: the interrupted step at
+ * its stage, with the sign-offs already recorded; but the shares of an
+ * unfinished collection must be presented again (the rebuild lived in
+ * memory), and a rebuilt secret not yet loaded is lost, so the collection
+ * is done again from its approval; a completed login's PIN is asked again
+ * first; the PIN attempts start again with the new HSM module.
  */
 import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
@@ -55,6 +59,12 @@ export interface Model {
   /** share/refused events expected. */
   refusedShares: number;
   keyLoaded: boolean;
+  /** Steps complete before this run (attempt) began: its own step/completed events start after them. */
+  firstStep: number;
+  /** The PIN asked is the re-login of a resumed run, not the login step's. */
+  relogin: boolean;
+  /** Only a fresh run has the fault-injecting binding (resume opens the tokens itself). */
+  faultInjectable: boolean;
 }
 
 /** What the commands drive: the current run, and every run this sequence finished. */
@@ -71,7 +81,7 @@ const TOUCHES_HSM: readonly Step['action'][] = ['key.load', 'inventory.diff', 'p
 export function initialModel(fixture: RecoveryFixture, cast: readonly Person[], runs = 1): Model {
   const model: Model = {
     script: fixture.parsed.script, cast, recorded: fixture.recorded, runs, status: 'running', failure: undefined, stepIndex: 0, stage: 'action', expecting: undefined,
-    signed: [], accepted: [], wrongPins: 0, faultArmed: false, refusedInputs: 0, refusedShares: 0, keyLoaded: false,
+    signed: [], accepted: [], wrongPins: 0, faultArmed: false, refusedInputs: 0, refusedShares: 0, keyLoaded: false, firstStep: 0, relogin: false, faultInjectable: true,
   };
   enterStep(model, 0);
   advance(model);
@@ -79,6 +89,7 @@ export function initialModel(fixture: RecoveryFixture, cast: readonly Person[], 
 }
 
 const stepOf = (m: Model): Step | undefined => m.script.steps[m.stepIndex];
+const loginIndex = (m: Model): number => m.script.steps.findIndex((s) => s.action === 'hsm.login');
 const requirementsOf = (m: Model): readonly SignOffRequirement[] => (m.stage === 'approval' ? stepOf(m)?.approval : m.stage === 'sign-off' ? stepOf(m)?.signOff : undefined) ?? [];
 const stageRoles = (m: Model): readonly string[] => requirementsOf(m).flatMap((r) => r.roles);
 const roleOf = (m: Model, id: string): string | undefined => m.cast.find((p) => p.id === id)?.role;
@@ -135,6 +146,19 @@ function advance(m: Model): void {
   }
 }
 
+/** Where a resumed run goes on, from where the crash interrupted this one (see the top of this file). */
+function resumeAfterCrash(m: Model): void {
+  const index = (action: Step['action']): number => m.script.steps.findIndex((s) => s.action === action);
+  const collect = index('shares.collect');
+  const secretLost = (m.stepIndex === collect && m.stage === 'sign-off') || m.stepIndex === index('key.load');
+  if (secretLost) enterStep(m, collect);
+  if (m.stepIndex === collect) m.accepted = [];
+  Object.assign(m, { runs: m.runs + 1, firstStep: m.stepIndex, refusedInputs: 0, refusedShares: 0, keyLoaded: false, wrongPins: 0, faultArmed: false, faultInjectable: false });
+  m.relogin = index('hsm.login') < m.stepIndex;
+  if (m.relogin) m.expecting = 'pin';
+  else advance(m);
+}
+
 /** Compares the model's prediction with the engine, after the runner has settled. */
 export function expectAgreement(m: Model, r: Real): void {
   const run = r.current;
@@ -160,7 +184,8 @@ export function expectAgreement(m: Model, r: Real): void {
     if (m.failure === 'HSM_') expect(code, where).toMatch(/^HSM_/);
     else expect(code, where).toBe(m.failure);
   }
-  expect(run.eventsOf('step/completed').map((e) => e.step), where).toEqual(m.script.steps.slice(0, m.status === 'closed' ? undefined : m.stepIndex).map((s) => s.id));
+  expect(run.eventsOf('step/completed').map((e) => e.step), where).toEqual(m.script.steps.slice(m.firstStep, m.status === 'closed' ? undefined : m.stepIndex).map((s) => s.id));
+  expect(run.eventsOf('hsm/session-restored').length, where).toBe(m.relogin || m.runs === 1 || m.firstStep <= loginIndex(m) ? 0 : 1);
   expect(run.eventsOf('share/accepted').map((e) => e.payload['custodian']), where).toEqual(m.accepted);
   expect(run.eventsOf('share/refused').length, where).toBe(m.refusedShares);
   expect(run.eventsOf('input/refused').length, where).toBe(m.refusedInputs);
@@ -353,6 +378,9 @@ export class PinCommand implements Cmd {
     else if (m.faultArmed) {
       m.faultArmed = false;
       abort(m, 'HSM_');
+    } else if (this.right && m.relogin) {
+      m.relogin = false;
+      advance(m);
     } else if (this.right) {
       finishAction(m);
       advance(m);
@@ -376,7 +404,7 @@ export class HsmFaultCommand implements Cmd {
   }
 
   check(m: Readonly<Model>): boolean {
-    return m.status === 'running';
+    return m.status === 'running' && m.faultInjectable;
   }
 
   async run(m: Model, r: Real): Promise<void> {
@@ -424,25 +452,39 @@ export class AbortCommand implements Cmd {
 }
 
 /**
- * The machine crashes and the ceremony is run again. No resume exists yet,
- * so this is abort-and-rerun: the stopped run's evidence is kept for the
- * invariant, and a fresh run starts with nothing carried over.
+ * KNOWN DEFECT (found by this test, reported; resume-plan.ts): a crash
+ * while the collection's sign-offs are being given loses the rebuilt
+ * secret, yet the resumed run goes on at that sign-off stage instead of
+ * collecting again, so the key load later stops with
+ * CEREMONY_SECRET_MISSING. Random crashes avoid this point until it is
+ * fixed; engine-model.test.ts keeps it as an expected failure.
  */
+export function resumeKnownWrongAt(m: Readonly<Model>): boolean {
+  return m.stepIndex === m.script.steps.findIndex((s) => s.action === 'shares.collect') && m.stage === 'sign-off';
+}
+
+/** The machine dies while people are at a question; the ceremony is resumed from what it left on disk. */
 export class CrashCommand implements Cmd {
+  readonly evenWhereKnownWrong: boolean;
+  constructor(evenWhereKnownWrong = false) {
+    this.evenWhereKnownWrong = evenWhereKnownWrong;
+  }
+
   check(m: Readonly<Model>): boolean {
-    return m.status === 'running' && m.runs < 3;
+    return m.status === 'running' && m.runs < 3 && (this.evenWhereKnownWrong || !resumeKnownWrongAt(m));
   }
 
   async run(m: Model, r: Real): Promise<void> {
-    count('crash and rerun');
-    await r.current.stop('Simulated crash: the run is abandoned and started again (no resume yet).');
+    count('crash and resume');
+    const image = r.current.crashImage();
+    await r.current.stop('Crashed (simulated): this copy of the run stops here; the crash image is resumed.');
     r.finished.push(r.current);
-    r.current = new RecoveryRun(r.fixture, m.cast);
-    Object.assign(m, initialModel(r.fixture, m.cast, m.runs + 1));
+    r.current = new RecoveryRun(r.fixture, m.cast, image);
+    resumeAfterCrash(m);
     await settleAndCompare(m, r);
   }
 
   toString(): string {
-    return 'crashAndRerun';
+    return 'crashAndResume';
   }
 }
