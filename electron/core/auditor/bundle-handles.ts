@@ -11,23 +11,23 @@ import { KeyriteError } from '../../../shared/result.ts';
 
 export const REMEMBERED_BUNDLES = 16;
 
-export interface BundleChoice<Opened> {
+export interface BundleChoice<Opened, Opening> {
   readonly handle: BundleHandle;
   readonly path: string;
   readonly kind: BundleKind;
   readonly name: string;
   /** Set once the bundle has been read and verified. */
   opened: Opened | undefined;
-  /** Set while an open is running; cancelOpen sets `cancelled`. */
-  opening: { cancelled: boolean } | undefined;
+  /** Set while an open is running, for cancelOpen. */
+  opening: Opening | undefined;
 }
 
-export class BundleHandles<Opened> {
-  readonly #choices = new Map<BundleHandle, BundleChoice<Opened>>();
+export class BundleHandles<Opened, Opening> {
+  readonly #choices = new Map<BundleHandle, BundleChoice<Opened, Opening>>();
 
-  remember(path: string, kind: BundleKind): BundleChoice<Opened> {
+  remember(path: string, kind: BundleKind): BundleChoice<Opened, Opening> {
     const handle = `bundle-${randomBytes(16).toString('hex')}`;
-    const choice: BundleChoice<Opened> = { handle, path, kind, name: basename(path).slice(0, 255), opened: undefined, opening: undefined };
+    const choice: BundleChoice<Opened, Opening> = { handle, path, kind, name: basename(path).slice(0, 255), opened: undefined, opening: undefined };
     this.#choices.set(handle, choice);
     for (const old of this.#choices.keys()) {
       if (this.#choices.size <= REMEMBERED_BUNDLES) break;
@@ -37,11 +37,11 @@ export class BundleHandles<Opened> {
   }
 
   /** The choice behind a handle; a handle this session never gave out is refused. */
-  get(handle: BundleHandle): BundleChoice<Opened> {
+  get(handle: BundleHandle): BundleChoice<Opened, Opening> {
     const choice = this.#choices.get(handle);
     if (choice === undefined) throw new KeyriteError('AUDITOR_UNKNOWN_BUNDLE', 'That bundle is not open in this session (it may have been closed to make room); choose it again.');
     return choice;
   }
 }
 
-export const describeChoice = (choice: BundleChoice<unknown>): ChosenBundle => ({ handle: choice.handle, name: choice.name, kind: choice.kind });
+export const describeChoice = (choice: BundleChoice<unknown, unknown>): ChosenBundle => ({ handle: choice.handle, name: choice.name, kind: choice.kind });

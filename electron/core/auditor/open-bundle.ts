@@ -4,19 +4,20 @@
  * and build the report model the HTML and PDF reports render.
  *
  * Progress is told in phases (reading, verifying, summarising) with the
- * bytes read and the events found, and a cancel takes effect between
- * phases: the verifier itself runs to the end once started (about a second
- * for 100,000 events, `npm run bench:verify`), because it is one pure
- * function with no place to stop.
+ * bytes read and the events found. This runs on a worker thread
+ * (audit-off-thread.ts), where a cancel stops it at once; run in-thread
+ * (the fallback), a cancel takes effect between phases, because the
+ * verifier is one pure function with no place to stop.
  */
 import { statSync } from 'node:fs';
-import type { AuditorProgress, BundleKind } from '../../../shared/contract/auditor.ts';
+import type { AuditorProgress, AuditReport, BundleHandle, BundleKind } from '../../../shared/contract/auditor.ts';
 import { KeyriteError } from '../../../shared/result.ts';
 import { JOURNAL_PATH, KEYS_PATH, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { utf8Decode } from '../../../shared/transcript/bytes.ts';
 import { readBundle } from '../transcript/bundle-export.ts';
 import { nodeSha256 } from '../transcript/node-sha256.ts';
 import { buildReportModel, type ReportModel } from '../transcript/report-model.ts';
+import { auditReportOf } from './audit-report.ts';
 
 /** A .tar bundle is read into memory whole; beyond this it is refused rather than exhaust memory. */
 export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
@@ -91,4 +92,16 @@ export async function openBundle(path: string, kind: BundleKind, options: OpenOp
   await nextTurn();
   stopIfCancelled(options);
   return { verification, model: buildReportModel(verification, keys, (options.now ?? (() => new Date()))()), keys };
+}
+
+/** What the auditor's commands keep of an opened bundle: the report model (for export and the timeline) and the screen's report. Not the events: those stay with the verifier. */
+export interface Audited {
+  readonly model: ReportModel;
+  readonly report: AuditReport;
+}
+
+/** Opens, verifies and summarises a chosen bundle on this thread. */
+export async function auditBundle(choice: { readonly path: string; readonly kind: BundleKind; readonly handle: BundleHandle; readonly name: string }, options: OpenOptions): Promise<Audited> {
+  const opened = await openBundle(choice.path, choice.kind, options);
+  return { model: opened.model, report: auditReportOf(choice.handle, choice.name, opened.verification, opened.model) };
 }

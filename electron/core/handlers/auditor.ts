@@ -3,21 +3,22 @@
  * choose a bundle through the host, open and verify it, page its timeline,
  * export its report. Every open and export is recorded in the audit log.
  */
-import { AUDIT_LIMITS, type AuditReport } from '../../../shared/contract/auditor.ts';
+import { AUDIT_LIMITS } from '../../../shared/contract/auditor.ts';
 import { KeyriteError } from '../../../shared/result.ts';
-import { auditReportOf, timelineEntry } from '../auditor/audit-report.ts';
+import { startAudit, type RunningAudit } from '../auditor/audit-off-thread.ts';
+import { timelineEntry } from '../auditor/audit-report.ts';
 import { BundleHandles, describeChoice } from '../auditor/bundle-handles.ts';
 import { exportAuditReport } from '../auditor/export-report.ts';
-import { openBundle, type OpenedBundle } from '../auditor/open-bundle.ts';
+import type { Audited } from '../auditor/open-bundle.ts';
 import type { EngineServices, HandlersFor, HostChooser } from '../engine-services.ts';
 
-interface Audited {
-  readonly opened: OpenedBundle;
-  readonly report: AuditReport;
-}
-
-export function auditorHandlers(services: EngineServices): HandlersFor<'auditor'> {
-  const bundles = new BundleHandles<Audited>();
+/** `useWorker: false` runs audits on the engine's thread (tests of the fallback). */
+export function auditorHandlers(services: EngineServices, options: { useWorker?: boolean } = {}): HandlersFor<'auditor'> {
+  const bundles = new BundleHandles<Audited, RunningAudit>();
+  const running = new Set<RunningAudit>();
+  services.onClose(() => {
+    for (const audit of running) audit.cancel();
+  });
   const chooser = (): HostChooser => {
     const chooser = services.config.chooser;
     if (chooser === undefined) throw new KeyriteError('AUDITOR_NO_CHOOSER', 'This host cannot show a file chooser; use `keyrite verify <bundle>` instead.');
@@ -40,34 +41,33 @@ export function auditorHandlers(services: EngineServices): HandlersFor<'auditor'
       const choice = bundles.get(handle);
       if (choice.opened !== undefined) return choice.opened.report;
       if (choice.opening !== undefined) throw new KeyriteError('AUDITOR_BUSY', 'That bundle is already being opened.');
-      const opening = { cancelled: false };
-      choice.opening = opening;
+      const audit = startAudit(choice, (phase, bytesRead, events) => services.emit({ name: 'auditor/progress', payload: { handle, phase, bytesRead, events } }), options);
+      choice.opening = audit;
+      running.add(audit);
       try {
-        const result = await openBundle(choice.path, choice.kind, {
-          progress: (phase, bytesRead, events) => services.emit({ name: 'auditor/progress', payload: { handle, phase, bytesRead, events } }),
-          cancelled: () => opening.cancelled,
-        });
-        const report = auditReportOf(handle, choice.name, result.verification, result.model);
-        choice.opened = { opened: result, report };
-        services.audit.record('auditor.bundle-checked', `Evidence bundle ${choice.name} checked offline: ${result.verification.status.toUpperCase()} (${result.verification.eventCount} events)`);
-        return report;
+        const audited = await audit.done;
+        choice.opened = audited;
+        const { status, eventCount } = audited.report.verification;
+        services.audit.record('auditor.bundle-checked', `Evidence bundle ${choice.name} checked offline: ${status.toUpperCase()} (${eventCount} events)`);
+        return audited.report;
       } catch (error) {
         if (error instanceof KeyriteError && error.code === 'AUDITOR_CANCELLED') services.audit.record('auditor.open-cancelled', `Opening evidence bundle ${choice.name} was cancelled`);
         throw error;
       } finally {
         choice.opening = undefined;
+        running.delete(audit);
       }
     },
 
     'auditor/cancelOpen': ({ handle }) => {
       const opening = bundles.get(handle).opening;
       if (opening === undefined) return { cancelled: false };
-      opening.cancelled = true;
+      opening.cancel();
       return { cancelled: true };
     },
 
     'auditor/timeline': ({ handle, from, count }) => {
-      const timeline = opened(handle).opened.model.timeline;
+      const timeline = opened(handle).model.timeline;
       return { entries: timeline.slice(from, from + Math.min(count, AUDIT_LIMITS.timelinePage)).map(timelineEntry), total: timeline.length };
     },
 
@@ -75,7 +75,7 @@ export function auditorHandlers(services: EngineServices): HandlersFor<'auditor'
       const audited = opened(handle);
       const folder = await chooser().chooseReportFolder();
       if (folder === null) return { written: null };
-      const written = await exportAuditReport(audited.opened.model, folder);
+      const written = await exportAuditReport(audited.model, folder);
       services.audit.record('auditor.report-exported', `Audit report of ${audited.report.bundleName} written: ${written.files.join(', ')}`);
       return { written };
     },
