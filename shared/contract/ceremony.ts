@@ -100,6 +100,8 @@ export const CeremonyView = z
         lastRefusal: z.object({ step: Text(64), code: Text(64), message: Text(2048) }).strict().nullable(),
         /** Why the ceremony stopped, once aborted. */
         failure: z.object({ code: Text(64), message: Text(2048), step: Text(64).nullable() }).strict().nullable(),
+        /** Set when this run resumed an interrupted ceremony: where it goes on, what the crash lost and what is done again. */
+        resumed: z.object({ continuesAt: Text(512), lost: z.array(Text(512)).max(32), redone: z.array(Text(64)).max(64), whyRedone: z.array(Text(1024)).max(64) }).strict().nullable(),
         /** The evidence bundle, once closed or aborted, and whether it verified. */
         bundle: z.object({ folder: Text(4096), archive: Text(4096), verified: z.boolean(), rootHex: Text(64), rootWords: z.array(Text(16)).max(32) }).strict().nullable(),
       })
@@ -119,6 +121,21 @@ export const CeremonyCheckpoint = z.object({ size: z.number().int().nonnegative(
 export const Choice = z.object({ folder: Text(4096), label: Text(512), kind: z.enum(['removable', 'rehearsal', 'bundle']), readOnly: z.boolean(), freeBytes: z.number().int().nonnegative().nullable() }).strict();
 export type Choice = z.infer<typeof Choice>;
 
+/** A ceremony of this data folder that stopped without closing (the app or the machine died). */
+export const InterruptedCeremony = z
+  .object({
+    handle: Text(256),
+    ceremonyId: Text(256),
+    title: Text(256),
+    startedAt: Text(64),
+    events: z.number().int().nonnegative(),
+    lastEvent: Text(512),
+    /** False when the script it ran is not one this Keyrite has (then `why`). */
+    resumable: z.boolean(),
+    why: Text(512).nullable(),
+  })
+  .strict();
+
 export const ceremonyCommands = {
   'ceremony/listScripts': { request: NoArguments, response: z.object({ scripts: z.array(ScriptSummary).max(64) }).strict() },
   /** A script file's text (read by the renderer from a file the person chose); every problem with its line, or a handle to start it. */
@@ -128,6 +145,9 @@ export const ceremonyCommands = {
   },
   'ceremony/start': { request: z.object({ handle: Text(128) }).strict(), response: CeremonyView },
   'ceremony/view': { request: NoArguments, response: CeremonyView },
+  'ceremony/listInterrupted': { request: NoArguments, response: z.object({ ceremonies: z.array(InterruptedCeremony).max(64) }).strict() },
+  /** Resumes an interrupted ceremony: its transcript is checked and replayed, what was lost is said, and it goes on from the last safe step. */
+  'ceremony/resume': { request: z.object({ handle: Text(256) }).strict(), response: CeremonyView },
   'ceremony/enrol': {
     request: Answered.extend({ id: Id, name: Text(128).min(1), role: RoleName, passphrase: SecretInput, confirmation: SecretInput }).strict(),
     response: CeremonyView,

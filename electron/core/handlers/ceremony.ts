@@ -15,6 +15,7 @@ import { loadScriptFile, parseScriptText } from '../ceremony/read-script.ts';
 import { unsupportedActions } from '../ceremony/runner/run-ceremony.ts';
 import { CeremonySession, sessionFolder } from '../ceremony/session/ceremony-session.ts';
 import { checkChosen, choicesFor } from '../ceremony/session/choices.ts';
+import { findInterrupted } from '../ceremony/session/interrupted.ts';
 import { assessPassphrase } from '../ceremony/session/passphrase-strength.ts';
 import { checkShareWords } from '../ceremony/session/share-words.ts';
 import type { EngineServices, HandlersFor } from '../engine-services.ts';
@@ -98,6 +99,28 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
     },
 
     'ceremony/view': () => view(),
+
+    'ceremony/listInterrupted': async () => {
+      const scripts = [...(await builtIns()).map((b) => b.parsed), ...checked.values()];
+      const found = findInterrupted(services.config.dataDir, scripts, session?.running === true ? session.outFolder : undefined);
+      return {
+        ceremonies: found.slice(0, 64).map((c) => ({
+          handle: c.handle, ceremonyId: c.ceremonyId.slice(0, 256), title: c.title, startedAt: c.startedAt.slice(0, 64), events: c.events, lastEvent: c.lastEvent,
+          resumable: c.parsed !== undefined, why: c.parsed === undefined ? 'The script it ran is not one of this Keyrite\'s; open that script file first, then resume.' : null,
+        })),
+      };
+    },
+
+    'ceremony/resume': async ({ handle }) => {
+      if (session?.running === true) throw new KeyriteError('CEREMONY_ALREADY_RUNNING', 'A ceremony is already running; finish or abort it first.');
+      const scripts = [...(await builtIns()).map((b) => b.parsed), ...checked.values()];
+      const found = findInterrupted(services.config.dataDir, scripts, undefined).find((c) => c.handle === handle);
+      if (found === undefined) throw new KeyriteError('CEREMONY_RESUME_UNKNOWN', `'${handle.slice(0, 80)}' is not an interrupted ceremony of this data folder; choose one from the list.`);
+      if (found.parsed === undefined) throw new KeyriteError('CEREMONY_RESUME_NO_SCRIPT', `The script ${found.title} ran is not available; open that script file first, then resume.`);
+      session = new CeremonySession({ parsed: found.parsed, outFolder: found.folder, events, resume: true });
+      services.audit.record('ceremony.resumed', `Ceremony resumed: ${found.title}`);
+      return settled();
+    },
 
     'ceremony/choices': async () => {
       const s = running();

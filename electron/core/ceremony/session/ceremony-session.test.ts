@@ -6,7 +6,7 @@
  * and asked again — and every message the renderer would receive scanned
  * for the passphrases and the PIN.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,3 +209,94 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
     expect(strong.value).toMatchObject({ acceptable: true, strength: 'strong' });
   });
 });
+
+describe('ceremony session: resuming an interrupted ceremony', () => {
+  it('lists a ceremony that stopped without closing, resumes it (what was lost said, the PIN asked again) and closes it with a verified bundle', { timeout: 240_000 }, async () => {
+    // The first machine dies while the ceremony waits at the policy check: its data folder is what a crash leaves.
+    const crashed = mkdtempSync(join(tmpdir(), 'keyrite-crashed-'));
+    const first = createEngine({ dataDir: crashed, host: 'test-bridge', version: '0.0.0-test' });
+    const firstRoute = routeTo(first);
+    const handle = ((await firstRoute('ceremony/listScripts', {})).value as { scripts: { handle: string; id: string }[] }).scripts.find((s) => s.id === 'hsm-inventory-and-policy')?.handle;
+    await firstRoute('ceremony/start', { handle });
+    await driveHappily(firstRoute, (session) => session.request?.kind === 'signer' && session.request.step === 'policy');
+    const image = mkdtempSync(join(tmpdir(), 'keyrite-image-'));
+    cpSync(join(crashed, 'ceremonies'), join(image, 'ceremonies'), { recursive: true });
+    await first.close();
+
+    const second = createEngine({ dataDir: image, host: 'test-bridge', version: '0.0.0-test' });
+    const secondRoute = routeTo(second);
+    try {
+      const listed = ((await secondRoute('ceremony/listInterrupted', {})).value as { ceremonies: { handle: string; resumable: boolean; lastEvent: string }[] }).ceremonies;
+      expect(listed).toHaveLength(1);
+      expect(listed[0]?.resumable).toBe(true);
+      expect((await secondRoute('ceremony/resume', { handle: '../elsewhere' })).error?.code).toBe('CEREMONY_RESUME_UNKNOWN');
+      expect((await secondRoute('ceremony/resume', { handle: listed[0]?.handle })).ok).toBe(true);
+      const pins: number[] = [];
+      const ended = await driveHappily(secondRoute, (session) => session.status !== 'running', (request) => {
+        if (request.kind === 'pin') pins.push(request.id);
+      });
+      expect(ended.status).toBe('closed');
+      expect(ended.bundle?.verified).toBe(true);
+      // What the crash lost is said on screen, and the HSM login was re-established with the PIN typed again.
+      expect(ended.resumed?.lost.join(' ')).toMatch(/login|session/i);
+      expect(pins).toHaveLength(1);
+      const journal = readFileSync(join(ended.bundle?.folder as string, 'transcript.jsonl'), 'utf8');
+      expect(journal).toContain('"ceremony/resumed"');
+      expect(((await secondRoute('ceremony/listInterrupted', {})).value as { ceremonies: unknown[] }).ceremonies).toEqual([]);
+    } finally {
+      await second.close();
+      rmSync(crashed, { recursive: true, force: true });
+      rmSync(image, { recursive: true, force: true });
+    }
+  });
+});
+
+type Route = (command: string, payload: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+
+function routeTo(target: Engine): Route {
+  const router = createRouter({ handlers: target.handlers, policy: { trustedWebContents: new Set([1]), origin: 'app://keyrite' } });
+  return async (command, payload) => (await router.route(SENDER, command, payload)) as Awaited<ReturnType<Route>>;
+}
+
+/** Answers every request the right way until `stop` holds for the view. */
+async function driveHappily(to: Route, stop: (session: NonNullable<CeremonyView['session']>) => boolean, seen: (request: PendingRequest) => void = () => {}): Promise<NonNullable<CeremonyView['session']>> {
+  let last = 0;
+  for (;;) {
+    let session: NonNullable<CeremonyView['session']> | null = null;
+    for (let i = 0; i < 6000; i++) {
+      session = ((await to('ceremony/view', {})).value as CeremonyView).session;
+      if (session !== null && (session.status !== 'running' || (session.request !== null && session.request.id > last))) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (session === null) throw new Error('no ceremony');
+    if (stop(session)) return session;
+    const request = session.request as PendingRequest;
+    seen(request);
+    last = request.id;
+    const give = async (command: string, payload: Record<string, unknown>) => {
+      const answer = await to(command, { requestId: request.id, ...payload });
+      if (!answer.ok) throw new Error(`${command}: ${answer.error?.code ?? ''} ${answer.error?.message ?? ''}`);
+    };
+    switch (request.kind) {
+      case 'witness-time':
+        await give('ceremony/submit', { input: { kind: 'witness-time', time: new Date().toISOString() } });
+        break;
+      case 'participant':
+        if (request.enrolled === 0) await give('ceremony/enrol', { id: 'ada', name: 'Ada Admin', role: 'administrator', passphrase: secret(PASSPHRASES.ada), confirmation: secret(PASSPHRASES.ada) });
+        else if (request.enrolled === 1) await give('ceremony/enrol', { id: 'wendy', name: 'Wendy Witness', role: 'witness', passphrase: secret(PASSPHRASES.wendy), confirmation: secret(PASSPHRASES.wendy) });
+        else await give('ceremony/enrolmentComplete', {});
+        break;
+      case 'pin':
+        await give('ceremony/submit', { input: { kind: 'pin', pin: secret(PIN) } });
+        break;
+      case 'signer': {
+        const requirement = session.current?.requirements.find((r) => r.signed.length < r.count);
+        const who = session.participants.find((p) => (requirement?.roles as string[] | undefined)?.includes(p.role) && !requirement?.signed.includes(p.id)) as { id: 'ada' | 'wendy' };
+        await give('ceremony/signOff', { participantId: who.id, passphrase: secret(PASSPHRASES[who.id]) });
+        break;
+      }
+      default:
+        throw new Error(`ceremony 7 asked for ${request.kind}`);
+    }
+  }
+}

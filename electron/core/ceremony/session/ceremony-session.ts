@@ -22,6 +22,7 @@ import type { TranscriptEvent } from '../../../../shared/transcript/event.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import type { CredentialKdfCost } from '../credential.ts';
 import { shareFileAt } from '../runner/answers-inputs.ts';
+import { resumeRehearsal } from '../runner/resume.ts';
 import { runRehearsal, type RehearsalOutcome } from '../runner/run-ceremony.ts';
 import { buildView } from './ceremony-view.ts';
 import { summariseEvent } from './event-summary.ts';
@@ -41,6 +42,8 @@ export interface SessionOptions {
   events: SessionEvents;
   /** Test hook only: the participant KDF cost. */
   kdfCost?: CredentialKdfCost;
+  /** Resume the interrupted ceremony in `outFolder` (its transcript is checked and replayed) instead of starting one. */
+  resume?: boolean;
 }
 
 /** Bytes the renderer sent, taken over: the request's own array is zeroed. */
@@ -66,6 +69,7 @@ export class CeremonySession {
   #lastRefusal: SessionView['lastRefusal'] = null;
   #outcome: RehearsalOutcome | undefined;
   #tokenLabels = new Map<string, string>();
+  #resumed: SessionView['resumed'] = null;
   readonly finished: Promise<RehearsalOutcome>;
 
   constructor(options: SessionOptions) {
@@ -82,7 +86,8 @@ export class CeremonySession {
         shortfalls: () => (this.#state === undefined ? [] : enrolmentShortfalls(this.#state.script, this.#state.participants)),
       },
     });
-    this.finished = runRehearsal({
+    const run = options.resume === true ? resumeRehearsal : runRehearsal;
+    this.finished = run({
       parsed: options.parsed,
       inputs: this.#inputs,
       outFolder: options.outFolder,
@@ -120,6 +125,7 @@ export class CeremonySession {
       request: this.#inputs.pending,
       lastRefusal: this.#lastRefusal,
       failure: outcome?.failure ?? null,
+      resumed: this.#resumed,
       failedStep: outcome?.failure?.step ?? null,
       bundle:
         outcome?.bundle === undefined || root === undefined
@@ -219,6 +225,11 @@ export class CeremonySession {
 
   #recorded(event: TranscriptEvent): void {
     if (this.#ceremonyId === '') this.#ceremonyId = event.ceremony;
+    if (event.type === 'ceremony/resumed') {
+      const p = event.payload;
+      const texts = (value: unknown, max: number): string[] => (Array.isArray(value) ? value.map((v) => String(v).slice(0, max)).slice(0, 64) : []);
+      this.#resumed = { continuesAt: String(p['continuesAt'] ?? '').slice(0, 512), lost: texts(p['lost'], 512).slice(0, 32), redone: texts(p['redone'], 64), whyRedone: texts(p['whyRedone'], 1024) };
+    }
     if (event.type === 'rehearsal/tokens-mapped') {
       for (const m of (event.payload['mappings'] as { hsm: string; label: string }[] | undefined) ?? []) this.#tokenLabels.set(m.hsm, m.label);
     }

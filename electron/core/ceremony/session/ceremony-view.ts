@@ -16,6 +16,7 @@ export interface ViewInputs {
   lastRefusal: SessionView['lastRefusal'];
   failure: SessionView['failure'];
   bundle: SessionView['bundle'];
+  resumed: SessionView['resumed'];
   /** The step a run stopped at, when it failed there. */
   failedStep: string | null;
 }
@@ -76,6 +77,7 @@ export function buildView(inputs: ViewInputs): CeremonyView {
       request: inputs.request ?? null,
       lastRefusal: inputs.lastRefusal,
       failure: inputs.failure,
+      resumed: inputs.resumed,
       bundle: inputs.bundle,
     },
   };
