@@ -36,7 +36,7 @@ import { keySpecOf } from '../actions/hsm-generate-key.ts';
 import { takeSecret, type Answers } from './answers.ts';
 import { sessionFor, type RunContext } from './context.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
-import type { TokenMapping } from './rehearsal-hsm.ts';
+import { openRehearsalHsms, tokensMappedNote, type TokenMapping } from './rehearsal-hsm.ts';
 import { destroyLabelled, findKeptKey, reopenRehearsalHsms } from './resume-hsm.ts';
 import { planResume, type ResumePlan } from './resume-plan.ts';
 import { recordedCommands } from './resume-replay.ts';
@@ -100,18 +100,22 @@ export async function resumeRehearsal(options: ResumeOptions): Promise<ResumeOut
     };
     handedOver = true;
     const outcome = await driveCeremony(run, async (adopt) => {
-      const mappings = (crashed.events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] ?? []) as unknown as TokenMapping[];
-      const hsms = await reopenRehearsalHsms(join(outFolder, 'rehearsal-hsm'), mappings).catch((error: unknown) => {
+      const recordedMappings = crashed.events.find((e) => e.type === 'rehearsal/tokens-mapped')?.payload['mappings'] as unknown as TokenMapping[] | undefined;
+      // Crashed before its tokens were recorded: nothing was done on them, so fresh ones are made (and recorded) as a fresh run would.
+      const hsms = await (recordedMappings === undefined ? openRehearsalHsms(join(outFolder, 'rehearsal-hsm'), script.hsms) : reopenRehearsalHsms(join(outFolder, 'rehearsal-hsm'), recordedMappings)).catch((error: unknown) => {
         for (const credential of credentials.values()) credential.wipe();
         throw error;
       });
+      const mappings = hsms.mappings;
       // Held by the context from here, and wiped with it when the run ends.
       const ctx = newRunContext(run, hsms);
       for (const [id, credential] of credentials) ctx.credentials.set(id, credential);
       adopt(ctx);
       for (const p of state.participants) ctx.enrolled.set(p.id, { name: p.name, role: p.role });
       journal.append({ type: 'ceremony/resumed', payload: resumedPayload(plan, crashed, recovery?.discardedBytes ?? 0, ceremonyKey, cosigners, redoFrom) });
+      if (recordedMappings === undefined) journal.append({ type: 'rehearsal/tokens-mapped', payload: { note: tokensMappedNote(mappings), mappings: mappings.map((m) => ({ ...m })) } });
       describePlan(plan, log);
+      recordUnmarkedCompletions(ctx, state, crashed.events);
       await restoreSessions(ctx, plan, state);
       await restoreKept(ctx, state, crashed.events, mappings, redoFrom ?? state.stepIndex);
       await removeSuperseded(ctx, plan, redoFrom, state);
@@ -196,6 +200,23 @@ function describePlan(plan: ResumePlan, log: (line: string) => void): void {
   else log(`Redone from step ${plan.resumeFrom?.step ?? ''}: ${plan.redone.join(', ')}`);
   for (const why of plan.reasons) log(`  because ${why}`);
   for (const id of plan.supersededShareSets) log(`Superseded share set: ${id}`);
+}
+
+/**
+ * A step the replay finds complete (its result and sign-offs are recorded)
+ * whose step/completed the crash cut off: recorded now, saying so, so every
+ * step of the transcript still has its completion.
+ */
+function recordUnmarkedCompletions(ctx: RunContext, state: CeremonyState, events: readonly TranscriptEvent[]): void {
+  const marked = new Set(events.filter((e) => e.type === 'step/completed').map((e) => e.step));
+  for (const done of state.completed) {
+    if (marked.has(done.id)) continue;
+    const step = ctx.script.steps[done.index] as Step;
+    ctx.journal.append({
+      type: 'step/completed', step: step.id,
+      payload: { index: done.index, action: step.action, title: step.title, deviation: done.deviation, result: done.result as JsonValue, note: 'Completed before the crash (its result and sign-offs are recorded above); this completion is recorded at the resume.' },
+    });
+  }
 }
 
 /** Logs in again to each HSM whose login step completed before the crash (the PIN asked again); the token must be the one the step recorded. */
