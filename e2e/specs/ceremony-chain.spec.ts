@@ -1,0 +1,63 @@
+/**
+ * Built-in ceremonies 2, 3, 6 and 4 in one data folder, as they happen in
+ * life: ceremony 2 makes the master key and writes five sealed shares to
+ * the custodians' media; recovery (3), the custody audit (6) and the
+ * reshare (4) then choose ceremony 2's evidence bundle and its media from
+ * what the engine offers for this data folder. One engine, one page, one
+ * test (each ceremony a step), driven through the UI alone; each ends with
+ * a bundle the outcome screen and the pure verifier call verified. A bad
+ * share passphrase at the recovery is explained (which share, why) and the
+ * recovery goes on. No passphrase, share passphrase or PIN appears in
+ * anything the renderer received.
+ */
+import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
+import { expect, test } from '../support/fixtures.ts';
+
+const SPLIT = 'master-key-split-and-load';
+
+test.describe('ceremonies 2, 3, 6 and 4 over one data folder', () => {
+  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
+  test.setTimeout(2_400_000);
+
+  test('split and load, then recovery, custody audit and reshare from its bundle and media', async ({ app }, testInfo) => {
+    const driver = new CeremonyDriver(app, testInfo);
+    const home = app.page.getByRole('heading', { level: 1, name: 'Key ceremonies' });
+    const backHome = async (): Promise<void> => {
+      await driver.press(app.page.getByRole('button', { name: 'Back to home' }));
+      await expect(home).toBeVisible();
+    };
+
+    await test.step('ceremony 2: master key, 3-of-5 split, load into two HSMs', async () => {
+      await driver.start('Master key generation, 3-of-5 split and load');
+      const result = await driver.run(castOf('02-master-key-split-and-load.answers.yaml'));
+      await driver.timelineShows('share-set/issued');
+      expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+      await backHome();
+    });
+
+    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first', async () => {
+      await driver.start('Master key recovery into a replacement HSM');
+      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase'] });
+      await driver.timelineShows('share/accepted', 3);
+      expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+      await backHome();
+    });
+
+    await test.step('ceremony 6: custody audit of a share of ceremony 2', async () => {
+      await driver.start('Annual custody audit of the master key shares');
+      const result = await driver.run(castOf('06-custody-audit.answers.yaml'), { previousScriptId: SPLIT });
+      expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+      await backHome();
+    });
+
+    await test.step('ceremony 4: reshare 3-of-5 into 2-of-4 with a newcomer', async () => {
+      await driver.start('Master key reshare from 3-of-5 to 2-of-4');
+      const result = await driver.run(castOf('04-reshare.answers.yaml'), { previousScriptId: SPLIT });
+      await driver.timelineShows('share-set/issued');
+      expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+      await backHome();
+    });
+
+    expectNoSecretIn(app.received);
+  });
+});
