@@ -31,6 +31,8 @@ export const ScriptSummary = z
     steps: z.number().int().nonnegative().max(256),
     /** What the ceremony needs from an earlier one (its bundle, its share media, its HSM token). */
     needsPrevious: z.boolean(),
+    /** A rehearsal that acts on a key an earlier rehearsal made in its HSM tokens (key destruction): start it with that run (`earlier`). */
+    needsEarlierTokens: z.boolean(),
   })
   .strict();
 export type ScriptSummary = z.infer<typeof ScriptSummary>;
@@ -143,7 +145,10 @@ export const ceremonyCommands = {
     request: z.object({ name: Text(256), text: Text(256 * 1024) }).strict(),
     response: z.object({ ok: z.boolean(), problems: z.array(ScriptProblemView).max(200), script: ScriptSummary.nullable() }).strict(),
   },
-  'ceremony/start': { request: z.object({ handle: Text(128) }).strict(), response: CeremonyView },
+  /** `earlier`: the handle of an earlier run (ceremony/earlierRuns) whose HSM tokens this one acts on, for scripts that need them. */
+  'ceremony/start': { request: z.object({ handle: Text(128), earlier: Text(256).optional() }).strict(), response: CeremonyView },
+  /** Earlier ceremonies of this data folder whose rehearsal HSM tokens a new run can act on (copied, never changed). */
+  'ceremony/earlierRuns': { request: NoArguments, response: z.object({ runs: z.array(z.object({ handle: Text(256), ceremonyId: Text(256), title: Text(256), closed: z.boolean() }).strict()).max(64) }).strict() },
   'ceremony/view': { request: NoArguments, response: CeremonyView },
   'ceremony/listInterrupted': { request: NoArguments, response: z.object({ ceremonies: z.array(InterruptedCeremony).max(64) }).strict() },
   /** Resumes an interrupted ceremony: its transcript is checked and replayed, what was lost is said, and it goes on from the last safe step. */

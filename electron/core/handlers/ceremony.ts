@@ -15,10 +15,14 @@ import { loadScriptFile, parseScriptText } from '../ceremony/read-script.ts';
 import { unsupportedActions } from '../ceremony/runner/run-ceremony.ts';
 import { CeremonySession, sessionFolder } from '../ceremony/session/ceremony-session.ts';
 import { checkChosen, choicesFor } from '../ceremony/session/choices.ts';
-import { findInterrupted } from '../ceremony/session/interrupted.ts';
+import { earlierRuns, findInterrupted } from '../ceremony/session/interrupted.ts';
 import { assessPassphrase } from '../ceremony/session/passphrase-strength.ts';
 import { checkShareWords } from '../ceremony/session/share-words.ts';
 import type { EngineServices, HandlersFor } from '../engine-services.ts';
+
+/** Actions on a key an earlier ceremony made in its HSM: a rehearsal opens copies of that run's tokens. */
+const ON_EARLIER_KEY = new Set(['key.deprecate', 'key.scheduleDestruction', 'key.destroy']);
+const needsEarlierTokens = (parsed: ParsedScript): boolean => parsed.script.steps.some((s) => ON_EARLIER_KEY.has(s.action));
 
 /** Actions that need an earlier ceremony's bundle. */
 const NEEDS_PREVIOUS = new Set(['shares.collect', 'custody.audit', 'shares.revoke', 'key.deprecate', 'key.destroy']);
@@ -33,6 +37,7 @@ function summaryOf(handle: string, parsed: ParsedScript, purpose: string): Scrip
     mode: script.metadata.mode,
     steps: script.steps.length,
     needsPrevious: script.steps.some((s) => NEEDS_PREVIOUS.has(s.action)),
+    needsEarlierTokens: needsEarlierTokens(parsed),
   };
 }
 
@@ -85,7 +90,9 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       }
     },
 
-    'ceremony/start': async ({ handle }) => {
+    'ceremony/earlierRuns': () => ({ runs: earlierRuns(services.config.dataDir).slice(0, 64) }),
+
+    'ceremony/start': async ({ handle, earlier }) => {
       if (session?.running === true) throw new KeyriteError('CEREMONY_ALREADY_RUNNING', 'A ceremony is already running; finish or abort it first.');
       const parsed = checked.get(handle) ?? (await builtIns()).find((b) => b.handle === handle)?.parsed;
       if (parsed === undefined) throw new KeyriteError('CEREMONY_SCRIPT_UNKNOWN', `No ceremony script '${handle}' was offered; choose one from the list or check a script file first.`);
@@ -93,7 +100,13 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       if (missing.length > 0) throw new KeyriteError('CEREMONY_ACTION_UNSUPPORTED', `This Keyrite cannot perform ${missing.join(', ')} yet.`);
       // SoftHSM reads its configuration once per process (C_Initialize): the module Home listed tokens with is finalised so the run's own tokens can load; Home loads it again afterwards.
       await services.releaseHsm?.();
-      session = new CeremonySession({ parsed, outFolder: sessionFolder(services.config.dataDir, parsed.script.metadata.id, new Date()), events });
+      let earlierTokens: string | undefined;
+      if (needsEarlierTokens(parsed)) {
+        const run = earlierRuns(services.config.dataDir).find((r) => r.handle === earlier);
+        if (run === undefined) throw new KeyriteError('CEREMONY_EARLIER_RUN_REQUIRED', `${parsed.script.metadata.title} acts on a key an earlier ceremony made: choose that ceremony's run from the list.`);
+        earlierTokens = join(services.config.dataDir, 'ceremonies', run.handle, 'rehearsal-hsm');
+      }
+      session = new CeremonySession({ parsed, outFolder: sessionFolder(services.config.dataDir, parsed.script.metadata.id, new Date()), events, ...(earlierTokens === undefined ? {} : { earlierTokens }) });
       services.audit.record('ceremony.started', `Ceremony started: ${parsed.script.metadata.title}`);
       return settled();
     },

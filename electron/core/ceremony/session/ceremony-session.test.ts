@@ -188,6 +188,12 @@ describe('ceremony session: the UI\'s way through a ceremony', () => {
 
   it('refuses to start an unknown script, and answers nothing when no ceremony is open', async () => {
     expect((await route('ceremony/start', { handle: 'built-in:../../etc/passwd' })).error?.code).toBe('CEREMONY_SCRIPT_UNKNOWN');
+    // Key destruction acts on a key an earlier rehearsal made: it starts only with that run named (one of this data folder's).
+    const scripts = ((await route('ceremony/listScripts', {})).value as { scripts: { handle: string; id: string; needsEarlierTokens: boolean }[] }).scripts;
+    expect(scripts.filter((s) => s.needsEarlierTokens).map((s) => s.id)).toEqual(['root-key-destruction']);
+    const destruction = scripts.find((s) => s.needsEarlierTokens)?.handle;
+    expect((await route('ceremony/start', { handle: destruction })).error?.code).toBe('CEREMONY_EARLIER_RUN_REQUIRED');
+    expect((await route('ceremony/start', { handle: destruction, earlier: '../../tmp' })).error?.code).toBe('CEREMONY_EARLIER_RUN_REQUIRED');
     expect((await route('ceremony/enrolmentComplete', { requestId: 1 })).error?.code).toBe('CEREMONY_NOT_STARTED');
     expect((await route('ceremony/signOff', { requestId: 1, participantId: 'ada', passphrase: 'a string is not a secret input' })).error?.code).toBe('BOUNDARY_INVALID_REQUEST');
   });

@@ -44,6 +44,8 @@ export interface SessionOptions {
   kdfCost?: CredentialKdfCost;
   /** Resume the interrupted ceremony in `outFolder` (its transcript is checked and replayed) instead of starting one. */
   resume?: boolean;
+  /** The rehearsal-hsm folder of an earlier run whose tokens (copied) this one acts on. */
+  earlierTokens?: string;
 }
 
 /** Bytes the renderer sent, taken over: the request's own array is zeroed. */
@@ -89,6 +91,7 @@ export class CeremonySession {
     const run = options.resume === true ? resumeRehearsal : runRehearsal;
     this.finished = run({
       parsed: options.parsed,
+      ...(options.earlierTokens === undefined ? {} : { earlierTokens: options.earlierTokens }),
       inputs: this.#inputs,
       outFolder: options.outFolder,
       ...(options.kdfCost === undefined ? {} : { kdfCost: options.kdfCost }),

@@ -65,3 +65,23 @@ export function findInterrupted(dataDir: string, scripts: readonly ParsedScript[
   }
   return out;
 }
+
+/** Earlier runs of the data folder that left rehearsal HSM tokens (a key a later ceremony acts on lives there), newest first. */
+export function earlierRuns(dataDir: string): { handle: string; ceremonyId: string; title: string; closed: boolean }[] {
+  const root = join(dataDir, 'ceremonies');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .reverse()
+    .filter((name) => existsSync(join(root, name, 'rehearsal-hsm')) && existsSync(join(root, name, 'transcript', 'transcript.jsonl')))
+    .map((name) => {
+      const lines = readFileSync(join(root, name, 'transcript', 'transcript.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+      const first = parseLine(lines[0] ?? '');
+      return {
+        handle: name,
+        ceremonyId: String(first?.ceremony ?? name).slice(0, 256),
+        title: String(first?.payload?.['title'] ?? name).slice(0, 256),
+        closed: lines.some((l) => parseLine(l)?.type === 'ceremony/closed'),
+      };
+    });
+}
