@@ -80,13 +80,6 @@ function compareNames(text: string, aStart: number, aEnd: number, aEscaped: bool
   return aLength - bLength;
 }
 
-interface Frame {
-  readonly object: boolean;
-  /** The previous member name's token (object frames), start < 0 before the first. */
-  nameStart: number;
-  nameEnd: number;
-  nameEscaped: boolean;
-}
 
 /** Is `text` (valid JSON) the RFC 8785 canonical serialisation of its value? */
 export function isCanonicalJson(text: string): boolean {
@@ -94,7 +87,11 @@ export function isCanonicalJson(text: string): boolean {
   if (loneSurrogate.test(text)) return false;
   // Speed: without a backslash, a string ends at the next quote, found natively.
   const anyEscape = text.includes('\\');
-  const frames: Frame[] = [];
+  // One entry per open object or array: for an object, the previous member
+  // name's token (start -1 before the first); an array is start -2.
+  const nameStarts: number[] = [];
+  const nameEnds: number[] = [];
+  const namesEscaped: boolean[] = [];
   let expectName = false;
   const length = text.length;
   let i = 0;
@@ -104,7 +101,9 @@ export function isCanonicalJson(text: string): boolean {
       let close: number;
       let escaped = false;
       if (!anyEscape) {
-        close = text.indexOf('"', i + 1);
+        // Most strings are short: a loop here costs less than a call to indexOf.
+        close = i + 1;
+        while (close < length && text.charCodeAt(close) !== QUOTE) close++;
       } else {
         close = i + 1;
         for (;;) {
@@ -121,28 +120,30 @@ export function isCanonicalJson(text: string): boolean {
       const end = close + 1;
       if (escaped && !escapedStringIsCanonical(text.slice(i, end))) return false;
       if (expectName) {
-        const frame = frames[frames.length - 1] as Frame;
+        const top = nameStarts.length - 1;
+        const previous = nameStarts[top] as number;
         // Members sorted by name, strictly: a repeated name is not canonical either (§3.2.3).
-        if (frame.nameStart >= 0 && compareNames(text, frame.nameStart, frame.nameEnd, frame.nameEscaped, i, end, escaped) >= 0) return false;
-        frame.nameStart = i;
-        frame.nameEnd = end;
-        frame.nameEscaped = escaped;
+        if (previous >= 0 && compareNames(text, previous, nameEnds[top] as number, namesEscaped[top] as boolean, i, end, escaped) >= 0) return false;
+        nameStarts[top] = i;
+        nameEnds[top] = end;
+        namesEscaped[top] = escaped;
         expectName = false;
       }
       i = end;
-    } else if (c === 0x7b /* { */) {
-      frames.push({ object: true, nameStart: -1, nameEnd: -1, nameEscaped: false });
-      expectName = true;
-      i++;
-    } else if (c === 0x5b /* [ */) {
-      frames.push({ object: false, nameStart: -1, nameEnd: -1, nameEscaped: false });
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      nameStarts.push(c === 0x7b ? -1 : -2);
+      nameEnds.push(-1);
+      namesEscaped.push(false);
+      expectName = c === 0x7b;
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      frames.pop();
+      nameStarts.pop();
+      nameEnds.pop();
+      namesEscaped.pop();
       expectName = false;
       i++;
     } else if (c === COMMA) {
-      expectName = frames[frames.length - 1]?.object === true;
+      expectName = (nameStarts[nameStarts.length - 1] ?? -2) !== -2;
       i++;
     } else if (c === COLON) {
       i++;
@@ -163,5 +164,5 @@ export function isCanonicalJson(text: string): boolean {
       return false;
     }
   }
-  return frames.length === 0;
+  return nameStarts.length === 0;
 }

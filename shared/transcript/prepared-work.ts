@@ -1,17 +1,17 @@
 /**
  * The part of verification that needs no event object: every line's leaf
- * hash and canonical form, the tree's roots at the checkpoints' sizes,
- * every checkpoint signature, and the journal file's own hash. A host can
- * do it on another core while the events are read
+ * hash and canonical form, the tree's roots at the checkpoints' sizes and
+ * the journal file's hash (journal-digests.ts), and every checkpoint
+ * signature. A host can do it while the events are read, on other cores
  * (electron/core/transcript/verify-on-two-cores.ts); the verifier then uses
  * the answers where it would have computed them, in the same order, so the
  * result is the same.
  */
 import { bytesToHex } from './bytes.ts';
-import { parseCheckpointText } from './checkpoint.ts';
-import { CompactRange, defaultSha256, type Sha256 } from './merkle.ts';
+import { digestJournal } from './journal-digests.ts';
+import { defaultSha256, type Sha256 } from './merkle.ts';
 import { parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
-import { digestLines, splitLines, type JournalLines, type LineDigests, type LineOffsets, type NamedNotes } from './scan.ts';
+import type { JournalLines, LineDigests, LineOffsets, NamedNotes } from './scan.ts';
 
 export interface PreparedWork {
   /** readJournalLines of this journal. */
@@ -41,26 +41,21 @@ export function signatureVerdictKey(text: string, signature: NoteSignature, key:
   return `${key.text}\n${bytesToHex(signature.signature)}\n${text}`;
 }
 
-/** The byte work for a journal (whose lines may already have been found) and its checkpoint notes, with the keys to check signatures against. */
-export function prepareByteWork(journal: Uint8Array, notes: NamedNotes, trustedKeys: readonly string[], sha256: Sha256 = defaultSha256, offsets?: LineOffsets): Required<Omit<PreparedWork, 'lines'>> {
-  const digests = digestLines(journal, sha256, splitLines(journal, offsets));
+/** Every signature line of every note checked against every trusted key it claims to be from. */
+export function checkNoteSignatures(notes: NamedNotes, trustedKeys: readonly string[]): Map<string, boolean> {
   const keys = knownKeys(trustedKeys);
-  const sizes: number[] = [];
   const signatures = new Map<string, boolean>();
   for (const { note } of notes) {
     const parsed = parseNote(note);
     if (typeof parsed === 'string') continue;
-    const checkpoint = parseCheckpointText(parsed.text);
-    if (typeof checkpoint !== 'string' && checkpoint.size <= digests.lineCount) sizes.push(checkpoint.size);
     for (const signature of parsed.signatures) {
       for (const key of keys) if (signatureMatchesKey(signature, key)) signatures.set(signatureVerdictKey(parsed.text, signature, key), verifyNoteSignature(parsed.text, signature, key));
     }
   }
-  const roots = new Map<number, Uint8Array>();
-  const range = new CompactRange(sha256);
-  for (const size of [...new Set(sizes)].sort((a, b) => a - b)) {
-    while (range.size < size) range.append(digests.leafHashes, range.size * 32);
-    roots.set(size, range.root());
-  }
-  return { digests, roots, signatures, journalSha256: sha256(journal) };
+  return signatures;
+}
+
+/** All the byte work for a journal (whose lines may already have been found) and its checkpoint notes, with the keys to check signatures against. */
+export function prepareByteWork(journal: Uint8Array, notes: NamedNotes, trustedKeys: readonly string[], sha256: Sha256 = defaultSha256, offsets?: LineOffsets): Required<Omit<PreparedWork, 'lines'>> {
+  return { ...digestJournal(journal, notes, sha256, offsets), signatures: checkNoteSignatures(notes, trustedKeys) };
 }

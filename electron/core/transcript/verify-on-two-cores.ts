@@ -1,18 +1,20 @@
 /**
  * The Node host's verifier: the pure verifier (shared/transcript/bundle.ts)
  * on two cores. This thread reads the events, which the result holds and
- * which would cost as much again to copy from another thread; a worker
- * thread meanwhile does the byte work (every line's leaf hash and canonical
- * form, the tree's roots, the checkpoint signatures, the journal's hash:
- * shared/transcript/prepared-work.ts). The pure verifier then takes those
- * answers where it would have computed them, in the same order, so the
- * result is the one verifyBundle gives alone (verify-on-two-cores.test.ts
- * compares them over tampered bundles).
+ * which would cost as much again to copy from another thread, then checks
+ * the checkpoint signatures; a worker thread meanwhile hashes (every line's
+ * leaf hash and canonical form, the tree's roots, the journal's hash:
+ * shared/transcript/journal-digests.ts). The two halves cost about the same
+ * (bench:verify). The pure verifier then takes those answers where it would
+ * have computed them, in the same order, so the result is the one
+ * verifyBundle gives alone (verify-on-two-cores.test.ts compares them over
+ * tampered bundles).
  */
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
+import type { JournalDigests } from '../../../shared/transcript/journal-digests.ts';
+import { checkNoteSignatures, type PreparedWork } from '../../../shared/transcript/prepared-work.ts';
 import { lineOffsets, readJournalLines, splitLines, type LineOffsets } from '../../../shared/transcript/scan.ts';
-import type { PreparedWork } from '../../../shared/transcript/verify.ts';
 import type { ByteWorkOffsets, ByteWorkRequest } from './byte-work-worker.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
@@ -26,21 +28,19 @@ export interface TwoCoreOptions {
   readonly minBytes?: number;
 }
 
-type ByteWork = Required<Omit<PreparedWork, 'lines'>>;
-
 /**
- * Starts the byte work on a worker thread; `send` gives it the line offsets.
+ * Starts the hashing on a worker thread; `send` gives it the line offsets.
  * The answer rejects if the worker cannot start or fails.
  */
-function byteWorkOnWorker(request: ByteWorkRequest): { send: (offsets: LineOffsets) => void; answer: Promise<ByteWork> } {
+function digestsOnWorker(request: ByteWorkRequest): { send: (offsets: LineOffsets) => void; answer: Promise<JournalDigests> } {
   let worker: Worker;
   try {
     worker = new Worker(new URL('./byte-work-worker.ts', import.meta.url), { workerData: request });
   } catch (error) {
     return { send: () => undefined, answer: Promise.reject(error instanceof Error ? error : new Error(String(error))) };
   }
-  const answer = new Promise<ByteWork>((resolve, reject) => {
-    worker.once('message', (work: ByteWork) => {
+  const answer = new Promise<JournalDigests>((resolve, reject) => {
+    worker.once('message', (work: JournalDigests) => {
       resolve(work);
       void worker.terminate();
     });
@@ -61,19 +61,21 @@ export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Arr
   const trusted = options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys };
   const journal = files.get(JOURNAL_PATH);
   if (journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES)) return verifyBundle(files, { ...trusted, sha256: nodeSha256 });
-  const work = byteWorkOnWorker({ journal, notes: bundleCheckpoints(files), trustedKeys: options.trustedKeys ?? bundleKeys(files) });
+  const notes = bundleCheckpoints(files);
+  const work = digestsOnWorker({ journal, notes });
   // Keep an early failure from being reported as unhandled while this thread reads the events.
   work.answer.catch(() => undefined);
   const offsets = lineOffsets(journal);
   work.send(offsets);
   const lines = readJournalLines(journal, splitLines(journal, offsets));
+  const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files));
   let prepared: PreparedWork;
   try {
-    prepared = { lines, ...(await work.answer) };
+    prepared = { lines, signatures, ...(await work.answer) };
   } catch {
     // The worker could not run (no threads, a bundled app without the
     // worker file): the same work is done here instead, with the same result.
-    prepared = { lines };
+    prepared = { lines, signatures };
   }
   return verifyBundle(files, { ...trusted, sha256: nodeSha256, prepared });
 }
