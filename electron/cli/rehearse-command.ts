@@ -41,6 +41,10 @@ Exit status: 0 closed and the bundle verifies, 1 refused or failed (recorded in
 the transcript; the bundle is still exported), 2 closed but the bundle does not
 verify, 3 resume refused (nothing written: the transcript is damaged, closed or
 another script's), 64 usage or invalid answers file, 65 invalid script (recorded).
+
+Environment: KEYRITE_TEST_CHEAP_PARTICIPANT_KDF=1 is for Keyrite's own tests
+only: it makes the participants' credential KDF cheap (so guessable) and is
+refused unless the process runs under vitest.
 `;
 
 function usage(io: CommandIo, message: string): number {
