@@ -96,6 +96,18 @@ describe('auditor: open a bundle', () => {
       expect(report.verification.firstBadEvent?.index).toBe(12);
       expect(report.verification.firstBadEvent?.after?.seq).toBe(11);
       expect(report.verification.firstBadEvent?.reason.length).toBeGreaterThan(0);
+      expect(report.timeline.items.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    });
+  });
+
+  it('lists nothing from the first bad event on: a changed sign-off is not shown as a sign-off', async () => {
+    // Fixture events: 6 is the sign-off, 7 the exception (transcript/fixtures.ts).
+    await withEngine([tamperedCopy(6)], async (engine) => {
+      const report = await open(engine);
+      expect(report.verification.firstBadEvent?.index).toBe(6);
+      expect(report.signOffs).toEqual({ items: [], total: 0 });
+      expect(report.exceptions).toEqual({ items: [], total: 0 });
+      expect(report.participants.total).toBe(3);
     });
   });
 

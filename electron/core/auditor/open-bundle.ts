@@ -91,7 +91,11 @@ export async function openBundle(path: string, kind: BundleKind, options: OpenOp
   options.progress('summarising', bytesRead, verification.eventCount);
   await nextTurn();
   stopIfCancelled(options);
-  return { verification, model: buildReportModel(verification, keys, (options.now ?? (() => new Date()))()), keys };
+  // The verifier returns the events up to and including the first bad one; the report lists only those it vouches for,
+  // so a changed sign-off or key never appears among the good ones.
+  const bad = verification.firstBadEvent;
+  const vouched = bad === undefined ? verification : { ...verification, events: verification.events.filter((event) => event.seq < bad.index) };
+  return { verification, model: buildReportModel(vouched, keys, (options.now ?? (() => new Date()))()), keys };
 }
 
 /** What the auditor's commands keep of an opened bundle: the report model (for export and the timeline) and the screen's report. Not the events: those stay with the verifier. */

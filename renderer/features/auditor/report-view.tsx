@@ -80,8 +80,7 @@ function TimelineSection({ report }: { report: AuditReport }) {
   const more = useKeyriteStore(auditorSelectors.moreTimeline);
   const loadMore = useKeyriteStore((s) => s.loadMoreTimeline);
   const omitted = report.verification.eventCount - report.timeline.total;
-  // The verifier lists events up to and including the first bad one: from there on, nothing is vouched for.
-  const firstBad = report.verification.firstBadEvent?.index ?? Number.POSITIVE_INFINITY;
+  const firstBad = report.verification.firstBadEvent;
   return (
     <>
       <ReportTable
@@ -91,7 +90,7 @@ function TimelineSection({ report }: { report: AuditReport }) {
         total={timeline.length}
         none="No event verified, so there is no timeline to show."
         columns={[
-          { header: '#', cell: (e) => (e.seq >= firstBad ? <span className="error">{e.seq}: not verified</span> : e.seq), rowHeader: true },
+          { header: '#', cell: (e) => e.seq, rowHeader: true },
           { header: 'Time (UTC)', cell: (e) => <time dateTime={e.at}>{e.at.replace('T', ' ').replace('Z', '')}</time> },
           { header: 'Event', cell: (e) => e.type },
           { header: 'By', cell: (e) => e.actors || 'system' },
@@ -108,8 +107,8 @@ function TimelineSection({ report }: { report: AuditReport }) {
       )}
       {omitted > 0 && (
         <p className="hint">
-          {Number.isFinite(firstBad)
-            ? `${omitted.toLocaleString('en')} further events come after the first bad event and are not listed.`
+          {firstBad !== null
+            ? `${omitted.toLocaleString('en')} events, from the first bad event (#${firstBad.index}) on, are not listed: nothing in them can be trusted.`
             : `${omitted.toLocaleString('en')} further events are in the bundle's transcript.jsonl and are not listed here.`}
         </p>
       )}
@@ -123,6 +122,12 @@ export function ReportView({ report }: { report: AuditReport }) {
     <div className="report" data-testid="audit-report">
       <Verdict report={report} />
       <ReportActions />
+      {report.verification.firstBadEvent !== null && (
+        <p className="vouched-note" data-testid="vouched-note">
+          Only the events before the first bad event (#{report.verification.firstBadEvent.index}) are listed below: nothing recorded from there on can be trusted, so a
+          key, sign-off or exception recorded after it does not appear.
+        </p>
+      )}
       <CeremonySummary report={report} />
       <ReportTable
         id="participants"
