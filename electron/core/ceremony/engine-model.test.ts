@@ -73,7 +73,7 @@ const commandArb = fc.oneof(
   { weight: 20, arbitrary: fc.constant(new PinCommand(false)) },
   { weight: 3, arbitrary: fc.constantFrom<InjectableCkr>('CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_SESSION_HANDLE_INVALID').map((c) => new HsmFaultCommand(c)) },
   { weight: 1, arbitrary: fc.constantFrom('abort' as const, 'nobody-else' as const).map((h) => new AbortCommand(h)) },
-  { weight: 1, arbitrary: fc.constant(new CrashCommand()) },
+  { weight: 3, arbitrary: fc.constant(new CrashCommand()) },
 );
 
 const exampleCast: Person[] = [

@@ -202,6 +202,16 @@ const count = (command: string): void => {
   executed.set(command, (executed.get(command) ?? 0) + 1);
 };
 
+/** A command of one kind with a seed that picks who, among those the model allows. */
+abstract class SeededCommand<K extends string> {
+  readonly kind: K;
+  readonly seed: number;
+  constructor(kind: K, seed: number) {
+    this.kind = kind;
+    this.seed = seed;
+  }
+}
+
 async function settleAndCompare(m: Model, r: Real): Promise<void> {
   await r.current.settle();
   expectAgreement(m, r);
@@ -212,13 +222,7 @@ async function settleAndCompare(m: Model, r: Real): Promise<void> {
 export type SignerKind = 'right' | 'wrong-role' | 'twice' | 'wrong-passphrase' | 'not-enrolled';
 
 /** Someone signs the stage the runner asks for: the right person, or one of the mistakes people make. */
-export class SignCommand implements Cmd {
-  readonly kind: SignerKind;
-  readonly seed: number;
-  constructor(kind: SignerKind, seed: number) {
-    this.kind = kind;
-    this.seed = seed;
-  }
+export class SignCommand extends SeededCommand<SignerKind> implements Cmd {
 
   #who(m: Readonly<Model>): Person | undefined {
     const roles = stageRoles(m as Model);
@@ -252,7 +256,7 @@ export class SignCommand implements Cmd {
     await settleAndCompare(m, r);
   }
 
-  toString(): string {
+  override toString(): string {
     return `sign(${this.kind}, ${this.seed})`;
   }
 }
@@ -262,13 +266,7 @@ export class SignCommand implements Cmd {
 export type ShareKind = 'own' | 'again' | 'corrupt' | 'other-set' | 'wrong-passphrase' | 'someone-elses' | 'not-enrolled';
 
 /** A custodian presents a share: their own, or one of the ways a share goes wrong. */
-export class ShareCommand implements Cmd {
-  readonly kind: ShareKind;
-  readonly seed: number;
-  constructor(kind: ShareKind, seed: number) {
-    this.kind = kind;
-    this.seed = seed;
-  }
+export class ShareCommand extends SeededCommand<ShareKind> implements Cmd {
 
   /** [who presents, whose share it is]. */
   #pair(m: Readonly<Model>): [string, string] | undefined {
@@ -303,7 +301,7 @@ export class ShareCommand implements Cmd {
     await settleAndCompare(m, r);
   }
 
-  toString(): string {
+  override toString(): string {
     return `share(${this.kind}, ${this.seed})`;
   }
 }
