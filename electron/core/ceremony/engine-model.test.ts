@@ -2,14 +2,20 @@
  * Model-based test of the ceremony engine (issue 6): random sequences of
  * what people at the screen do — sign-offs by the right or wrong people,
  * good and bad shares, right and wrong PINs, HSM faults, abort, crash and
- * rerun — drive the real runner on real SoftHSM tokens through built-in
- * ceremony 3 (recovery) and a model of it side by side (engine-model.ts).
- * After every command the model's prediction and the engine agree; after
- * every run, its transcript holds no loaded key without M shares of
- * distinct enrolled custodians of the recorded set and every required
- * sign-off by distinct people of the right roles, the token holds the
- * master key exactly when the transcript says it was loaded, and the
- * evidence bundle verifies.
+ * resume — drive the real runner on real SoftHSM tokens through built-in
+ * ceremony 3 (recovery) and a model of it side by side (engine-model.ts);
+ * each sequence then finishes its last run the right way. After every
+ * command the model's prediction and the engine agree; after every run,
+ * its transcript holds no loaded key without M shares of distinct enrolled
+ * custodians of the recorded set and every required sign-off by distinct
+ * people of the right roles, the token holds the master key exactly when
+ * the transcript says it was loaded, and the evidence bundle verifies.
+ *
+ * Cost: two ceremony 2 rehearsals first, then about 1-6 s per sequence
+ * (three production-cost Argon2id share openings per collection dominate).
+ * KEYRITE_MODEL_RUNS sets the number of random sequences (default 10);
+ * a failure is reported at once, unshrunk (endOnFailure), since each
+ * shrinking step would be a whole ceremony again.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
