@@ -17,6 +17,7 @@ import type { HostChooser } from '../engine-services.ts';
 import { exportBundle } from '../transcript/bundle-export.ts';
 import { fixtureTranscript } from '../transcript/fixtures.ts';
 import { clip, readableDigest } from './audit-report.ts';
+import { unreadableReason } from './open-bundle.ts';
 
 let work: string;
 let bundle: string;
@@ -115,9 +116,17 @@ describe('auditor: open a bundle', () => {
     const notABundle = join(work, 'not-a-bundle.tar');
     writeFileSync(notABundle, 'hello');
     await withEngine([notABundle, bundle], async (engine) => {
-      expect((await open(engine, 'archive')).verification.status).toBe('unreadable');
+      const unreadable = (await open(engine, 'archive')).verification;
+      expect(unreadable.status).toBe('unreadable');
+      expect(unreadable.summary).toBe('The bundle could not be read: tar archive ends without its end marker');
       await expect(open(engine, 'archive')).rejects.toMatchObject({ code: 'AUDITOR_NOT_A_BUNDLE' });
     });
+  });
+
+  it('says why a bundle could not be read without naming its path', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/media/auditor/bundle/keys.txt'"), { code: 'EACCES' });
+    expect(unreadableReason(denied)).toBe('a file in it could not be read (EACCES)');
+    expect(unreadableReason(new Error('tar header checksum mismatch'))).toBe('tar header checksum mismatch');
   });
 
   it('stops an open that is cancelled, and records it', async () => {

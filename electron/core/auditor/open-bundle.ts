@@ -58,6 +58,13 @@ export function checkChosenPath(path: string, kind: BundleKind): void {
   if (kind === 'archive' && stat.size > MAX_ARCHIVE_BYTES) throw new KeyriteError('AUDITOR_BUNDLE_TOO_LARGE', `The archive is ${stat.size} bytes; Keyrite opens archives up to ${MAX_ARCHIVE_BYTES} bytes. Unpack it and open the folder.`);
 }
 
+/** Why a bundle could not be read. A filesystem error's message names the path, which stays in the engine: it is told by its code instead. */
+export function unreadableReason(error: unknown): string {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (code !== undefined) return `a file in it could not be read (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 function stopIfCancelled(options: OpenOptions): void {
   if (options.cancelled()) throw new KeyriteError('AUDITOR_CANCELLED', 'Opening the bundle was cancelled; nothing was verified.');
 }
@@ -75,8 +82,7 @@ export async function openBundle(path: string, kind: BundleKind, options: OpenOp
   try {
     files = readBundle(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const verification: BundleVerification = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: 'bundle-keys' };
+    const verification: BundleVerification = { status: 'unreadable', summary: `The bundle could not be read: ${unreadableReason(error)}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: 'bundle-keys' };
     return { verification, model: buildReportModel(verification, [], (options.now ?? (() => new Date()))()), keys: [] };
   }
   const bytesRead = [...files.values()].reduce((total, bytes) => total + bytes.length, 0);
