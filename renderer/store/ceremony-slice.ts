@@ -50,7 +50,9 @@ export interface CeremonySlice {
   ceremony: CeremonyState;
   loadScripts(): Promise<void>;
   checkScript(name: string, text: string): Promise<void>;
-  startCeremony(handle: string): Promise<boolean>;
+  /** `earlier`: the earlier run whose HSM tokens a key-destruction script acts on. */
+  startCeremony(handle: string, earlier?: string): Promise<boolean>;
+  earlierRuns(): Promise<ResponseOf<'ceremony/earlierRuns'>['runs']>;
   /** Answers the pending request (by its id); true when the engine took the answer. */
   answer(answer: Answer): Promise<boolean>;
   choices(): Promise<{ choices: Choice[]; defaultLabel: string | null } | null>;
@@ -85,9 +87,9 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
       patch({ checked: { name, problems: result.value.problems, script: result.value.script } });
     },
 
-    async startCeremony(handle) {
+    async startCeremony(handle, earlier) {
       patch({ busy: true, error: null, timeline: [], checkpoint: null });
-      const result = await api().start({ handle });
+      const result = await api().start(earlier === undefined ? { handle } : { handle, earlier });
       if (!result.ok) {
         patch({ busy: false, error: result.error });
         return false;
@@ -124,6 +126,15 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
       } finally {
         wipe(answer.request);
       }
+    },
+
+    async earlierRuns() {
+      const result = await api().earlierRuns({});
+      if (!result.ok) {
+        patch({ error: result.error });
+        return [];
+      }
+      return result.value.runs;
     },
 
     async choices() {

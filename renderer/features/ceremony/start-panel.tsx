@@ -1,11 +1,46 @@
-import { useEffect, useId, type ChangeEvent } from 'react';
+import { useEffect, useId, useState, type ChangeEvent } from 'react';
 import type { ScriptSummary } from '../../../shared/contract/ceremony.ts';
 import { useKeyriteStore } from '../../store/store.ts';
+
+type EarlierRun = Awaited<ReturnType<ReturnType<typeof useKeyriteStore.getState>['earlierRuns']>>[number];
+
+/** A script acting on a key an earlier ceremony made (destruction): which earlier run's HSM tokens it acts on. */
+function EarlierRunChoice({ value, onChange }: { value: string; onChange(handle: string): void }) {
+  const load = useKeyriteStore((s) => s.earlierRuns);
+  const [runs, setRuns] = useState<EarlierRun[] | null>(null);
+  const id = useId();
+  useEffect(() => {
+    let live = true;
+    void load().then((found) => {
+      if (!live) return;
+      setRuns(found);
+      if (found[0] !== undefined) onChange(found[0].handle);
+    });
+    return () => {
+      live = false;
+    };
+  }, [load, onChange]);
+  if (runs === null) return <p role="status">Looking for earlier ceremonies…</p>;
+  if (runs.length === 0) return <p className="hint">No earlier ceremony in this data folder left HSM tokens to act on; run the one that made the key first.</p>;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Earlier ceremony whose key this one acts on</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {runs.map((r) => (
+          <option key={r.handle} value={r.handle}>
+            {r.title} ({r.handle}){r.closed ? '' : ' — not closed'}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 function ScriptItem({ script }: { script: ScriptSummary }) {
   const start = useKeyriteStore((s) => s.startCeremony);
   const busy = useKeyriteStore((s) => s.ceremony.busy);
   const titleId = useId();
+  const [earlier, setEarlier] = useState('');
   return (
     <li className="script-item">
       <div>
@@ -14,8 +49,14 @@ function ScriptItem({ script }: { script: ScriptSummary }) {
           {script.purpose} · {script.steps} steps · {script.mode}
           {script.needsPrevious ? ' · needs an earlier ceremony’s bundle or shares' : ''}
         </p>
+        {script.needsEarlierTokens && <EarlierRunChoice value={earlier} onChange={setEarlier} />}
       </div>
-      <button type="button" disabled={busy} onClick={() => void start(script.handle)} aria-label={`Start ${script.title}`}>
+      <button
+        type="button"
+        disabled={busy || (script.needsEarlierTokens && earlier === '')}
+        onClick={() => void start(script.handle, script.needsEarlierTokens ? earlier : undefined)}
+        aria-label={`Start ${script.title}`}
+      >
         Start
       </button>
     </li>
