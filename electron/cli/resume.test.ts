@@ -196,6 +196,29 @@ describe('keyrite rehearse --resume refuses', () => {
   }, 600_000);
 });
 
+describe('a resumed run that crashes again', () => {
+  it('resumes again: the first resume\'s superseded steps are dropped from the replay, and every ceremony key is listed', async () => {
+    const out = freshOut();
+    expect((await rehearse(out, /Step 9\/\d+ \S+: done\n/)).signal).toBe('SIGKILL');
+    // The first resume redoes from the generation; it is killed once its own split is done.
+    const first = await keyriteChild(['rehearse', SCRIPT, '--answers', ANSWERS, '--out', out, '--resume'], /Step 9\/\d+ \S+: done\n/);
+    expect(first.signal).toBe('SIGKILL');
+    const second = await resume(out);
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    expect((await verifyCli(out)).json.status).toBe('verified');
+    const events = journalEvents(out);
+    const resumed = events.filter((e) => e.type === 'ceremony/resumed');
+    expect(resumed).toHaveLength(2);
+    expect(resumed[1]?.payload['redone']).toContainEqual('generate-master');
+    expect(resumed[1]?.payload['previousSigningKey']).toBe(resumed[0]?.payload['signingKey']);
+    // Three splits were issued; the last is the one on the media.
+    expect(events.filter((e) => e.type === 'share-set/issued')).toHaveLength(3);
+    const keys = readFileSync(join(out, 'bundle', 'keys.txt'), 'utf8');
+    for (const key of [events[0]?.payload['signingKey'], ...resumed.map((e) => e.payload['signingKey'])]) expect(keys).toContain(String(key));
+  }, 600_000);
+});
+
 describe('a resumed ceremony 2 feeds a recovery (ceremony 3)', () => {
   it('takes the last share set the bundle issued, not the superseded one', async () => {
     const root = dirname(freshOut());
