@@ -12,6 +12,8 @@ import { findSecretField } from './payloads.ts';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
 
+export const PREV_NOT_HEX = 'prev is not a hex hash';
+
 /** `prev` of the first event: there is no previous line. */
 export const GENESIS_PREV = '0'.repeat(64);
 
@@ -53,8 +55,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * schema above, hand-written because zod costs about 4 µs an event and a
  * bundle may hold 100,000 (a property test keeps the two in agreement).
  * Returns the reason an event is not well formed, or undefined.
+ * `checkPrevHex` false leaves the last rule, that prev is a hex hash, to a
+ * caller that compares prev with the hash it must be anyway (scan.ts).
  */
-export function checkEventShape(value: unknown): string | undefined {
+export function checkEventShape(value: unknown, checkPrevHex = true): string | undefined {
   if (!isPlainObject(value)) return 'not a JSON object';
   let keys = 0;
   for (const key in value) {
@@ -76,7 +80,7 @@ export function checkEventShape(value: unknown): string | undefined {
   if (!isPlainObject(payload)) return 'payload is not an object';
   const secret = findSecretField(payload as { [key: string]: JsonValue });
   if (secret !== undefined) return `payload field "${secret}" names a secret`;
-  if (typeof prev !== 'string' || !hashPattern.test(prev)) return 'prev is not a hex hash';
+  if (typeof prev !== 'string' || (checkPrevHex && !hashPattern.test(prev))) return PREV_NOT_HEX;
   return undefined;
 }
 // Every line of a journal names the same ceremony: the last id that passed
