@@ -18,7 +18,7 @@ import { parse } from 'yaml';
 import { readBundle } from '../../electron/core/transcript/bundle-export.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 import { verifyBundle } from '../../shared/transcript/bundle.ts';
-import { expectAccessible } from './axe.ts';
+import { expectAccessibleInBothThemes } from './axe.ts';
 import { expect, type KeyriteApp } from './fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -106,12 +106,14 @@ export class CeremonyDriver {
     await expect(this.page.locator(`[data-testid="ceremony-event"][data-type="${type}"]`)).toHaveCount(count, LONG);
   }
 
-  /** A screen seen for the first time: a screenshot artifact and an axe check. */
+  /** A screen seen for the first time: a screenshot artifact (named by ceremony and screen) and an axe check in both themes. */
   async checkScreen(name: string, seen: Set<string>): Promise<void> {
     if (seen.has(name)) return;
     seen.add(name);
-    await this.#app.screenshot(`ceremony-${name}`);
-    await expectAccessible(this.page, name, this.#testInfo);
+    const main = this.page.locator('main[data-ceremony]');
+    const ceremony = (await main.count()) > 0 ? ((await main.getAttribute('data-ceremony')) ?? 'ceremony') : 'home';
+    await this.#app.screenshot(`ceremony-${ceremony}-${name}`);
+    await expectAccessibleInBothThemes(this.page, `${ceremony}: ${name}`, this.#testInfo);
   }
 
   // ---- keyboard or pointer -------------------------------------------------
