@@ -18,7 +18,11 @@ import { lineOffsets, readJournalLines, splitLines, type LineOffsets } from '../
 import type { ByteWorkOffsets, ByteWorkRequest } from './byte-work-worker.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
-/** Below this journal size, starting a worker costs more than it saves (bench:verify). */
+/**
+ * Below this journal size (about 13,000 events) verify on this thread alone:
+ * a worker's start-up and module loading cost some 100-200 ms of CPU, about
+ * what hashing 4 MB of journal takes (measured under load for bench:verify).
+ */
 export const TWO_CORE_MIN_BYTES = 4_000_000;
 
 export interface TwoCoreOptions {
