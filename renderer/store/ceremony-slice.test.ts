@@ -30,6 +30,7 @@ const session = (requestId: number): NonNullable<CeremonyView['session']> => ({
   lastRefusal: null,
   failure: null,
   bundle: null,
+  resumed: null,
 });
 
 const recorded = (seq: number): KeyriteEvent => ({ name: 'ceremony/recorded', payload: { seq, at: '2026-11-29T01:00:00.000Z', type: 'step/completed', step: 's', actors: [], summary: `event ${seq}` } });

@@ -44,6 +44,26 @@ export function CeremonyScreen() {
       </div>
       <div className="ceremony-layout">
         <div className="ceremony-main">
+          {session.resumed !== null && (
+            <section className="panel resumed" aria-labelledby="resumed-title">
+              <h2 id="resumed-title">Resumed after an interruption</h2>
+              <p>{session.resumed.continuesAt}</p>
+              {session.resumed.lost.length > 0 && (
+                <ul aria-label="What the interruption lost">
+                  {session.resumed.lost.map((l) => (
+                    <li key={l}>{l}</li>
+                  ))}
+                </ul>
+              )}
+              {session.resumed.whyRedone.length > 0 && (
+                <ul aria-label="Done again">
+                  {session.resumed.whyRedone.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
           {running ? (
             <>
               <CurrentStep session={session} />
