@@ -57,6 +57,10 @@ export interface CeremonySlice {
   answer(answer: Answer): Promise<boolean>;
   choices(): Promise<{ choices: Choice[]; defaultLabel: string | null } | null>;
   abortCeremony(reason: string): Promise<void>;
+  /** The exception button: what was expected, what happened, and whether to go on; the quorum then signs it. */
+  raiseException(raised: RequestOf<'ceremony/raiseException'>): Promise<boolean>;
+  interrupted(): Promise<ResponseOf<'ceremony/listInterrupted'>['ceremonies']>;
+  resumeCeremony(handle: string): Promise<boolean>;
   dismissCeremony(): Promise<void>;
   recordCeremonyEvent(event: KeyriteEvent): void;
 }
@@ -144,6 +148,30 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
         return null;
       }
       return result.value;
+    },
+
+    async raiseException(raised) {
+      patch({ busy: true, error: null });
+      const result = await api().raiseException(raised);
+      patch(result.ok ? { busy: false, session: result.value.session } : { busy: false, error: result.error });
+      return result.ok;
+    },
+
+    async interrupted() {
+      const result = await api().listInterrupted({});
+      return result.ok ? result.value.ceremonies : [];
+    },
+
+    async resumeCeremony(handle) {
+      patch({ busy: true, error: null, timeline: [], checkpoint: null });
+      const result = await api().resume({ handle });
+      if (!result.ok) {
+        patch({ busy: false, error: result.error });
+        return false;
+      }
+      patch({ busy: false, session: result.value.session });
+      get().goTo('ceremony');
+      return true;
     },
 
     async abortCeremony(reason) {

@@ -5,6 +5,7 @@ import { AbortControl } from './abort-control.tsx';
 import './ceremony.css';
 import { CeremonyTimeline } from './ceremony-timeline.tsx';
 import { CurrentStep } from './current-step.tsx';
+import { ExceptionControl } from './exception-control.tsx';
 import { Outcome } from './outcome.tsx';
 import { RefusalNotice } from './refusal-notice.tsx';
 import { RequestPanel } from './request-panel.tsx';
@@ -69,6 +70,9 @@ export function CeremonyScreen() {
               <CurrentStep session={session} />
               <RefusalNotice />
               <RequestPanel session={session} />
+              <div className="actions">
+                <ExceptionControl />
+              </div>
               <AbortControl />
             </>
           ) : (

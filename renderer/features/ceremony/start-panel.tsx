@@ -63,6 +63,46 @@ function ScriptItem({ script }: { script: ScriptSummary }) {
   );
 }
 
+type Interrupted = Awaited<ReturnType<ReturnType<typeof useKeyriteStore.getState>['interrupted']>>[number];
+
+/** Ceremonies of this data folder that stopped without closing (a crash, a power cut): resume from the last safe step. */
+function ResumeList() {
+  const load = useKeyriteStore((s) => s.interrupted);
+  const resume = useKeyriteStore((s) => s.resumeCeremony);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const [found, setFound] = useState<Interrupted[]>([]);
+  useEffect(() => {
+    let live = true;
+    void load().then((list) => {
+      if (live) setFound(list);
+    });
+    return () => {
+      live = false;
+    };
+  }, [load]);
+  if (found.length === 0) return null;
+  return (
+    <section aria-labelledby="resume-title">
+      <h3 id="resume-title">Interrupted ceremonies</h3>
+      <ul className="script-list" aria-label="Interrupted ceremonies">
+        {found.map((c) => (
+          <li key={c.handle} className="script-item">
+            <div>
+              <p>
+                <strong>{c.title}</strong> — started {c.startedAt}, {c.events} events recorded
+              </p>
+              <p className="hint">Last: {c.lastEvent}{c.resumable ? '' : ` · cannot resume: ${c.why ?? ''}`}</p>
+            </div>
+            <button type="button" disabled={busy || !c.resumable} onClick={() => void resume(c.handle)} aria-label={`Resume ${c.title} (${c.handle})`}>
+              Resume
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** Home: start a built-in ceremony, or check a script file and start it, its problems shown with line and column. */
 export function StartCeremonyPanel() {
   const scripts = useKeyriteStore((s) => s.ceremony.scripts);
@@ -107,6 +147,7 @@ export function StartCeremonyPanel() {
           {error.message}
         </p>
       )}
+      {session === null && <ResumeList />}
       {scripts === null ? (
         <p role="status">Reading the built-in ceremonies…</p>
       ) : (
