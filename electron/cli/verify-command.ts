@@ -1,9 +1,8 @@
 /**
  * `keyrite verify <bundle> [--json] [--key <vkey>]... [--keys <file>]`:
  * verifies an evidence bundle (folder or .tar) offline, with the pure
- * verifier from shared/, run on two cores when a second one is idle
- * (verify-on-two-cores.ts: the same result, sooner), and says so with an
- * exit code a script can test.
+ * verifier from shared/ run on two cores (verify-on-two-cores.ts: the same
+ * result, faster), and says so with an exit code a script can test.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

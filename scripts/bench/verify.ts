@@ -7,9 +7,8 @@
  * Every figure is the best of ROUNDS, and the rounds interleave the
  * measurements, so a burst of load from other work on the machine touches
  * them all alike. The goal is judged on what `keyrite verify` runs:
- * verifyBundleOnTwoCores after reading the bundle, which starts a fresh
- * worker thread when a second core is idle and verifies on one otherwise;
- * the forced two-core row shows the worker whatever the load.
+ * verifyBundleOnTwoCores after reading the bundle, a fresh worker thread
+ * each time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +20,7 @@ import { readBundle } from '../../electron/core/transcript/bundle-read.ts';
 import { fixtureClosingEvent, fixtureEvent, fixtureSigners, fixtureCeremonyId } from '../../electron/core/transcript/fixtures.ts';
 import { MemoryTranscript } from '../../electron/core/transcript/memory-transcript.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
-import { secondCoreIdle, verifyBundleOnTwoCores } from '../../electron/core/transcript/verify-on-two-cores.ts';
+import { verifyBundleOnTwoCores } from '../../electron/core/transcript/verify-on-two-cores.ts';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const CHECKPOINT_EVERY = 10_000;
@@ -67,8 +66,7 @@ try {
   };
   const measures: { label: string; run: () => unknown }[] = [
     { label: 'sha256sum of every bundle file (reference)', run: () => execFileSync('sha256sum', files, { stdio: ['ignore', 'ignore', 'inherit'] }) },
-    { label: 'keyrite verify\'s path, in process', run: async () => verified(await verifyBundleOnTwoCores(readBundle(folder), { trustedKeys: keys })) },
-    { label: 'two cores forced (a fresh worker), in process', run: async () => verified(await verifyBundleOnTwoCores(readBundle(folder), { trustedKeys: keys, worker: 'always' })) },
+    { label: 'keyrite verify\'s path: two cores, in process', run: async () => verified(await verifyBundleOnTwoCores(readBundle(folder), { trustedKeys: keys })) },
     { label: 'one core (node:crypto SHA-256), in process', run: () => verified(verifyBundle(readBundle(folder), { trustedKeys: keys, sha256: nodeSha256 })) },
     { label: 'one core, pure (@noble/hashes SHA-256)', run: () => verified(verifyBundle(readBundle(folder), { trustedKeys: keys })) },
     { label: 'keyrite verify, a new Node process (start-up incl.)', run: () => execFileSync(process.execPath, ['--no-warnings', 'electron/cli/keyrite.ts', 'verify', folder, '--key', keys[0] as string, '--key', keys[1] as string], { stdio: 'ignore' }) },
@@ -83,13 +81,13 @@ try {
     }
   }
   const reference = best[0] as number;
-  console.log(`best of ${ROUNDS} interleaved rounds each (2 shared cores; load average ${loadBefore} before, ${loadAverage()} after; keyrite verify's path ${secondCoreIdle() ? 'uses a second core' : 'stays on one core'} at this load)`);
+  console.log(`best of ${ROUNDS} interleaved rounds each (2 shared cores; load average ${loadBefore} before, ${loadAverage()} after)`);
   for (const [i, { label }] of measures.entries()) {
     const ms = best[i] as number;
     console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / reference).toFixed(2)}x sha256sum`);
   }
   const ours = best[1] as number;
-  const cli = best[5] as number;
+  const cli = best[4] as number;
   console.log(`goal: within 3x of sha256sum -> ${ours <= 3 * reference ? 'met' : 'NOT met'} (${(ours / reference).toFixed(2)}x) by keyrite verify's path; the new process adds Node's start-up and module loading (${(cli / reference).toFixed(2)}x)`);
 } finally {
   rmSync(work, { recursive: true, force: true });

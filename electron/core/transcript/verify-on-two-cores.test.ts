@@ -50,16 +50,16 @@ describe('the two-core verifier says exactly what the pure verifier says', () =>
     const cases = [intact, ...[...fixed, ...random].map(tamperedFiles).filter((files) => files !== undefined)];
     for (const files of cases) {
       const expected = pure(files);
-      expect(await verifyBundleOnTwoCores(files, { trustedKeys: fixture.keys, minBytes: 0, worker: 'always' })).toStrictEqual(expected);
+      expect(await verifyBundleOnTwoCores(files, { trustedKeys: fixture.keys, minBytes: 0 })).toStrictEqual(expected);
     }
     expect(pure(intact).status).toBe('verified');
     // Without given keys both take the bundle's own keys.txt.
-    expect(await verifyBundleOnTwoCores(intact, { minBytes: 0, worker: 'always' })).toStrictEqual(verifyBundle(intact, { sha256: nodeSha256 }));
+    expect(await verifyBundleOnTwoCores(intact, { minBytes: 0 })).toStrictEqual(verifyBundle(intact, { sha256: nodeSha256 }));
   }, 180_000);
 
   it('a bundle without a journal is unreadable on both', async () => {
     const files = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
     files.delete(JOURNAL_PATH);
-    expect(await verifyBundleOnTwoCores(files, { minBytes: 0, worker: 'always' })).toStrictEqual(verifyBundle(files));
+    expect(await verifyBundleOnTwoCores(files, { minBytes: 0 })).toStrictEqual(verifyBundle(files));
   });
 });

@@ -1,9 +1,8 @@
 /**
  * The Node host's verifier: the pure verifier (shared/transcript/bundle.ts)
- * on two cores, when a second one is idle. This thread reads the events,
- * which the result holds and which would cost as much again to copy from
- * another thread, then checks the checkpoint signatures; a worker thread
- * meanwhile hashes (every line's
+ * on two cores. This thread reads the events, which the result holds and
+ * which would cost as much again to copy from another thread, then checks
+ * the checkpoint signatures; a worker thread meanwhile hashes (every line's
  * leaf hash and canonical form, the tree's roots, the journal's hash:
  * shared/transcript/journal-digests.ts). The two halves cost about the same
  * (bench:verify). The pure verifier then takes those answers where it would
@@ -11,7 +10,6 @@
  * verifyBundle gives alone (verify-on-two-cores.test.ts compares them over
  * tampered bundles).
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import type { JournalDigests } from '../../../shared/transcript/journal-digests.ts';
@@ -32,22 +30,6 @@ export interface TwoCoreOptions {
   readonly trustedKeys?: readonly string[];
   /** Journals smaller than this are verified on this thread alone. */
   readonly minBytes?: number;
-  /**
-   * 'when-idle' (the default) uses the worker only when a second core is
-   * free; 'always' uses it whatever the load (tests, bench:verify).
-   */
-  readonly worker?: 'when-idle' | 'always';
-}
-
-/**
- * Is a second core free? When other work already fills the cores (the last
- * minute's load average leaves less than one idle), a worker only adds its
- * start-up and its not yet optimised code to the work (bench:verify, on the
- * shared development machine), and the result is the same either way.
- */
-export function secondCoreIdle(): boolean {
-  const cores = availableParallelism();
-  return cores >= 2 && (loadavg()[0] ?? 0) <= cores - 1;
 }
 
 /**
@@ -82,8 +64,7 @@ function digestsOnWorker(request: ByteWorkRequest): { send: (offsets: LineOffset
 export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Array>, options: TwoCoreOptions = {}): Promise<BundleVerification> {
   const trusted = options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys };
   const journal = files.get(JOURNAL_PATH);
-  const oneCore = journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES) || (options.worker !== 'always' && !secondCoreIdle());
-  if (oneCore) return verifyBundle(files, { ...trusted, sha256: nodeSha256 });
+  if (journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES)) return verifyBundle(files, { ...trusted, sha256: nodeSha256 });
   const notes = bundleCheckpoints(files);
   const work = digestsOnWorker({ journal, notes });
   // Keep an early failure from being reported as unhandled while this thread reads the events.
