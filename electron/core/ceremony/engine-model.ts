@@ -449,27 +449,10 @@ export class AbortCommand implements Cmd {
   }
 }
 
-/**
- * KNOWN DEFECT (found by this test, reported; resume-plan.ts): a crash
- * while the collection's sign-offs are being given loses the rebuilt
- * secret, yet the resumed run goes on at that sign-off stage instead of
- * collecting again, so the key load later stops with
- * CEREMONY_SECRET_MISSING. Random crashes avoid this point until it is
- * fixed; engine-model.test.ts keeps it as an expected failure.
- */
-export function resumeKnownWrongAt(m: Readonly<Model>): boolean {
-  return m.stepIndex === m.script.steps.findIndex((s) => s.action === 'shares.collect') && m.stage === 'sign-off';
-}
-
 /** The machine dies while people are at a question; the ceremony is resumed from what it left on disk. */
 export class CrashCommand implements Cmd {
-  readonly evenWhereKnownWrong: boolean;
-  constructor(evenWhereKnownWrong = false) {
-    this.evenWhereKnownWrong = evenWhereKnownWrong;
-  }
-
   check(m: Readonly<Model>): boolean {
-    return m.status === 'running' && m.runs < 3 && (this.evenWhereKnownWrong || !resumeKnownWrongAt(m));
+    return m.status === 'running' && m.runs < 3;
   }
 
   async run(m: Model, r: Real): Promise<void> {

@@ -74,10 +74,13 @@ const sameProduct = (need: Need, product: Need): boolean =>
 const produces = (script: CeremonyScript, step: Step, need: Need): boolean => productsOf(script, step).some((product) => sameProduct(need, product));
 
 /** The step the resumed run starts from: the interrupted one, or earlier if a step still to run needs a product the crash lost. */
-function resumeIndex(script: CeremonyScript, state: CeremonyState): { index: number; reasons: string[] } {
+function resumeIndex(script: CeremonyScript, state: CeremonyState): { index: number; restart: boolean; reasons: string[] } {
   const steps = script.steps;
   const interrupted = state.stepIndex;
   let from = interrupted;
+  // The interrupted step's action already ran when it was collecting sign-offs: what it put in memory died with the process.
+  const ranAlready = state.stage === 'sign-off';
+  let restart = false;
   const reasons: string[] = [];
   for (let changed = true; changed;) {
     changed = false;
@@ -88,22 +91,29 @@ function resumeIndex(script: CeremonyScript, state: CeremonyState): { index: num
       for (const need of needsOf(script, step)) {
         let producer = -1;
         for (let p = i - 1; p >= 0; p--) if (produces(script, steps[p] as Step, need)) { producer = p; break; }
-        if (producer < 0 || producer >= from) continue;
+        if (producer < 0 || producer > from) continue;
         const what = need.kind === 'secret' ? `the secret of key '${need.key}'` : 'the sealed share set';
+        if (producer === from) {
+          // Only the interrupted step, whose action ran before the crash, is done again from its start (its approvals too).
+          if (producer !== interrupted || !ranAlready || restart) continue;
+          restart = true;
+          reasons.push(`step ${step.id} needs ${what}, which step ${(steps[producer] as Step).id} made before the crash, in memory only`);
+          continue;
+        }
         reasons.push(`step ${step.id} needs ${what}, held only in memory since step ${(steps[producer] as Step).id}`);
         from = producer;
         changed = true;
       }
     }
   }
-  return { index: from, reasons };
+  return { index: from, restart: restart && from === interrupted, reasons };
 }
 
 export function planResume(script: CeremonyScript, state: CeremonyState, events: readonly TranscriptEvent[], inputsSource: 'answers-file' | 'people'): ResumePlan {
   const steps = script.steps;
   const current = steps[state.stepIndex];
   const interrupted = current === undefined ? undefined : { step: current.id, index: state.stepIndex, stage: state.stage };
-  const { index: from, reasons } = current === undefined ? { index: state.stepIndex, reasons: [] } : resumeIndex(script, state);
+  const { index: from, restart, reasons } = current === undefined ? { index: state.stepIndex, restart: false, reasons: [] } : resumeIndex(script, state);
   const completed = new Set(state.completed.map((c) => c.index));
   const lost: string[] = ['the ceremony signing key (software, in memory only): a new one signs from here, named in ceremony/resumed'];
   if (state.participants.length > 0) {
@@ -128,7 +138,7 @@ export function planResume(script: CeremonyScript, state: CeremonyState, events:
     }
   }
   // From an earlier step, that step and every one after it up to the interrupted one are done again; otherwise the interrupted step continues from its stage.
-  const redone = from < state.stepIndex ? steps.slice(from, state.stepIndex + 1).map((s) => s.id) : [];
+  const redone = from < state.stepIndex || restart ? steps.slice(from, state.stepIndex + 1).map((s) => s.id) : [];
   const supersededShareSets = events
     .filter((e) => e.type === 'share-set/issued' && e.step !== null && steps.findIndex((s) => s.id === e.step) >= from)
     .map((e) => String(e.payload['shareSetId']));

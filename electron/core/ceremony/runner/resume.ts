@@ -33,6 +33,8 @@ import { SoftwareEd25519Signer } from '../../transcript/signer.ts';
 import { fsyncFolder } from '../../transcript/durable-file.ts';
 import { deriveParticipantCredential, PARTICIPANT_KDF, type CredentialKdfCost, type ParticipantCredential } from '../credential.ts';
 import { keySpecOf } from '../actions/hsm-generate-key.ts';
+import { restoreKeyLifecycle } from '../actions/key-lifecycle.ts';
+import { skippedByJumps } from './ceremony-clock.ts';
 import { takeSecret, type Answers } from './answers.ts';
 import { sessionFor, type RunContext } from './context.ts';
 import { untilAccepted, type CeremonyInputs } from './inputs.ts';
@@ -97,6 +99,8 @@ export async function resumeRehearsal(options: ResumeOptions): Promise<ResumeOut
     const run: CeremonyRun = {
       parsed, inputs: inputs.source === 'answers-file' ? skipDone(inputs) : inputs, outFolder, transcriptFolder, journal, ceremonyKey, now, log,
       observer: options.observer, kdfCost, machine: new Machine(state, options.observer?.state), cosigners, earlierCeremonyKeys: crashed.ceremonyKeys,
+      // A rehearsal's clock goes on from where its recorded jumps took it; it never falls back.
+      skippedMs: script.metadata.mode === 'rehearsal' ? skippedByJumps(crashed.events) : 0,
     };
     handedOver = true;
     const outcome = await driveCeremony(run, async (adopt) => {
@@ -291,6 +295,11 @@ async function restoreKept(ctx: RunContext, state: CeremonyState, events: readon
         }
         break;
       }
+      case 'key.deprecate':
+      case 'key.scheduleDestruction':
+        // What the deprecation and the schedule decided, so key.destroy can wait on it after the crash (or the weeks a real destruction waits).
+        restoreKeyLifecycle(ctx, step, done.result);
+        break;
       default:
         break;
     }

@@ -153,12 +153,14 @@ export interface CeremonyRun {
   readonly cosigners: Map<string, SoftwareEd25519Signer>;
   /** Ceremony keys that signed checkpoints before a resume, listed in the bundle with this run's key. */
   readonly earlierCeremonyKeys: readonly string[];
+  /** A resumed rehearsal: the time its recorded clock jumps skipped. */
+  readonly skippedMs?: number;
 }
 
 /** The empty run context over opened HSMs (a resume then refills what the transcript and the HSMs still hold). */
 export function newRunContext(run: CeremonyRun, hsms: RehearsalHsms): RunContext {
   // Payload times come from the ceremony clock: a rehearsal's jumps over a waiting period are recorded (ceremony-clock.ts).
-  const clock = journalledClock(run.parsed.script.metadata.mode, run.now, run.journal);
+  const clock = journalledClock(run.parsed.script.metadata.mode, run.now, run.journal, run.skippedMs ?? 0);
   return {
     script: run.parsed.script, inputs: run.inputs, journal: run.journal, ceremonyKey: run.ceremonyKey, outFolder: run.outFolder, hsms, now: clock.now, clock, keyLifecycle: new Map(),
     completedSteps: run.machine.state.completed.length, devices: undefined, kdfCost: run.kdfCost,
