@@ -13,3 +13,10 @@ export interface Command {
   /** Runs the command; resolves to the process exit status. */
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }
+
+/** One line per command for `keyrite --help`, here so the overview loads no command's module. */
+export const COMMAND_SUMMARIES = {
+  rehearse: 'run a ceremony headless on SoftHSM from an answers file',
+  tokens: 'list the tokens of a PKCS#11 module (the rehearsal token by default)',
+  verify: 'verify an evidence bundle offline',
+} as const;

@@ -4,12 +4,17 @@
  * Electron). One table of commands; each has its own `--help`. Run with
  * Node 24: `node electron/cli/keyrite.ts verify <bundle>`.
  */
-import type { Command, CommandIo } from './command.ts';
-import { rehearseCommand } from './rehearse-command.ts';
-import { tokensCommand } from './tokens-command.ts';
-import { verifyCommand } from './verify-command.ts';
+import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
-export const commands: readonly Command[] = [rehearseCommand, tokensCommand, verifyCommand];
+/**
+ * Each command's module is loaded only when it runs: an auditor's `keyrite
+ * verify` does not pay for the ceremony runner, zod or the HSM layer.
+ */
+export const commands: readonly { name: keyof typeof COMMAND_SUMMARIES; summary: string; load(): Promise<Command> }[] = [
+  { name: 'rehearse', summary: COMMAND_SUMMARIES.rehearse, load: async () => (await import('./rehearse-command.ts')).rehearseCommand },
+  { name: 'tokens', summary: COMMAND_SUMMARIES.tokens, load: async () => (await import('./tokens-command.ts')).tokensCommand },
+  { name: 'verify', summary: COMMAND_SUMMARIES.verify, load: async () => (await import('./verify-command.ts')).verifyCommand },
+];
 
 const USAGE_EXIT = 64; // sysexits.h EX_USAGE
 
@@ -30,7 +35,7 @@ export async function main(argv: readonly string[], io: CommandIo = { out: (t) =
     io.error(`keyrite: unknown command "${name}"\n\n${overview()}`);
     return USAGE_EXIT;
   }
-  return command.run(rest, io);
+  return (await command.load()).run(rest, io);
 }
 
 if (import.meta.main) {

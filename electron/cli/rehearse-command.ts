@@ -16,7 +16,7 @@ import { ANSWERS_HELP, loadAnswersFile, runRehearsal, type RehearsalOutcome } fr
 import { recordInvalidScript } from '../core/ceremony/runner/invalid-script.ts';
 import { readBundle } from '../core/transcript/bundle-export.ts';
 import { nodeSha256 } from '../core/transcript/node-sha256.ts';
-import type { Command, CommandIo } from './command.ts';
+import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 import { participantKdfFromEnvironment, RESUME_HELP, resumeFromCli } from './resume-run.ts';
 
 export const REHEARSE_EXIT = { closed: 0, aborted: 1, unverified: 2, resumeRefused: 3, usage: 64, invalidScript: 65 } as const;
@@ -54,7 +54,7 @@ function usage(io: CommandIo, message: string): number {
 
 export const rehearseCommand: Command = {
   name: 'rehearse',
-  summary: 'run a ceremony headless on SoftHSM from an answers file',
+  summary: COMMAND_SUMMARIES.rehearse,
   help,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
     let parsed;

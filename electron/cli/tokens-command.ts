@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../shared/result.ts';
 import { createEngine } from '../core/engine.ts';
-import type { Command, CommandIo } from './command.ts';
+import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 const help = `Usage: keyrite tokens [--json] [--module <path>] [--data-dir <dir>]
 
@@ -28,7 +28,7 @@ Exit status: 0 listed, 1 the module could not be read, 64 usage.
 
 export const tokensCommand: Command = {
   name: 'tokens',
-  summary: 'list the tokens of a PKCS#11 module (the rehearsal token by default)',
+  summary: COMMAND_SUMMARIES.tokens,
   help,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
     let values: { json?: boolean; module?: string; 'data-dir'?: string; help?: boolean };

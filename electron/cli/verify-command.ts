@@ -11,7 +11,7 @@ import type { BundleVerification } from '../../shared/transcript/bundle.ts';
 import { digestAsWords } from '../../shared/transcript/words.ts';
 import { readBundle } from '../core/transcript/bundle-read.ts';
 import { verifyBundleOnTwoCores } from '../core/transcript/verify-on-two-cores.ts';
-import type { Command, CommandIo } from './command.ts';
+import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 /** Distinct exit codes (docs/formats/transcript.md §5). */
 export const VERIFY_EXIT = { verified: 0, tampered: 1, 'unsigned-tail': 2, unreadable: 3, usage: 64 } as const;
@@ -56,7 +56,7 @@ function describe(result: BundleVerification): string {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'verify an evidence bundle offline',
+  summary: COMMAND_SUMMARIES.verify,
   help,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
     let parsed;
