@@ -71,6 +71,12 @@ export function recordedCommands(script: CeremonyScript, scriptSha256: string, r
           seq: event.seq, stepIndex: enrolIndex,
         });
         break;
+      case 'enrolment/complete':
+        if (enrolStep !== undefined && !enrolmentRecorded) {
+          commands.push({ command: { kind: 'record-result', stepId: enrolStep.id }, seq: event.seq, stepIndex: enrolIndex });
+          enrolmentRecorded = true;
+        }
+        break;
       case 'step/result': {
         if (step === undefined) break;
         const result = (p['result'] ?? null) as PublicValue;

@@ -191,6 +191,8 @@ export async function driveCeremony(run: CeremonyRun, begin: (adopt: (ctx: RunCo
   try {
     ctx = await begin((opened) => {
       ctx = opened;
+      // Known as soon as the tokens are open: a run stopped while beginning (a resume's PIN asked again, then abort) still says which tokens it used.
+      mappings = opened.hsms.mappings;
     });
     const opened = ctx;
     // People at the screen may raise an exception while the run waits for them (people-exception.ts).
@@ -307,6 +309,8 @@ async function runAction(ctx: RunContext, step: Step, machine: Machine, cosigner
   if (step.action === 'participants.enrol') {
     await enrolAll(ctx, step, machine, cosigners);
     machine.apply({ kind: 'record-result', stepId: step.id });
+    // Said in the transcript: a crash before the enrolment's first sign-off then resumes at its sign-offs, not by enrolling everyone again.
+    ctx.journal.append({ type: 'enrolment/complete', step: step.id, payload: { participants: machine.state.participants.length } });
     await signPreflightExceptions(ctx, machine);
     return;
   }

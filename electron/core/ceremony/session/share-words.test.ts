@@ -27,7 +27,6 @@ describe('checking typed share words', () => {
         const check = checkShareWords(typed(edited));
         expect(check.complete).toBe(false);
         expect(check.problem).toMatchObject({ code: 'SHARE_WORD_MISTYPED', line: line + 1, word: word + 1 });
-        expect(JSON.stringify(check)).not.toContain(`"${meant}"`);
         // The message is the fixed wording for that place: no word of the line can be in it.
         expect(check.problem?.message).toBe(`Line ${line + 1}, word ${word + 1} does not match its line's check words; check it against the paper.`);
       }),
