@@ -7,34 +7,15 @@
  * destruction then waits (jumps) to the scheduled date, destroys the key,
  * and the bundle verifies.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CEREMONIES, FIXTURES } from '../core/ceremony/runner/test-support.ts';
 import { main } from './keyrite.ts';
+import { journalEvents, keyriteChild } from './cli-child.test-support.ts';
 
-const KEYRITE = join(import.meta.dirname, 'keyrite.ts');
-const env = { ...process.env, KEYRITE_TEST_CHEAP_PARTICIPANT_KDF: '1' };
 
-interface Event { seq: number; type: string; step: string | null; payload: Record<string, unknown> }
-const journalEvents = (out: string): Event[] => readFileSync(join(out, 'transcript', 'transcript.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Event);
-
-function keyriteChild(args: string[], killAfter?: RegExp): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KEYRITE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killAfter !== undefined && killAfter.test(out)) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
 
 describe('keyrite rehearse --resume: a key destruction killed after its schedule', () => {
   it('resumes with the deprecation and schedule it recorded, the clock going on forward, and destroys the key', { timeout: 300_000 }, async () => {

@@ -11,7 +11,6 @@
  * Cost: the participant KDF is made cheap with the test-only variable the
  * CLI refuses outside vitest (resume-run.ts); two runs at a time.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,30 +21,12 @@ import { loadScriptFile } from '../core/ceremony/index.ts';
 import { CEREMONIES, FIXTURES, freshOut } from '../core/ceremony/runner/test-support.ts';
 import { participantKdfFromEnvironment } from './resume-run.ts';
 import { main } from './keyrite.ts';
+import { journalEvents, keyriteChild, type JournalEvent } from './cli-child.test-support.ts';
 
-const KEYRITE = join(import.meta.dirname, 'keyrite.ts');
 const SCRIPT = join(CEREMONIES, '02-master-key-split-and-load.yaml');
 const ANSWERS = join(FIXTURES, '02-master-key-split-and-load.answers.yaml');
-const env = { ...process.env, KEYRITE_TEST_CHEAP_PARTICIPANT_KDF: '1' };
 
-interface Event { seq: number; type: string; step: string | null; payload: Record<string, unknown> }
-const journalEvents = (out: string): Event[] => readFileSync(join(out, 'transcript', 'transcript.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Event);
-
-/** Runs `keyrite` in a child process; with `killAfter`, SIGKILLs it as soon as its stdout has a line matching it. */
-function keyriteChild(args: string[], killAfter?: RegExp): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KEYRITE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killAfter !== undefined && killAfter.test(out)) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
+type Event = JournalEvent;
 
 const rehearse = (out: string, killAfter?: RegExp) => keyriteChild(['rehearse', SCRIPT, '--answers', ANSWERS, '--out', out], killAfter);
 const resume = (out: string) => keyriteChild(['rehearse', SCRIPT, '--answers', ANSWERS, '--out', out, '--resume']);
