@@ -35,6 +35,11 @@ describe('boundary: shared/ is pure', () => {
     expect(await problems('shared/domain/example.ts', "import { x } from '../electron/y.ts';\nexport const a = x;")).toEqual([]);
   });
 
+  it('rejects a Node built-in in a test inside shared/ too; the same test under test/shared/ may use one', async () => {
+    expect((await problems('shared/domain/example.test.ts', "import { createHash } from 'node:crypto';\nexport const h = createHash;")).join('\n')).toContain('must not import the Node built-in "node:crypto"');
+    expect(await problems('test/shared/domain/example.test.ts', "import { createHash } from 'node:crypto';\nexport const h = createHash;")).toEqual([]);
+  });
+
   it('accepts shared/ importing shared/ and its pure libraries', async () => {
     expect(await problems('shared/domain/example.ts', "import { z } from 'zod';\nimport { ok } from '../result.ts';\nexport const a = [z, ok];")).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, toBase64 } from './bytes.ts';
-import { checkpointText, parseCheckpointText } from './checkpoint.ts';
-import { SIGNATURE_TYPE, cosignatureMessage, ecdsaRawToDer, ecdsaSpki, formatNote, makeVerifierKey, parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from './note.ts';
+import { fromBase64, toBase64 } from '../../../shared/transcript/bytes.ts';
+import { checkpointText, parseCheckpointText } from '../../../shared/transcript/checkpoint.ts';
+import { SIGNATURE_TYPE, cosignatureMessage, ecdsaRawToDer, ecdsaSpki, formatNote, makeVerifierKey, parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from '../../../shared/transcript/note.ts';
 
 // golang.org/x/mod/sumdb/note note_test.go, the example the C2SP signed-note spec descends from.
 const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyriteError } from '../result.ts';
-import { scriptProblems, validateScript } from './parse-script.ts';
-import { fixtureScript } from './script-fixture.ts';
-import { ScriptInvalidError } from './script-problems.ts';
-import type { SignOffRequirement, SigningRole } from './script-schema.ts';
-import { SIGNING_ROLES } from './script-schema.ts';
-import { requirementsMet } from './sign-off-rules.ts';
+import { KeyriteError } from '../../../shared/result.ts';
+import { scriptProblems, validateScript } from '../../../shared/ceremony/parse-script.ts';
+import { fixtureScript } from '../../../shared/ceremony/script-fixture.ts';
+import { ScriptInvalidError } from '../../../shared/ceremony/script-problems.ts';
+import type { SignOffRequirement, SigningRole } from '../../../shared/ceremony/script-schema.ts';
+import { SIGNING_ROLES } from '../../../shared/ceremony/script-schema.ts';
+import { requirementsMet } from '../../../shared/ceremony/sign-off-rules.ts';
 
 /** The fixture as a plain JSON value a test may break in any way. */
 type Json = ReturnType<typeof JSON.parse>;

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ceremonyScriptJsonSchema, ceremonyScriptJsonSchemaText } from './json-schema.ts';
-import { ACTION_NAMES } from './actions.ts';
+import { ceremonyScriptJsonSchema, ceremonyScriptJsonSchemaText } from '../../../shared/ceremony/json-schema.ts';
+import { ACTION_NAMES } from '../../../shared/ceremony/actions.ts';
 
-const committed = new URL('../../docs/formats/ceremony-script.schema.json', import.meta.url);
+const committed = new URL('../../../docs/formats/ceremony-script.schema.json', import.meta.url);
 
 describe('docs/formats/ceremony-script.schema.json', () => {
   it('is what the zod schemas generate (KEYRITE_WRITE_SCHEMA=1 rewrites it)', () => {

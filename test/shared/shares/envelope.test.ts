@@ -2,12 +2,12 @@ import { describe, it, expect } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { crc32 } from './crc32.ts';
-import { assembleEnvelope, encodeHeader, indexOffset, MAX_ENVELOPE_BYTES, parseEnvelope, sealedLength } from './envelope.ts';
-import type { ShareHeader } from './envelope.ts';
-import { ShareRejection } from './share-rejection.ts';
-import { shareCommitment } from './commitments.ts';
-import type { CommittedFields } from './commitments.ts';
+import { crc32 } from '../../../shared/shares/crc32.ts';
+import { assembleEnvelope, encodeHeader, indexOffset, MAX_ENVELOPE_BYTES, parseEnvelope, sealedLength } from '../../../shared/shares/envelope.ts';
+import type { ShareHeader } from '../../../shared/shares/envelope.ts';
+import { ShareRejection } from '../../../shared/shares/share-rejection.ts';
+import { shareCommitment } from '../../../shared/shares/commitments.ts';
+import type { CommittedFields } from '../../../shared/shares/commitments.ts';
 
 const header = (over: Partial<ShareHeader> = {}): ShareHeader => ({
   ceremonyId: 'acme-root-2026', setId: new Uint8Array(16).fill(0x8f), keyId: 'k1', keyLabel: 'Root KEK', keyFingerprint: new Uint8Array(32).fill(3),

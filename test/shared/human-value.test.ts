@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { human, toElevenBitSymbols, toHexGroups, toWords, wordsToDigest } from './human-value.ts';
+import { human, toElevenBitSymbols, toHexGroups, toWords, wordsToDigest } from '../../shared/human-value.ts';
 
 describe('values read aloud', () => {
   it('groups hex by four', () => {

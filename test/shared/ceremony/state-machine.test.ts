@@ -3,13 +3,13 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ParticipantRecord } from './participants.ts';
-import { CeremonyRefusal } from './refusal.ts';
-import { scriptSha256 } from './script-hash.ts';
-import { fixtureScript } from './script-fixture.ts';
-import type { Role, SignOffRequirement, SigningRole } from './script-schema.ts';
-import { contentHash, EXCEPTION_DOMAIN, resultSha256, SIGN_OFF_DOMAIN, signedMessage, type ExceptionContent, type PublicValue, type SignatureClaim, type StepContent } from './sign-off.ts';
-import { applyCommand, exceptionContent, phaseOf, reduce, replayCommands, startCeremony, stepContent, type CeremonyCommand, type CeremonyState } from './state-machine.ts';
+import type { ParticipantRecord } from '../../../shared/ceremony/participants.ts';
+import { CeremonyRefusal } from '../../../shared/ceremony/refusal.ts';
+import { scriptSha256 } from '../../../shared/ceremony/script-hash.ts';
+import { fixtureScript } from '../../../shared/ceremony/script-fixture.ts';
+import type { Role, SignOffRequirement, SigningRole } from '../../../shared/ceremony/script-schema.ts';
+import { contentHash, EXCEPTION_DOMAIN, resultSha256, SIGN_OFF_DOMAIN, signedMessage, type ExceptionContent, type PublicValue, type SignatureClaim, type StepContent } from '../../../shared/ceremony/sign-off.ts';
+import { applyCommand, exceptionContent, phaseOf, reduce, replayCommands, startCeremony, stepContent, type CeremonyCommand, type CeremonyState } from '../../../shared/ceremony/state-machine.ts';
 
 // Fixture steps: 0 air-gap (pre-flight), 1 enrol (sign-off: 1 administrator + 2 witnesses),
 // 2 login (approval: 1 witness), 3 generate (approval: 1 administrator + 1 witness; may continue after an exception),

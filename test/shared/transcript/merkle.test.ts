@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CompactRange, consistencyProof, inclusionProof, leafHash, treeRoot, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { CompactRange, consistencyProof, inclusionProof, leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../../shared/transcript/merkle.ts';
 
 // An independent RFC 6962 §2.1 implementation, straight from the definitions,
 // on node:crypto: MTH, PATH and PROOF/SUBPROOF.

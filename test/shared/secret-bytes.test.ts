@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { SecretBytes, SecretLeakError, withSecrets } from './secret-bytes.ts';
+import { SecretBytes, SecretLeakError, withSecrets } from '../../shared/secret-bytes.ts';
 
 describe('SecretBytes', () => {
   const make = () => new SecretBytes(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
