@@ -7,10 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hexToBytes } from '../../shared/transcript/bytes.ts';
-import type { BundleVerification } from '../../shared/transcript/bundle.ts';
 import { digestAsWords } from '../../shared/transcript/words.ts';
 import { readBundle } from '../core/transcript/bundle-read.ts';
-import { verifyBundleOnTwoCores } from '../core/transcript/verify-on-two-cores.ts';
+import { verifyBundleOnTwoCores, type BundleVerdict } from '../core/transcript/verify-on-two-cores.ts';
 import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 /** Distinct exit codes (docs/formats/transcript.md §5). */
@@ -38,7 +37,7 @@ checkpoint), 3 unreadable (not a bundle, or no trusted ceremony key), 64 usage.
   exception, an abort, a destruction) may have been removed.
 `;
 
-function describe(result: BundleVerification): string {
+function describe(result: BundleVerdict): string {
   const lines = [`${result.status.toUpperCase()}: ${result.summary}`];
   lines.push(`ceremony: ${result.ceremonyId ?? '(unknown)'}`);
   lines.push(`events: ${result.eventCount}, covered by signed checkpoints: ${result.signedSize}`);
@@ -76,18 +75,17 @@ export const verifyCommand: Command = {
       return VERIFY_EXIT.usage;
     }
     const given = [...(parsed.values.key ?? [])];
-    let result: BundleVerification;
+    let result: BundleVerdict;
     try {
       if (parsed.values.keys !== undefined) given.push(...readFileSync(parsed.values.keys, 'utf8').split('\n').filter((line) => line.trim() !== ''));
       const files = readBundle(bundlePath);
       result = await verifyBundleOnTwoCores(files, given.length > 0 ? { trustedKeys: given } : {});
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      result = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], events: [], manifestProblems: [], trust: given.length > 0 ? 'given-keys' : 'bundle-keys' };
+      result = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], manifestProblems: [], trust: given.length > 0 ? 'given-keys' : 'bundle-keys' };
     }
     if (parsed.values.json === true) {
-      const { events: _events, ...rest } = result;
-      io.out(`${JSON.stringify({ ...rest, rootWords: result.rootHex === undefined ? [] : digestAsWords(hexToBytes(result.rootHex)) }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ ...result, rootWords: result.rootHex === undefined ? [] : digestAsWords(hexToBytes(result.rootHex)) }, null, 2)}\n`);
     } else {
       io.out(describe(result));
     }

@@ -42,6 +42,8 @@ export interface VerifyBundleOptions {
   readonly sha256?: Sha256;
   /** Work a host already did for this bundle's journal (see VerifyOptions.prepared). */
   readonly prepared?: PreparedWork;
+  /** See VerifyOptions.keepEvents. */
+  readonly keepEvents?: boolean;
 }
 
 function unreadable(summary: string): BundleVerification {
@@ -70,7 +72,7 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
   const checkpoints = bundleCheckpoints(files);
   const prepared = options.prepared;
   // A bundle is the evidence of a finished ceremony: it must end with its close (§5 step 5).
-  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys(files) }, { sha256, requireClosed: true, ...(prepared === undefined ? {} : { prepared }) });
+  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys(files) }, { sha256, requireClosed: true, keepEvents: options.keepEvents ?? true, ...(prepared === undefined ? {} : { prepared }) });
 
   const manifestProblems: string[] = [];
   if (result.ceremonyId !== undefined && manifest.ceremony !== result.ceremonyId) manifestProblems.push(`${MANIFEST_PATH} names ceremony ${manifest.ceremony}, the transcript is ceremony ${result.ceremonyId}`);

@@ -1,7 +1,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCanonicalJson } from './canonical-json.ts';
+import { utf8ToBytes } from './bytes.ts';
+import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 
 /** The definition: the text is the JCS serialisation of its parsed value (a value JCS cannot write has no canonical text). */
 function isJcsOfItself(text: string): boolean {
@@ -84,5 +85,25 @@ describe('RFC 8785 canonical form, checked on the text', () => {
       ['1e999', false], // too large for a double: no canonical form (canonicalize throws)
     ];
     for (const [text, canonical] of cases) expect(isCanonicalJson(text), text).toBe(canonical);
+  });
+
+  it('a journal line read in place from its bytes gets the same answer as its text, ASCII or not, and bytes that are not UTF-8 are not canonical', () => {
+    fc.assert(fc.property(value, fc.array(edit, { maxLength: 2 }), fc.uint8Array({ maxLength: 4 }), fc.uint8Array({ maxLength: 4 }), (v, edits, before, after) => {
+      let text = canonicalize(v) as string;
+      for (const { at, insert } of edits) {
+        const k = at % (text.length + 1);
+        text = text.slice(0, k) + insert + text.slice(k);
+      }
+      if (!parses(text)) return;
+      // (An edit may split a surrogate pair: UTF-8 then carries U+FFFD, and the line is that text.)
+      const line = utf8ToBytes(text);
+      const bytes = new Uint8Array([...before, ...line, ...after]);
+      expect(isCanonicalJsonLine(bytes, before.length, before.length + line.length), text).toBe(isCanonicalJson(new TextDecoder().decode(line)));
+    }), { numRuns: 5000 });
+    // A lone surrogate's UTF-8-like bytes (ED A0 80) and a stray continuation byte are not UTF-8.
+    expect(isCanonicalJsonLine(new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]), 0, 5)).toBe(false);
+    expect(isCanonicalJsonLine(new Uint8Array([0x22, 0x80, 0x22]), 0, 3)).toBe(false);
+    expect(isCanonicalJsonLine(utf8ToBytes('x{"a":"é"}x'), 1, 11)).toBe(true);
+    expect(isCanonicalJsonLine(utf8ToBytes('{"b":1,"a":2}'), 0, 13)).toBe(false);
   });
 });

@@ -13,6 +13,22 @@ import type { JsonValue } from './event.ts';
 // Compared after lower-casing and removing '-', '_' and ' '.
 const secretNames = new Set(['pin', 'puk', 'sopin', 'userpin', 'passphrase', 'password', 'secret', 'secretkey', 'privatekey', 'privkey', 'share', 'sharevalue', 'seed', 'mnemonic', 'plaintext', 'keymaterial', 'cleartext']);
 
+// Hot path of the verifier: a journal repeats a few dozen field names, so
+// each name's answer is kept (bench:verify); bounded, as a hostile journal
+// may use a new name on every line.
+const secretVerdicts = new Map<string, boolean>();
+
+function namesSecret(key: string): boolean {
+  let verdict = secretVerdicts.get(key);
+  if (verdict === undefined) {
+    const lower = key.toLowerCase();
+    verdict = secretNames.has(lower) || (/[-_ ]/.test(lower) && secretNames.has(lower.replace(/[-_ ]/g, '')));
+    if (secretVerdicts.size >= 4096) secretVerdicts.clear();
+    secretVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 /** The path of the first field whose name names a secret, or undefined. */
 export function findSecretField(value: JsonValue, path = ''): string | undefined {
   if (Array.isArray(value)) {
@@ -24,9 +40,7 @@ export function findSecretField(value: JsonValue, path = ''): string | undefined
   }
   if (typeof value !== 'object' || value === null) return undefined;
   for (const key in value) {
-    // Hot path of the verifier: build strings only when a key needs them.
-    const lower = key.toLowerCase();
-    if (secretNames.has(lower) || (/[-_ ]/.test(lower) && secretNames.has(lower.replace(/[-_ ]/g, '')))) return path === '' ? key : `${path}.${key}`;
+    if (namesSecret(key)) return path === '' ? key : `${path}.${key}`;
     const child = value[key];
     if (typeof child !== 'object' || child === null) continue;
     const found = findSecretField(child, path === '' ? key : `${path}.${key}`);

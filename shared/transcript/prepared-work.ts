@@ -1,23 +1,18 @@
 /**
- * The part of verification that needs no event object: every line's leaf
- * hash and canonical form, the tree's roots at the checkpoints' sizes and
- * the journal file's hash (journal-digests.ts), and every checkpoint
- * signature. A host can do it while the events are read, on other cores
- * (electron/core/transcript/verify-on-two-cores.ts); the verifier then uses
- * the answers where it would have computed them, in the same order, so the
- * result is the same.
+ * Work a host did for the verifier ahead of time, on several cores
+ * (electron/core/transcript/verify-on-two-cores.ts): the journal's scan,
+ * joined from parts (journal-parts.ts), the tree's roots at the
+ * checkpoints' sizes, every checkpoint signature, and the journal file's
+ * hash. The verifier uses each answer where it would have computed it, in
+ * the same order, so the result is the same.
  */
 import { bytesToHex } from './bytes.ts';
-import { digestJournal } from './journal-digests.ts';
-import { defaultSha256, type Sha256 } from './merkle.ts';
 import { parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
-import type { JournalLines, LineDigests, LineOffsets, NamedNotes } from './scan.ts';
+import type { NamedNotes, ScannedJournal } from './scan.ts';
 
 export interface PreparedWork {
-  /** readJournalLines of this journal. */
-  readonly lines?: JournalLines;
-  /** digestLines of this journal. */
-  readonly digests?: LineDigests;
+  /** scanJournal of this journal, or the same joined from its parts (which keeps no events, so the result has none). */
+  readonly scanned?: ScannedJournal;
   /** RFC 6962 root of the journal's first `size` lines, by size. */
   readonly roots?: ReadonlyMap<number, Uint8Array>;
   /** verifyNoteSignature's answers, by signatureVerdictKey. */
@@ -53,9 +48,4 @@ export function checkNoteSignatures(notes: NamedNotes, trustedKeys: readonly str
     }
   }
   return signatures;
-}
-
-/** All the byte work for a journal (whose lines may already have been found) and its checkpoint notes, with the keys to check signatures against. */
-export function prepareByteWork(journal: Uint8Array, notes: NamedNotes, trustedKeys: readonly string[], sha256: Sha256 = defaultSha256, offsets?: LineOffsets): Required<Omit<PreparedWork, 'lines'>> {
-  return { ...digestJournal(journal, notes, sha256, offsets), signatures: checkNoteSignatures(notes, trustedKeys) };
 }

@@ -1,21 +1,15 @@
 /**
  * Step 1 of verification (docs/formats/transcript.md §5): every line of a
- * journal checked and hashed. No signature code, so the journal can use it
- * on opening without loading the curves.
+ * journal checked and hashed, in one pass, in order (every check of a line
+ * before any of the next), naming the first line that fails. No signature
+ * code, so the journal can use it on opening without loading the curves.
  *
- * In three parts, so that a host can run the first two on two cores
- * (electron/core/transcript/verify-on-two-cores.ts) and still get the result
- * this file computes alone:
- *  - readJournalLines: what needs each line as an object (JSON, envelope,
- *    payload); its objects are the verifier's output, so it runs where the
- *    result is wanted;
- *  - digestLines: what needs only the text and bytes (canonical form, leaf
- *    hashes), for every line;
- *  - linkJournal: in order, the first line that fails any check, and the
- *    sequence numbers, hash links and ceremony id.
+ * A host may check a journal in parts, one a core (journal-parts.ts): a
+ * part is scanned as a journal of its own, given the number of lines before
+ * it and the leaf hash of the line just before it (JournalPart).
  */
 import { bytesEqual, hexToBytes, utf8Decode } from './bytes.ts';
-import { isCanonicalJson } from './canonical-json.ts';
+import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, hashPattern, type TranscriptEvent } from './event.ts';
 import { defaultSha256, treeRoot, type Sha256 } from './merkle.ts';
@@ -88,7 +82,7 @@ type LineCheck =
 /**
  * A line's checks that need its object: UTF-8, JSON, envelope, then (after
  * canonical form) payload. With `checkPrevHex` false, the envelope's last
- * rule (prev is a hex hash) is left to linkJournal.
+ * rule (prev is a hex hash) is left to the caller.
  */
 function checkLineObject(text: string | undefined, checkPrevHex: boolean): LineCheck {
   if (text === undefined) return { reason: 'not UTF-8', beforeCanonical: true };
@@ -114,63 +108,11 @@ function scanLine(text: string | undefined): { event?: TranscriptEvent | undefin
   return checked.reason === undefined ? checked : { reason: checked.reason };
 }
 
-/** Part one: the journal's lines as events, up to the first whose object is not a valid event. */
-export interface JournalLines {
-  readonly journal: Uint8Array;
-  readonly split: LineSplit;
-  /** Events of the lines before `problem` (all lines if there is none). */
-  readonly events: TranscriptEvent[];
-  /**
-   * The first line whose object fails a check, whether the check comes
-   * before canonical form's, and (for a check after it) the line's event.
-   */
-  readonly problem: { readonly index: number; readonly reason: string; readonly beforeCanonical: boolean; readonly event?: TranscriptEvent } | undefined;
-}
-
-export function readJournalLines(journal: Uint8Array, split: LineSplit = splitLines(journal)): JournalLines {
-  const events: TranscriptEvent[] = [];
-  const count = split.starts.length;
-  for (let i = 0; i < count; i++) {
-    // Speed (bench:verify): whether prev is hex is settled by linkJournal, which compares it with the hash it must be.
-    const checked = checkLineObject(split.text(i), false);
-    if (checked.reason !== undefined) return { journal, split, events, problem: checked.beforeCanonical ? { index: i, reason: checked.reason, beforeCanonical: true } : { index: i, reason: checked.reason, beforeCanonical: false, event: checked.event } };
-    events.push(checked.event);
-  }
-  return { journal, split, events, problem: undefined };
-}
-
-/** Part two: for every line, its RFC 6962 leaf hash and whether its text is canonical JSON. */
-export interface LineDigests {
-  readonly lineCount: number;
-  /** SHA-256(0x00 || line) of every line, 32 bytes each, in order. */
-  readonly leafHashes: Uint8Array;
-  /** 1 where the line is UTF-8 whose text is in canonical form (isCanonicalJson; meaningful only for JSON). */
-  readonly canonical: Uint8Array;
-}
-
-export function digestLines(journal: Uint8Array, sha256: Sha256 = defaultSha256, split: LineSplit = splitLines(journal)): LineDigests {
-  const count = split.starts.length;
-  const leafHashes = new Uint8Array(count * 32);
-  const canonical = new Uint8Array(count);
-  // RFC 6962 leaf input is 0x00 || line. One copy of the journal, shifted by
-  // a byte, with every newline turned into 0x00, holds every leaf input
-  // in place: no allocation per line.
-  const leafInputs = new Uint8Array(journal.length + 1);
-  leafInputs.set(journal, 1);
-  for (let i = 0; i < count; i++) {
-    const start = split.starts[i] as number;
-    const end = split.ends[i] as number;
-    leafInputs[start] = 0;
-    leafHashes.set(sha256(leafInputs.subarray(start, end + 1)), i * 32);
-    const text = split.text(i);
-    canonical[i] = text !== undefined && isCanonicalJson(text) ? 1 : 0;
-  }
-  return { lineCount: count, leafHashes, canonical };
-}
-
 export interface ScannedJournal {
-  /** The well-formed, correctly linked events before the first bad line. */
+  /** The well-formed, correctly linked events before the first bad line (none in a scan joined from parts: journal-parts.ts). */
   readonly events: TranscriptEvent[];
+  /** The last of those events. */
+  readonly lastEvent: TranscriptEvent | undefined;
   /** Their RFC 6962 leaf hashes, 32 bytes each, in order. */
   readonly leafHashes: Uint8Array;
   /** The same hashes, one array each (the live journal keeps them for proofs). */
@@ -201,64 +143,98 @@ function leafAt(hashes: Uint8Array, i: number): Uint8Array {
 }
 
 /**
- * Part three: the first bad line, in order (every check of a line before
- * any of the next), and the links between lines. `digests` must be
- * digestLines of the same journal (a host may compute it elsewhere).
+ * Where a journal's bytes are one part of a larger journal (a host checks
+ * the parts on several cores): the number of lines before it, and the leaf
+ * hash of the line just before it, which its first line's prev must match.
  */
-export function linkJournal(lines: JournalLines, digests: LineDigests, sha256: Sha256 = defaultSha256, checkpoints: NamedNotes = []): ScannedJournal {
-  const { journal, split, events, problem } = lines;
-  const count = split.starts.length;
-  if (digests.lineCount !== count || digests.leafHashes.length !== count * 32 || digests.canonical.length !== count) throw new RangeError('line digests are not of this journal');
-  const { leafHashes, canonical } = digests;
+export interface JournalPart {
+  readonly firstLine: number;
+  readonly previousLeaf: Uint8Array;
+}
+
+export interface ScanOptions {
+  /** Checkpoint notes; they only help name an edited last-but-one event. */
+  readonly checkpoints?: NamedNotes;
+  /** The journal is this part of a larger one: sequence numbers and the indices reported count from its first line, and that line links to `previousLeaf`. */
+  readonly part?: JournalPart;
+  /**
+   * Keep every event (the default). A host that wants only the verdict
+   * keeps the last one alone, and so leaves the garbage collector nothing
+   * to carry (bench:verify).
+   */
+  readonly keepEvents?: boolean;
+}
+
+/** Checks every line of a journal (step 1 above) and hashes it. The journal uses it on opening; the verifier, for every bundle. */
+export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256, options: ScanOptions = {}): ScannedJournal {
+  const { checkpoints = [], part, keepEvents = true } = options;
+  const split = splitLines(journal);
+  const { starts, ends, unterminated } = split;
+  const count = starts.length;
+  // Line i here is line `at + i` of the whole journal.
+  const at = part?.firstLine ?? 0;
+  const leafHashes = new Uint8Array(count * 32);
+  // RFC 6962 leaf input is 0x00 || line, made in one buffer that every line
+  // reuses (a copy of the whole journal costs more: its fresh pages fault in).
+  let leafInput = new Uint8Array(4096);
+  const events: TranscriptEvent[] = [];
+  let lastEvent: TranscriptEvent | undefined;
   let firstBadEvent: { index: number; reason: string } | undefined;
   let ceremonyId: string | undefined;
   let valid = 0;
   for (let i = 0; i < count; i++) {
-    if (problem?.index === i && problem.beforeCanonical) {
-      firstBadEvent = { index: i, reason: problem.reason };
+    const start = starts[i] as number;
+    const end = ends[i] as number;
+    if (end - start >= leafInput.length) leafInput = new Uint8Array(2 * (end - start + 1));
+    leafInput.set(journal.subarray(start, end), 1);
+    leafHashes.set(sha256(leafInput.subarray(0, end - start + 1)), i * 32);
+    // Speed (bench:verify): whether prev is hex is settled below, by comparing it with the hash it must be.
+    const checked = checkLineObject(split.text(i), false);
+    if (checked.reason !== undefined && checked.beforeCanonical) {
+      firstBadEvent = { index: at + i, reason: checked.reason };
       break;
     }
-    const event = (problem?.index === i ? problem.event : events[i]) as TranscriptEvent;
-    // The envelope's last rule, left here by readJournalLines: a prev equal
-    // to the hash it must be is hex; any other is tested.
-    const linked = i === 0 ? event.prev === GENESIS_PREV : hexMatches(event.prev, leafHashes, (i - 1) * 32);
+    const event = checked.event;
+    // The envelope's last rule: a prev equal to the hash it must be is hex; any other is tested.
+    const linked = i > 0 ? hexMatches(event.prev, leafHashes, (i - 1) * 32) : part === undefined ? event.prev === GENESIS_PREV : hexMatches(event.prev, part.previousLeaf, 0);
     if (!linked && !hashPattern.test(event.prev)) {
-      firstBadEvent = { index: i, reason: PREV_NOT_HEX };
+      firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
       break;
     }
-    if (problem?.index === i) {
-      firstBadEvent = { index: i, reason: canonical[i] === 1 ? problem.reason : NOT_CANONICAL };
+    const canonical = isCanonicalJsonLine(journal, start, end);
+    if (checked.reason !== undefined || !canonical) {
+      firstBadEvent = { index: at + i, reason: canonical ? (checked.reason as string) : NOT_CANONICAL };
       break;
     }
-    if (canonical[i] !== 1) {
-      firstBadEvent = { index: i, reason: NOT_CANONICAL };
+    if (i === count - 1 && unterminated) {
+      firstBadEvent = { index: at + i, reason: 'the last line has no newline: the journal was cut' };
       break;
     }
-    if (i === count - 1 && split.unterminated) {
-      firstBadEvent = { index: i, reason: 'the last line has no newline: the journal was cut' };
-      break;
-    }
-    if (event.seq !== i) {
-      firstBadEvent = { index: i, reason: `sequence number ${event.seq} where ${i} belongs` };
+    if (event.seq !== at + i) {
+      firstBadEvent = { index: at + i, reason: `sequence number ${event.seq} where ${at + i} belongs` };
       break;
     }
     // The hash link first: an edit to event i-1 (its ceremony id included)
     // shows as a broken link at i, and blameBrokenLink names the edited line.
     if (!linked) {
-      firstBadEvent = blameBrokenLink(i, split, leafHashes, event, checkpoints, sha256);
+      // A part's first line: the line before it is another part's, so the link alone is named.
+      firstBadEvent = i === 0 && part !== undefined ? { index: at, reason: `prev does not match the hash of event ${at - 1}` } : blameBrokenLink(i, split, leafHashes, event, checkpoints, sha256, at);
       break;
     }
     ceremonyId ??= event.ceremony;
     if (event.ceremony !== ceremonyId) {
-      firstBadEvent = { index: i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
+      firstBadEvent = { index: at + i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
       break;
     }
+    if (keepEvents) events.push(event);
+    lastEvent = event;
     valid++;
   }
   const lastNewline = journal.lastIndexOf(0x0a);
   const validHashes = leafHashes.subarray(0, valid * 32);
   return {
-    events: valid === events.length ? events : events.slice(0, valid),
+    events,
+    lastEvent,
     leafHashes: validHashes,
     get leaves() {
       return Array.from({ length: valid }, (_, i) => leafAt(validHashes, i));
@@ -271,25 +247,16 @@ export function linkJournal(lines: JournalLines, digests: LineDigests, sha256: S
 }
 
 /**
- * Checks every line of a journal (step 1 above) and hashes it. The journal
- * uses it on opening; `checkpoints` only helps name an edited last-but-one
- * event.
- */
-export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256, checkpoints: NamedNotes = []): ScannedJournal {
-  const split = splitLines(journal);
-  return linkJournal(readJournalLines(journal, split), digestLines(journal, sha256, split), sha256, checkpoints);
-}
-
-/**
  * Event i's `prev` does not match the line before it. Either event i-1 was
  * changed (and event i, vouched for by its own successor, is intact) or
  * event i itself was. A single change to line i-1 breaks only link i; a
  * change to line i breaks link i+1 as well.
  */
-function blameBrokenLink(i: number, split: LineSplit, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256): { index: number; reason: string } {
-  const blamePrevious = { index: i - 1, reason: `its hash is not the one event ${i} recorded` };
-  const blameThis = { index: i, reason: `prev does not match the hash of event ${i - 1}` };
-  if (i === 0) return blameThis;
+function blameBrokenLink(i: number, split: LineSplit, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256, at: number): { index: number; reason: string } {
+  const blamePrevious = { index: at + i - 1, reason: `its hash is not the one event ${at + i} recorded` };
+  const blameThis = { index: at + i, reason: `prev does not match the hash of event ${at + i - 1}` };
+  // A part's last line: the line that would vouch for it, and the tree, are beyond the part.
+  if (i === 0 || (at > 0 && i + 1 >= split.starts.length)) return blameThis;
   const leaf = leafAt(leafHashes, i);
   if (i + 1 < split.starts.length) {
     const scanned = scanLine(split.text(i + 1));

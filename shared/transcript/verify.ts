@@ -25,7 +25,7 @@ import type { TranscriptEvent } from './event.ts';
 import { CompactRange, defaultSha256, type Sha256 } from './merkle.ts';
 import { SIGNATURE_TYPE, cosignatureTime, parseNote, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
 import { knownKeys, signatureVerdictKey, type PreparedWork } from './prepared-work.ts';
-import { digestLines, linkJournal, readJournalLines, scanJournal, type ScannedJournal } from './scan.ts';
+import { scanJournal, type ScannedJournal } from './scan.ts';
 
 export { scanJournal, type ScannedJournal, type PreparedWork };
 
@@ -60,6 +60,13 @@ export interface VerifyOptions {
    * this code would compute, so the result is the same.
    */
   readonly prepared?: PreparedWork;
+  /**
+   * Keep the events for the result (the default). A host that wants only
+   * the verdict (`keyrite verify`) says false: the result then holds no
+   * events, and the scan leaves the garbage collector nothing to carry
+   * (bench:verify).
+   */
+  readonly keepEvents?: boolean;
 }
 
 /** The event type every finished ceremony's transcript ends with. */
@@ -88,22 +95,14 @@ export interface VerificationResult {
   readonly badCheckpoint?: { readonly name: string; readonly reason: string };
   readonly unsignedTail?: { readonly from: number; readonly count: number };
   readonly checkpoints: readonly CheckpointSummary[];
-  /** The well-formed events, in order (up to the first bad one). */
+  /** The well-formed events, in order (up to the first bad one); none when the host asked for the verdict alone (keepEvents false, or PreparedWork.scanned). */
   readonly events: readonly TranscriptEvent[];
 }
 
 /** Verifies a transcript: journal, checkpoints and the keys to trust. */
 export function verifyTranscript(input: TranscriptInput, options: VerifyOptions = {}): VerificationResult {
   const sha256 = options.sha256 ?? defaultSha256;
-  return checkCheckpoints(input, scanPrepared(input, sha256, options.prepared), sha256, options);
-}
-
-/** scanJournal, using whatever parts the host prepared for this journal. */
-function scanPrepared(input: TranscriptInput, sha256: Sha256, prepared: PreparedWork | undefined): ScannedJournal {
-  if (prepared === undefined) return scanJournal(input.journal, sha256, input.checkpoints);
-  const lines = prepared.lines?.journal === input.journal ? prepared.lines : readJournalLines(input.journal);
-  const digests = prepared.digests?.lineCount === lines.split.starts.length ? prepared.digests : digestLines(input.journal, sha256, lines.split);
-  return linkJournal(lines, digests, sha256, input.checkpoints);
+  return checkCheckpoints(input, options.prepared?.scanned ?? scanJournal(input.journal, sha256, { checkpoints: input.checkpoints, keepEvents: options.keepEvents ?? true }), sha256, options);
 }
 
 function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha256: Sha256, options: VerifyOptions): VerificationResult {
@@ -173,7 +172,7 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
   }
 
   const unsignedTail = { from: signedSize, count: leafCount - signedSize };
-  if (options.requireClosed === true && events[events.length - 1]?.type !== CLOSING_EVENT_TYPE) {
+  if (options.requireClosed === true && scanned.lastEvent?.type !== CLOSING_EVENT_TYPE) {
     // Nothing after the last event is signed, so nothing shows whether more
     // events followed it: a bundle that does not end with its close may have
     // been cut (at a checkpoint, the cut leaves every signature valid).

@@ -1,85 +1,113 @@
 /**
- * The Node host's verifier: the pure verifier (shared/transcript/bundle.ts)
- * on two cores. This thread reads the events, which the result holds and
- * which would cost as much again to copy from another thread, then checks
- * the checkpoint signatures; a worker thread meanwhile hashes (every line's
- * leaf hash and canonical form, the tree's roots, the journal's hash:
- * shared/transcript/journal-digests.ts). The two halves cost about the same
- * (bench:verify). The pure verifier then takes those answers where it would
- * have computed them, in the same order, so the result is the one
- * verifyBundle gives alone (verify-on-two-cores.test.ts compares them over
- * tampered bundles).
+ * `keyrite verify`'s verifier: the pure verifier (shared/transcript/bundle.ts)
+ * with the journal checked in two parts, one on a worker thread
+ * (shared/transcript/journal-parts.ts). Its answer is verifyBundle's,
+ * without the events (the command prints none; the auditor's screen, which
+ * shows them, calls verifyBundle itself). When a part finds a problem, the
+ * whole bundle is verified again on this thread, so a tampered bundle's
+ * first bad event and every reason are the ones verifyBundle names
+ * (verify-on-two-cores.test.ts compares the two over tampered bundles).
  */
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
-import type { JournalDigests } from '../../../shared/transcript/journal-digests.ts';
-import { checkNoteSignatures, type PreparedWork } from '../../../shared/transcript/prepared-work.ts';
-import { lineOffsets, readJournalLines, splitLines, type LineOffsets } from '../../../shared/transcript/scan.ts';
-import type { ByteWorkOffsets, ByteWorkRequest } from './byte-work-worker.ts';
+import { addRoots, claimedSizes, joinParts, partBoundary, scanJournalPart, type PartScan } from '../../../shared/transcript/journal-parts.ts';
+import { CompactRange } from '../../../shared/transcript/merkle.ts';
+import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
+import type { JournalPartRequest } from './journal-part-worker.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
 /**
  * Below this journal size (about 13,000 events) verify on this thread alone:
- * a worker's start-up and module loading cost some 100-200 ms of CPU, about
- * what hashing 4 MB of journal takes (measured under load for bench:verify).
+ * a worker's start-up and module loading cost some 100 ms, about what
+ * checking 4 MB of journal takes (bench:verify).
  */
 export const TWO_CORE_MIN_BYTES = 4_000_000;
+
+/**
+ * This thread's share of the journal. It starts at once, while the worker
+ * first loads its modules, and afterwards still checks the signatures and
+ * hashes the journal file for the manifest (bench:verify).
+ */
+export const THIS_THREAD_SHARE = 0.5;
+
+/** verifyBundle's answer, without the events. */
+export type BundleVerdict = Omit<BundleVerification, 'events'>;
 
 export interface TwoCoreOptions {
   /** vkeys the auditor brought; when absent, the bundle's own keys.txt (as verifyBundle). */
   readonly trustedKeys?: readonly string[];
   /** Journals smaller than this are verified on this thread alone. */
   readonly minBytes?: number;
+  /** This thread's share of the journal (THIS_THREAD_SHARE). */
+  readonly share?: number;
+  /** Checks the second part; a worker thread by default (tests check it in-thread too). */
+  readonly secondPart?: (request: JournalPartRequest) => { answer: Promise<PartScan>; cancel: () => void };
 }
 
-/**
- * Starts the hashing on a worker thread; `send` gives it the line offsets.
- * The answer rejects if the worker cannot start or fails.
- */
-function digestsOnWorker(request: ByteWorkRequest): { send: (offsets: LineOffsets) => void; answer: Promise<JournalDigests> } {
+/** Checks a part on a worker thread. The answer rejects if the worker cannot start or fails. */
+export function partOnWorker(request: JournalPartRequest): { answer: Promise<PartScan>; cancel: () => void } {
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./byte-work-worker.ts', import.meta.url), { workerData: request });
+    worker = new Worker(new URL('./journal-part-worker.ts', import.meta.url), { workerData: request });
   } catch (error) {
-    return { send: () => undefined, answer: Promise.reject(error instanceof Error ? error : new Error(String(error))) };
+    return { answer: Promise.reject(error instanceof Error ? error : new Error(String(error))), cancel: () => undefined };
   }
-  const answer = new Promise<JournalDigests>((resolve, reject) => {
-    worker.once('message', (work: JournalDigests) => {
-      resolve(work);
+  const answer = new Promise<PartScan>((resolve, reject) => {
+    worker.once('message', (part: PartScan) => {
+      resolve(part);
       void worker.terminate();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`byte-work worker exited with ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`journal-part worker exited with ${code}`)));
   });
-  const send = ({ starts, ends, unterminated }: LineOffsets) => {
-    const startArray = new Float64Array(starts);
-    const endArray = new Float64Array(ends);
-    const offsets: ByteWorkOffsets = { starts: startArray, ends: endArray, unterminated };
-    worker.postMessage(offsets, [startArray.buffer, endArray.buffer]);
-  };
-  return { send, answer };
+  // An early failure is handled where the answer is awaited, or not at all when it is cancelled.
+  answer.catch(() => undefined);
+  return { answer, cancel: () => void worker.terminate() };
 }
 
-/** verifyBundle, with node:crypto's SHA-256 and the byte work on a second core. */
-export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Array>, options: TwoCoreOptions = {}): Promise<BundleVerification> {
+/** The journal in memory both threads see: starting a worker then copies nothing (a 30 MB copy costs this thread ~40 ms, bench:verify). */
+function shareable(journal: Uint8Array): Uint8Array {
+  if (journal.buffer instanceof SharedArrayBuffer) return journal;
+  const shared = new Uint8Array(new SharedArrayBuffer(journal.length));
+  shared.set(journal);
+  return shared;
+}
+
+function withoutEvents({ events: _events, ...verdict }: BundleVerification): BundleVerdict {
+  return verdict;
+}
+
+/** verifyBundle with node:crypto's SHA-256 and half the journal on a second core; its answer without the events. */
+export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Array>, options: TwoCoreOptions = {}): Promise<BundleVerdict> {
   const trusted = options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys };
+  const alone = () => withoutEvents(verifyBundle(files, { ...trusted, sha256: nodeSha256 }));
   const journal = files.get(JOURNAL_PATH);
-  if (journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES)) return verifyBundle(files, { ...trusted, sha256: nodeSha256 });
+  if (journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES)) return alone();
+  const boundary = partBoundary(journal, options.share ?? THIS_THREAD_SHARE);
+  const second = (options.secondPart ?? partOnWorker)({ journal: shareable(journal), start: boundary, end: journal.length });
+  const first = scanJournalPart(journal, 0, boundary, nodeSha256);
+  if (first.firstBadEvent !== undefined) {
+    second.cancel();
+    return alone();
+  }
+  // While the worker checks its part: the signatures, the journal file's hash, and the tree over this part.
   const notes = bundleCheckpoints(files);
-  const work = digestsOnWorker({ journal, notes });
-  // Keep an early failure from being reported as unhandled while this thread reads the events.
-  work.answer.catch(() => undefined);
-  const offsets = lineOffsets(journal);
-  work.send(offsets);
-  const lines = readJournalLines(journal, splitLines(journal, offsets));
   const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files));
-  let prepared: PreparedWork;
+  const journalSha256 = nodeSha256(journal);
+  const sizes = claimedSizes(notes);
+  const range = new CompactRange(nodeSha256);
+  const roots = new Map<number, Uint8Array>();
+  addRoots(range, first.leafHashes, 0, sizes, roots);
+  let last: PartScan;
   try {
-    prepared = { lines, signatures, ...(await work.answer) };
+    last = await second.answer;
   } catch {
     // The worker could not run (no threads, a bundled app without the
-    // worker file): the same work is done here instead, with the same result.
-    prepared = { lines, signatures };
+    // worker file): the part is checked here instead, with the same result.
+    last = scanJournalPart(journal, boundary, journal.length, nodeSha256);
   }
-  return verifyBundle(files, { ...trusted, sha256: nodeSha256, prepared });
+  const scanned = joinParts([first, last]);
+  if (scanned === undefined) return alone();
+  addRoots(range, last.leafHashes, last.firstLine, sizes, roots);
+  return withoutEvents(verifyBundle(files, { ...trusted, sha256: nodeSha256, prepared: { scanned, roots, signatures, journalSha256 } }));
 }

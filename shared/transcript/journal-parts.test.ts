@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, utf8ToBytes } from './bytes.ts';
+import { GENESIS_PREV, canonicalLine, type TranscriptEvent } from './event.ts';
+import { addRoots, claimedSizes, joinParts, partBoundary, scanJournalPart } from './journal-parts.ts';
+import { CompactRange, leafHash, treeRoot } from './merkle.ts';
+import { scanJournal } from './scan.ts';
+
+const ceremony = 'keyrite.test/parts';
+const event = (seq: number, prev: string, closes: boolean): TranscriptEvent => ({
+  v: 1, seq, ceremony, at: '2026-11-28T09:00:01.000Z', mono: seq, type: closes ? 'ceremony/closed' : 'step/completed', actors: ['ada'], step: null,
+  payload: closes ? { outcome: 'completed' } : { n: seq, note: seq % 7 === 0 ? 'élan ✓' : 'plain' }, prev,
+});
+
+/** A linked journal of `count` lines, as its lines' texts. */
+function lines(count: number): string[] {
+  const out: string[] = [];
+  let prev = GENESIS_PREV;
+  for (let seq = 0; seq < count; seq++) {
+    const text = canonicalLine(event(seq, prev, seq === count - 1));
+    out.push(text);
+    prev = bytesToHex(leafHash(utf8ToBytes(text)));
+  }
+  return out;
+}
+
+const journalOf = (texts: readonly string[], terminated = true) => utf8ToBytes(texts.join('\n') + (terminated && texts.length > 0 ? '\n' : ''));
+
+/** The journal in two parts, cut at `share`, joined. */
+function inParts(journal: Uint8Array, share: number) {
+  const boundary = partBoundary(journal, share);
+  return joinParts([scanJournalPart(journal, 0, boundary), scanJournalPart(journal, boundary, journal.length)]);
+}
+
+// Edits that leave a line valid JSON more often than not, so the checks after parsing are reached too.
+type Edit = {
+  line: number;
+  change:
+    | { kind: 'byte'; at: number; byte: number }
+    | { kind: 'delete' | 'duplicate' | 'swap-next' | 'respace' | 'other-ceremony' | 'seq+1' | 'no-newline' | 'relink-rest-as-other-ceremony' | 'value-edit' };
+};
+const edit: fc.Arbitrary<Edit> = fc.record({
+  line: fc.nat(),
+  change: fc.oneof(
+    fc.record({ kind: fc.constant('byte' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({ kind: fc.constantFrom('delete' as const, 'duplicate' as const, 'swap-next' as const, 'respace' as const, 'other-ceremony' as const, 'seq+1' as const, 'no-newline' as const, 'relink-rest-as-other-ceremony' as const, 'value-edit' as const) }),
+  ),
+});
+
+/** Lines from `from` on rewritten by `rewrite` and linked again (anyone can: the chain is unkeyed). */
+function relinked(texts: string[], from: number, rewrite: (e: TranscriptEvent) => TranscriptEvent): string[] {
+  const out = texts.slice(0, from);
+  let prev = from === 0 ? GENESIS_PREV : bytesToHex(leafHash(utf8ToBytes(out[from - 1] as string)));
+  for (const text of texts.slice(from)) {
+    let parsed: TranscriptEvent;
+    try {
+      parsed = JSON.parse(text) as TranscriptEvent;
+    } catch {
+      parsed = event(-1, prev, false); // a line an earlier edit broke: replaced by a well-formed one
+    }
+    const line = canonicalLine({ ...rewrite(parsed), prev });
+    out.push(line);
+    prev = bytesToHex(leafHash(utf8ToBytes(line)));
+  }
+  return out;
+}
+
+/** The edited texts, and the line the edit is at. */
+function applyEdit(texts: string[], { line, change }: Edit): { texts: string[]; terminated: boolean; at: number } {
+  const out = [...texts];
+  const i = line % out.length;
+  const text = out[i] as string;
+  switch (change.kind) {
+    case 'byte': {
+      const bytes = utf8ToBytes(text);
+      bytes[change.at % bytes.length] = change.byte === 0x0a ? 0x20 : change.byte;
+      out[i] = new TextDecoder().decode(bytes);
+      break;
+    }
+    case 'delete': out.splice(i, 1); break;
+    case 'duplicate': out.splice(i, 0, text); break;
+    case 'swap-next': if (i + 1 < out.length) [out[i], out[i + 1]] = [out[i + 1] as string, text]; break;
+    case 'respace': out[i] = text.replace(',', ', '); break;
+    case 'other-ceremony': out[i] = text.replace(ceremony, 'keyrite.test/other'); break;
+    case 'seq+1': out[i] = text.replace(/"seq":(\d+)/, (_, n: string) => `"seq":${Number(n) + 1}`); break;
+    // Still a valid line: only the next line's link shows it.
+    case 'value-edit': out[i] = text.replace('"actors":["ada"]', '"actors":["bob"]'); break;
+    // Every line from i on, consistent among themselves, names another ceremony: only the change of ceremony shows it.
+    case 'relink-rest-as-other-ceremony': return { texts: relinked(out, i, (e) => ({ ...e, ceremony: 'keyrite.test/other' })), terminated: true, at: i };
+    case 'no-newline': return { texts: out.slice(0, i + 1), terminated: false, at: i };
+  }
+  return { texts: out, terminated: true, at: i };
+}
+
+/** Where the second part starts: a random line, or the edited line, or the one after it (where a part's own checks see least). */
+const cut = fc.oneof(fc.record({ line: fc.nat() }), fc.record({ afterEdit: fc.integer({ min: 0, max: 1 }) }));
+
+describe('a journal checked in two parts', () => {
+  const intact = lines(40);
+  const journal = journalOf(intact);
+  const whole = scanJournal(journal);
+
+  it('joins, wherever it is cut, into the whole journal\'s scan without its events', () => {
+    for (let share = 0; share <= 1.0001; share += 1 / 128) {
+      const joined = inParts(journal, share);
+      expect(joined, String(share)).toBeDefined();
+      expect(joined?.leafHashes).toEqual(whole.leafHashes);
+      expect(joined?.leaves).toEqual(whole.leaves);
+      expect(joined?.lastEvent).toEqual(whole.lastEvent);
+      expect(joined?.lastEvent?.type).toBe('ceremony/closed');
+      expect({ ...joined, leaves: undefined, leafHashes: undefined, lastEvent: undefined }).toEqual({ ...whole, events: [], leaves: undefined, leafHashes: undefined, lastEvent: undefined });
+    }
+  });
+
+  it('never joins when the whole journal has a bad line, wherever it is cut; a part counts lines as the whole journal does', () => {
+    let cutAtEdit = 0;
+    fc.assert(fc.property(edit, fc.option(edit, { freq: 3 }), cut, (first, second, where) => {
+      let edited = applyEdit(intact, first);
+      if (second !== null && edited.terminated) edited = applyEdit(edited.texts, second);
+      const bytes = journalOf(edited.texts, edited.terminated);
+      const lineStarts = [0];
+      for (let k = 0; k < bytes.length; k++) if (bytes[k] === 0x0a && k + 1 < bytes.length) lineStarts.push(k + 1);
+      const cutLine = 'line' in where ? where.line % (lineStarts.length + 1) : edited.at + where.afterEdit;
+      if (!('line' in where)) cutAtEdit++;
+      const boundary = cutLine >= lineStarts.length ? bytes.length : (lineStarts[cutLine] as number);
+      const reference = scanJournal(bytes);
+      const parts = [scanJournalPart(bytes, 0, boundary), scanJournalPart(bytes, boundary, bytes.length)];
+      const joined = joinParts(parts);
+      if (reference.firstBadEvent === undefined) {
+        expect(joined?.leafHashes).toEqual(reference.leafHashes);
+        expect(joined?.lastEvent).toEqual(reference.lastEvent);
+      } else {
+        expect(joined, JSON.stringify(reference.firstBadEvent)).toBeUndefined();
+      }
+      // Lines are numbered as in the whole journal: a problem the first part finds is the whole journal's first, or (a broken
+      // link at its last line, which no later line of the part can blame on the line before) the line after it.
+      const found = parts[0]?.firstBadEvent;
+      if (found !== undefined) expect([0, 1]).toContain(found.index - (reference.firstBadEvent?.index ?? Number.NaN));
+    }), { numRuns: 4000 });
+    expect(cutAtEdit).toBeGreaterThan(1000);
+  });
+
+  it('counts sequence numbers and links from the part\'s first line', () => {
+    const boundary = partBoundary(journal, 0.5);
+    const second = scanJournalPart(journal, boundary, journal.length);
+    expect(second.firstLine).toBe(journal.subarray(0, boundary).filter((b) => b === 0x0a).length);
+    expect(second.firstLine).toBeGreaterThan(10);
+    expect(second.firstBadEvent).toBeUndefined();
+    // Parts out of order, or with a gap, are not a journal.
+    const first = scanJournalPart(journal, 0, boundary);
+    expect(joinParts([first, second])).toBeDefined();
+    expect(joinParts([second, first])).toBeUndefined();
+    expect(joinParts([second])).toBeUndefined();
+    // The same bytes given as a journal of their own fail at their first line.
+    expect(scanJournal(journal.subarray(boundary)).firstBadEvent?.index).toBe(0);
+  });
+
+  it('gives the RFC 6962 root at every claimed size, split across the parts', () => {
+    const leaves = whole.leaves;
+    const notes = [7, 20, 21, 40, 99].map((size) => ({ name: String(size), note: `x\n${size}\nAAAA\n` }));
+    expect(claimedSizes(notes)).toEqual([]); // not signed notes: they claim nothing
+    for (const cut of [0, 1, 7, 20, 21, 33, 40]) {
+      const range = new CompactRange();
+      const roots = new Map<number, Uint8Array>();
+      const sizes = [0, 7, 20, 21, 40, 99];
+      addRoots(range, whole.leafHashes.subarray(0, cut * 32), 0, sizes, roots);
+      addRoots(range, whole.leafHashes.subarray(cut * 32), cut, sizes, roots);
+      expect([...roots.keys()].sort((a, b) => a - b)).toEqual([0, 7, 20, 21, 40]);
+      for (const [size, root] of roots) expect(root, `${cut}/${size}`).toEqual(treeRoot(leaves.slice(0, size)));
+    }
+  });
+});
