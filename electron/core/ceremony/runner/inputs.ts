@@ -88,7 +88,7 @@ export interface CeremonyInputs {
   /** The next share presented (recovery, custody audit), or undefined when no more will be. */
   nextShare(ask: Ask & { expected: readonly string[]; accepted: readonly string[]; threshold: number }): Promise<ShareInput | undefined>;
   /** The next person to sign the current stage, or undefined if nobody more will. */
-  nextSigner(ask: Ask & { stage: SignOffStage | 'exception'; state: CeremonyState }): Promise<SignerInput | undefined>;
+  nextSigner(ask: Ask & { stage: SignOffStage | 'exception'; state: CeremonyState; /** An exception's signers so far (its quorum is outside the state until signed). */ signed?: readonly string[] }): Promise<SignerInput | undefined>;
   /** The earlier ceremony's evidence bundle (folder), for recovery, reshare, audit and destruction. */
   previousBundle(ask: Ask & { purpose: 'share-set' | 'custody-serials' | 'key' }): Promise<string | undefined>;
   /** Told when a step is starting, an input was refused, or the run ends (people at the screen see it; a file ignores it). */

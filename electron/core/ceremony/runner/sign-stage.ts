@@ -90,7 +90,7 @@ export async function signException(ctx: RunContext, state: CeremonyState, conte
   const complete = (): boolean => claims.some((c) => roleOf(c.participantId) === 'administrator') && claims.filter((c) => roleOf(c.participantId) === 'witness').length >= needWitnesses;
   while (!complete()) {
     const claim = await untilAccepted(ctx.inputs, step, (code, message) => recordRefusedInput(ctx, step, code, message), async () => {
-      const signer = await ctx.inputs.nextSigner({ step, stage: 'exception', state });
+      const signer = await ctx.inputs.nextSigner({ step, stage: 'exception', state, signed: claims.map((c) => c.participantId) });
       if (signer === undefined) throw new KeyriteError('CEREMONY_EXCEPTION_QUORUM', `The exception on step '${step.id}' needs the administrator and ${needWitnesses} witness(es); too few signed.`);
       const role = roleOf(signer.participantId);
       const wanted = (role === 'administrator' && !claims.some((c) => roleOf(c.participantId) === 'administrator')) || (role === 'witness' && claims.filter((c) => roleOf(c.participantId) === 'witness').length < needWitnesses);

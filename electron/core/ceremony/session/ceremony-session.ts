@@ -126,6 +126,7 @@ export class CeremonySession {
       ceremonyId: this.#ceremonyId,
       state: this.#state,
       request: this.#inputs.pending,
+      exceptionSigned: this.#inputs.exceptionSigned,
       lastRefusal: this.#lastRefusal,
       failure: outcome?.failure ?? null,
       resumed: this.#resumed,

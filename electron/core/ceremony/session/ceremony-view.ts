@@ -8,11 +8,14 @@ import type { CeremonyView, PendingRequest, ReadAloud } from '../../../../shared
 import { currentStep, stageRequirements, type CeremonyState, type PublicValue } from '../../../../shared/ceremony/index.ts';
 
 type SessionView = NonNullable<CeremonyView['session']>;
+type SignOffRequirement = NonNullable<SessionView['current']>['requirements'][number];
 
 export interface ViewInputs {
   ceremonyId: string;
   state: CeremonyState;
   request: PendingRequest | undefined;
+  /** Who has signed the exception being signed (a signer request at stage 'exception'). */
+  exceptionSigned?: readonly string[];
   lastRefusal: SessionView['lastRefusal'];
   failure: SessionView['failure'];
   bundle: SessionView['bundle'];
@@ -34,6 +37,31 @@ export function readAloudValue(result: Readonly<Record<string, PublicValue>>, na
   return { name, text: text.slice(0, 1024), hex: null, words: wordList };
 }
 
+/**
+ * Who must sign now. While people sign an exception, the step's own stage
+ * waits and the exception's quorum applies: the administrator and the
+ * script's `exceptionQuorum.witnesses` (the state machine checks the same
+ * quorum when the exception is raised), with who has signed it so far.
+ */
+function requirementsNow(inputs: ViewInputs): SignOffRequirement[] {
+  const { state, request } = inputs;
+  if (request?.kind === 'signer' && request.stage === 'exception') {
+    const signers = inputs.exceptionSigned ?? [];
+    const roleOf = (id: string): string | undefined => state.participants.find((p) => p.id === id)?.role;
+    const quorum: { roles: SignOffRequirement['roles']; count: number }[] = [
+      { roles: ['administrator'], count: 1 },
+      { roles: ['witness'], count: state.script.exceptionQuorum.witnesses },
+    ];
+    return quorum.map((r) => ({ ...r, signed: signers.filter((id) => (r.roles as string[]).includes(roleOf(id) ?? '')) }));
+  }
+  const signed = state.stage === 'approval' ? state.approvals : state.signOffs;
+  return stageRequirements(state).map((r) => ({
+    roles: [...r.roles],
+    count: r.count,
+    signed: signed.filter((s) => (r.roles as readonly string[]).includes(s.role)).map((s) => s.participantId),
+  }));
+}
+
 function asRecord(value: PublicValue | undefined): Readonly<Record<string, PublicValue>> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PublicValue>) : {};
 }
@@ -41,7 +69,6 @@ function asRecord(value: PublicValue | undefined): Readonly<Record<string, Publi
 export function buildView(inputs: ViewInputs): CeremonyView {
   const { state } = inputs;
   const step = currentStep(state);
-  const signed = state.stage === 'approval' ? state.approvals : state.signOffs;
   const current: SessionView['current'] =
     step === undefined || state.status !== 'running'
       ? null
@@ -51,11 +78,7 @@ export function buildView(inputs: ViewInputs): CeremonyView {
           title: step.title,
           instruction: step.instruction,
           stage: state.stage,
-          requirements: stageRequirements(state).map((r) => ({
-            roles: [...r.roles],
-            count: r.count,
-            signed: signed.filter((s) => (r.roles as readonly string[]).includes(s.role)).map((s) => s.participantId),
-          })),
+          requirements: requirementsNow(inputs),
           readAloud: state.result === undefined ? [] : (step.readAloud ?? []).map((name) => readAloudValue(asRecord(state.result?.value), name)),
         };
   return {

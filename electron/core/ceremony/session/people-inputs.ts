@@ -58,6 +58,7 @@ export class PeopleInputs implements CeremonyInputs {
   #cancelled: KeyriteError | undefined;
   #runner: RunnerHooks | undefined;
   #raising = false;
+  #exceptionSigned: readonly string[] = [];
   readonly #hooks: PeopleInputsHooks;
 
   constructor(hooks: PeopleInputsHooks) {
@@ -66,6 +67,11 @@ export class PeopleInputs implements CeremonyInputs {
 
   get pending(): PendingRequest | undefined {
     return this.#pending?.request;
+  }
+
+  /** Who has signed the exception being signed so far (the view shows its quorum). */
+  get exceptionSigned(): readonly string[] {
+    return this.#exceptionSigned;
   }
 
   /** Answers the pending request; refused when it is not the one the person saw. */
@@ -159,8 +165,9 @@ export class PeopleInputs implements CeremonyInputs {
     return this.#ask({ kind: 'share', step: step.id, expected: [...expected], accepted: [...accepted], threshold });
   }
 
-  nextSigner({ step, stage, state }: Parameters<CeremonyInputs['nextSigner']>[0]) {
+  nextSigner({ step, stage, state, signed }: Parameters<CeremonyInputs['nextSigner']>[0]) {
     void state;
+    this.#exceptionSigned = stage === 'exception' ? [...(signed ?? [])] : [];
     return this.#ask({ kind: 'signer', step: step.id, stage, contentSha256: null });
   }
 
