@@ -37,6 +37,8 @@ export interface CeremonyState {
   error: WireError | null;
   /** A command is on its way (a KDF may take a second). */
   busy: boolean;
+  /** How shares are presented at this ceremony (file or paper-form words): kept when a refused share is asked for again. */
+  sharesPresentedBy: 'file' | 'words';
 }
 
 /** Answers the screen sends, secret fields as bytes; the slice never keeps them. */
@@ -62,10 +64,11 @@ export interface CeremonySlice {
   interrupted(): Promise<ResponseOf<'ceremony/listInterrupted'>['ceremonies']>;
   resumeCeremony(handle: string): Promise<boolean>;
   dismissCeremony(): Promise<void>;
+  presentSharesBy(way: CeremonyState['sharesPresentedBy']): void;
   recordCeremonyEvent(event: KeyriteEvent): void;
 }
 
-export const initialCeremonyState: CeremonyState = { scripts: null, scriptsError: null, checked: null, session: null, timeline: [], checkpoint: null, error: null, busy: false };
+export const initialCeremonyState: CeremonyState = { scripts: null, scriptsError: null, checked: null, session: null, timeline: [], checkpoint: null, error: null, busy: false, sharesPresentedBy: 'file' };
 
 /** Zeroes every byte array of a request once it has been sent (the engine has its own copy). */
 function wipe(value: unknown): void {
@@ -185,6 +188,10 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
       if (!result.ok) return patch({ error: result.error });
       set({ ceremony: { ...initialCeremonyState, scripts: get().ceremony.scripts } });
       get().goTo('home');
+    },
+
+    presentSharesBy(way) {
+      patch({ sharesPresentedBy: way });
     },
 
     recordCeremonyEvent(event) {

@@ -3,6 +3,7 @@ import type { PendingRequest } from '../../../shared/contract/ceremony.ts';
 import type { CeremonySession } from '../../store/ceremony-slice.ts';
 import { useKeyriteStore } from '../../store/store.ts';
 import { SecretField, clearSecrets, takeSecret } from './secret-field.tsx';
+import { ShareWordsField, takeWords } from './share-words-field.tsx';
 import { useChoices } from './use-choices.ts';
 
 type Req<K extends PendingRequest['kind']> = Extract<PendingRequest, { kind: K }>;
@@ -76,7 +77,7 @@ export function ShareMediumForm({ request }: { request: Req<'share-medium'> }) {
   );
 }
 
-/** Shares presented one at a time for a recovery or an audit: k of M, who, from which medium, their passphrase; or no more. */
+/** Shares presented one at a time for a recovery or an audit: k of M, who, from which medium or paper form, their passphrase; or no more. */
 export function ShareForm({ request, session }: { request: Req<'share'>; session: CeremonySession }) {
   const answer = useKeyriteStore((s) => s.answer);
   const busy = useKeyriteStore((s) => s.ceremony.busy);
@@ -84,15 +85,25 @@ export function ShareForm({ request, session }: { request: Req<'share'>; session
   const waiting = request.expected.filter((c) => !request.accepted.includes(c));
   const [custodian, setCustodian] = useState(waiting[0] ?? '');
   const [medium, setMedium] = useState('');
+  const presented = useKeyriteStore((s) => s.ceremony.sharesPresentedBy);
+  const setPresented = useKeyriteStore((s) => s.presentSharesBy);
+  const [sent, setSent] = useState(0);
   const passphrase = useRef<HTMLInputElement>(null);
-  const ids = { custodian: useId(), medium: useId() };
+  const words = useRef<HTMLTextAreaElement>(null);
+  const ids = { custodian: useId(), medium: useId(), presented: useId() };
   const name = (id: string): string => session.participants.find((p) => p.id === id)?.name ?? id;
   const media = (offered?.choices ?? []).filter((c) => c.kind === 'removable' || c.folder.replace(/\\/g, '/').endsWith(`/media/${custodian}`));
   const chosenMedium = media.some((m) => m.folder === medium) ? medium : (media[0]?.folder ?? '');
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    await answer({ command: 'ceremony/submit', request: { input: { kind: 'share', custodian, medium: chosenMedium, passphrase: takeSecret(passphrase) } } });
+    // Both fields are emptied whatever the engine answers: a refused share is typed again, never kept.
+    const input =
+      presented === 'words'
+        ? { kind: 'share-words' as const, custodian, words: takeWords(words), passphrase: takeSecret(passphrase) }
+        : { kind: 'share' as const, custodian, medium: chosenMedium, passphrase: takeSecret(passphrase) };
+    setSent((n) => n + 1);
+    await answer({ command: 'ceremony/submit', request: { input } });
     clearSecrets(passphrase);
   };
 
@@ -115,19 +126,34 @@ export function ShareForm({ request, session }: { request: Req<'share'>; session
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.medium}>Medium holding the share</label>
-          <select id={ids.medium} value={chosenMedium} onChange={(e) => setMedium(e.target.value)}>
-            {media.map((m) => (
-              <option key={m.folder} value={m.folder}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <fieldset>
+          <legend>How the share is presented</legend>
+          <label className="choice">
+            <input type="radio" name={ids.presented} value="file" checked={presented === 'file'} onChange={() => setPresented('file')} />
+            Share file on the medium
+          </label>
+          <label className="choice">
+            <input type="radio" name={ids.presented} value="words" checked={presented === 'words'} onChange={() => setPresented('words')} />
+            Type the words from the paper form
+          </label>
+        </fieldset>
+        {presented === 'file' ? (
+          <div className="field">
+            <label htmlFor={ids.medium}>Medium holding the share</label>
+            <select id={ids.medium} value={chosenMedium} onChange={(e) => setMedium(e.target.value)}>
+              {media.map((m) => (
+                <option key={m.folder} value={m.folder}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          <ShareWordsField key={custodian} label={`Words from ${name(custodian)}'s paper form`} field={words} generation={sent} />
+        )}
         <SecretField label="Share passphrase" field={passphrase} />
         <div className="actions">
-          <button type="submit" disabled={busy || custodian === '' || chosenMedium === ''}>
+          <button type="submit" disabled={busy || custodian === '' || (presented === 'file' && chosenMedium === '')}>
             Present this share
           </button>
         </div>
