@@ -130,6 +130,8 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       const found = findInterrupted(services.config.dataDir, scripts, undefined).find((c) => c.handle === handle);
       if (found === undefined) throw new KeyriteError('CEREMONY_RESUME_UNKNOWN', `'${handle.slice(0, 80)}' is not an interrupted ceremony of this data folder; choose one from the list.`);
       if (found.parsed === undefined) throw new KeyriteError('CEREMONY_RESUME_NO_SCRIPT', `The script ${found.title} ran is not available; open that script file first, then resume.`);
+      // As for a start: Home's module is finalised so the resumed run's own tokens can load (else CKR_CRYPTOKI_ALREADY_INITIALIZED).
+      await services.releaseHsm?.();
       session = new CeremonySession({ parsed: found.parsed, outFolder: found.folder, events, resume: true });
       services.audit.record('ceremony.resumed', `Ceremony resumed: ${found.title}`);
       return settled();

@@ -232,6 +232,8 @@ describe('ceremony session: resuming an interrupted ceremony', () => {
     const second = createEngine({ dataDir: image, host: 'test-bridge', version: '0.0.0-test' });
     const secondRoute = routeTo(second);
     try {
+      // Home lists the tokens first (the app's own rehearsal module loads); the resume must still load the run's tokens.
+      expect((await secondRoute('hsm/listTokens', {})).ok).toBe(true);
       const listed = ((await secondRoute('ceremony/listInterrupted', {})).value as { ceremonies: { handle: string; resumable: boolean; lastEvent: string }[] }).ceremonies;
       expect(listed).toHaveLength(1);
       expect(listed[0]?.resumable).toBe(true);
