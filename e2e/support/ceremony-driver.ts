@@ -68,6 +68,8 @@ export interface DriveOptions {
   keyboard?: boolean;
   /** Names of screens already checked with axe and photographed (shared across ceremonies of one spec). */
   seen?: Set<string>;
+  /** Takes a request before the driver answers it: true when the spec dealt with it (raised an exception there, cut the power there). */
+  intercept?: (request: { kind: string; id: number }) => Promise<boolean>;
 }
 
 export interface DriveResult {
@@ -183,6 +185,38 @@ export class CeremonyDriver {
     await expect(notice).toContainText(words);
   }
 
+  // ---- exceptions and resuming ------------------------------------------------
+
+  /** The sign-off dialog, signed by `signer` with `passphrase`. */
+  async signAs(signer: Person, passphrase = signer.passphrase): Promise<void> {
+    const dialog = this.page.getByRole('dialog');
+    await this.choose(dialog.getByLabel('Who signs', { exact: true }), `${signer.name} — ${signer.role}`);
+    await this.typeSecret(dialog.getByLabel('Their signing passphrase', { exact: true }), passphrase);
+    await this.press(dialog.getByRole('button', { name: 'Sign' }));
+  }
+
+  /** The exception button: the form (axe-checked in both themes), expected, actual and the decision; then the dialog asks for its signers. */
+  async raiseException(raised: { expected: string; actual: string; decision: 'continue' | 'abort' }, seen: Set<string>): Promise<void> {
+    await this.press(this.page.getByRole('button', { name: 'Raise an exception…' }));
+    const form = this.page.getByRole('form', { name: 'Raise an exception' });
+    await this.type(form.getByLabel('What the script expected', { exact: true }), raised.expected);
+    await this.type(form.getByLabel('What actually happened', { exact: true }), raised.actual);
+    await this.choose(form.getByLabel('Decision', { exact: true }), raised.decision === 'continue' ? 'Continue the ceremony' : 'Abort the ceremony');
+    await this.checkScreen('exception-form', seen);
+    await this.press(form.getByRole('button', { name: 'Record the exception for signing' }));
+    await expect(this.page.getByRole('dialog').getByRole('heading', { name: 'Sign the exception' })).toBeVisible(LONG);
+  }
+
+  /** Home after a restart: the interrupted ceremony is listed; Resume opens it where it stopped and says so. */
+  async resumeFromHome(title: string, seen: Set<string>): Promise<void> {
+    const list = this.page.getByRole('list', { name: 'Interrupted ceremonies' });
+    await expect(list.getByRole('listitem').filter({ hasText: title })).toHaveCount(1, LONG);
+    await this.checkScreen('home-interrupted', seen);
+    await this.press(list.getByRole('button', { name: new RegExp(`^Resume ${title} \\(`) }));
+    await expect(this.page.getByRole('heading', { level: 1, name: title })).toBeVisible(LONG);
+    await expect(this.page.getByRole('heading', { name: 'Resumed after an interruption' })).toBeVisible(LONG);
+  }
+
   /** Answers every request until the outcome screen; returns the bundle folder the screen names. */
   async run(cast: Cast, options: DriveOptions = {}): Promise<DriveResult> {
     const mistakes = new Set(options.mistakes ?? []);
@@ -197,6 +231,7 @@ export class CeremonyDriver {
       const refusal = page.getByTestId('ceremony-refusal');
       if (await refusal.isVisible()) refusals.push((await refusal.getAttribute('data-code')) ?? '');
       await this.checkScreen(request.kind, seen);
+      if ((await options.intercept?.(request)) === true) continue;
       switch (request.kind) {
         case 'participant':
           await this.enrolNext(cast, mistakes);
@@ -315,9 +350,7 @@ export class CeremonyDriver {
       signer = wrong;
       passphrase = wrong.passphrase;
     } else if (mistakes.delete('wrong-signer-passphrase')) passphrase = 'somebody else entirely';
-    await this.choose(dialog.getByLabel('Who signs', { exact: true }), `${signer.name} — ${signer.role}`);
-    await this.typeSecret(dialog.getByLabel('Their signing passphrase', { exact: true }), passphrase);
-    await this.press(dialog.getByRole('button', { name: 'Sign' }));
+    await this.signAs(signer, passphrase);
     if (signer !== right) await this.refusalSays('CEREMONY_SIGN_OFF_WRONG_ROLE', /role/i);
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
   }

@@ -9,11 +9,11 @@
  * app's own audit events, never on sleeps.
  */
 import { test as base, expect, _electron, type Page, type TestInfo } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../../electron/core/engine.ts';
+import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
 import { ScriptedChooser } from './scripted-chooser.ts';
@@ -38,6 +38,12 @@ export interface KeyriteApp {
   screenshot(name: string): Promise<void>;
   /** The host's file chooser, scripted by the spec (chromium project; on Electron the native dialog cannot be scripted). */
   chooser: ScriptedChooser;
+  /**
+   * A power cut and a restart (chromium project only): the engine stops with
+   * the data folder as it is on disk, a fresh engine starts on that same
+   * folder, and the page reloads. See restartAfterPowerCut for how.
+   */
+  restartEngine?(): Promise<void>;
 }
 
 type WorkerFixtures = { rendererServer: RendererServer };
@@ -67,20 +73,28 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         return;
       }
       const chooser = new ScriptedChooser();
-      const engine = createEngine({ dataDir, pkcs11Module, host: 'test-bridge', version: '0.0.0-e2e', chooser });
+      const start = (): Engine => createEngine({ dataDir, pkcs11Module, host: 'test-bridge', version: '0.0.0-e2e', chooser });
+      let engine = start();
       const browser = await playwright.chromium.launch(launchOptions);
       const page = await (await browser.newContext()).newPage();
       const bridge = await attachTestBridge(page, engine, rendererServer.origin);
       try {
         await page.goto(`${rendererServer.origin}/index.html`);
+        const restartEngine = async (): Promise<void> => {
+          bridge.detach();
+          engine = await restartAfterPowerCut(engine, dataDir, start);
+          bridge.replaceEngine(engine);
+          await page.reload();
+        };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use(makeApp(page, bridge.received, testInfo, chooser));
+        await use({ ...makeApp(page, bridge.received, testInfo, chooser), restartEngine });
       } finally {
         bridge.detach();
         await browser.close();
         await engine.close();
       }
     } finally {
+      rmSync(`${dataDir}.power-cut`, { recursive: true, force: true });
       // The rehearsal token points SOFTHSM2_CONF at its own folder; restore the run's.
       if (previousConf === undefined) delete process.env['SOFTHSM2_CONF'];
       else process.env['SOFTHSM2_CONF'] = previousConf;
@@ -88,6 +102,26 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     }
   },
 });
+
+/**
+ * TEST ONLY. The engine runs inside this test process (the bridge calls it
+ * directly), so it cannot be SIGKILLed alone. A power cut is made the other
+ * way round: the data folder is copied as it is on disk while the engine
+ * waits for people (every transcript line is fsynced as it is written, so
+ * the copy is what a cut at that moment leaves), the old engine is then
+ * closed so its PKCS#11 library and tokens are released (what its close
+ * writes lands in the old folder), the copy replaces the folder, and a fresh
+ * engine starts on the same path. The old engine's orderly abort never
+ * reaches the new one.
+ */
+async function restartAfterPowerCut(engine: Engine, dataDir: string, start: () => Engine): Promise<Engine> {
+  const image = `${dataDir}.power-cut`;
+  cpSync(dataDir, image, { recursive: true });
+  await engine.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(image, dataDir);
+  return start();
+}
 
 async function useElectronApp(dataDir: string, pkcs11Module: string | undefined, use: (app: KeyriteApp) => Promise<void>, testInfo: TestInfo): Promise<void> {
   const binary = findElectronBinary();

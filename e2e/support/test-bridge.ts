@@ -47,27 +47,42 @@ export interface TestBridge {
   /** Every message the page received: command answers and events. */
   readonly received: unknown[];
   detach(): void;
+  /** TEST ONLY: the page talks to `engine` from now on (a restart after a simulated power cut); `received` goes on. */
+  replaceEngine(engine: Engine): void;
 }
 
 export async function attachTestBridge(page: Page, engine: Engine, origin: string): Promise<TestBridge> {
   const received: unknown[] = [];
+  const senderOf = (source: BindingSource): SenderInfo => ({
+    webContentsId: source.page === page ? PAGE_ID : null,
+    isTopFrame: source.frame.parentFrame() === null,
+    frameUrl: source.frame.url(),
+  });
+  let connection = connect(page, engine, origin, received);
+  await page.exposeBinding('__keyriteTestBridgeInvoke', async (source: BindingSource, name: unknown, request: unknown) => {
+    const answer = await connection.router.route(senderOf(source), name, request);
+    received.push(answer);
+    return answer;
+  });
+  await page.addInitScript({ content: await pageBridgeScript() });
+  return {
+    received,
+    detach: () => connection.stop(),
+    replaceEngine(next) {
+      connection.stop();
+      connection = connect(page, next, origin, received);
+    },
+  };
+}
+
+/** One engine behind the page: its router (the same checks as Electron's main process) and its events, checked on the way out. */
+function connect(page: Page, engine: Engine, origin: string, received: unknown[]): { router: ReturnType<typeof createRouter>; stop: () => void } {
   const router = createRouter({
     handlers: engine.handlers,
     policy: { trustedWebContents: new Set([PAGE_ID]), origin },
     onRefused: (refusal) => engine.audit.record('boundary.refused', `Refused ${refusal.command}: ${refusal.reason}`),
     onInternalError: (command, error) => console.error(`[test-bridge] ${command} failed:`, error),
   });
-  const senderOf = (source: BindingSource): SenderInfo => ({
-    webContentsId: source.page === page ? PAGE_ID : null,
-    isTopFrame: source.frame.parentFrame() === null,
-    frameUrl: source.frame.url(),
-  });
-  await page.exposeBinding('__keyriteTestBridgeInvoke', async (source: BindingSource, name: unknown, request: unknown) => {
-    const answer = await router.route(senderOf(source), name, request);
-    received.push(answer);
-    return answer;
-  });
-  await page.addInitScript({ content: await pageBridgeScript() });
   const stop = engine.onEvent((event) => {
     let checked;
     try {
@@ -81,5 +96,5 @@ export async function attachTestBridge(page: Page, engine: Engine, origin: strin
       // The page may be navigating or closed; the event is in `received` either way.
     });
   });
-  return { received, detach: stop };
+  return { router, stop };
 }

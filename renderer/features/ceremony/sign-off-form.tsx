@@ -20,6 +20,21 @@ function suggested(session: CeremonySession): string {
   return session.participants[0]?.id ?? '';
 }
 
+/** Who signs an exception and who still must: the engine's view gives its quorum while it is being signed. */
+function ExceptionQuorum({ session }: { session: CeremonySession }) {
+  const requirements = session.current?.requirements ?? [];
+  const name = (id: string): string => session.participants.find((p) => p.id === id)?.name ?? id;
+  const still = requirements.filter((r) => r.signed.length < r.count).map((r) => `${r.count - r.signed.length} × ${r.roles.join(' or ')}`);
+  const signed = requirements.flatMap((r) => r.signed).map(name);
+  return (
+    <p className="hint" data-testid="exception-quorum">
+      An exception is signed by {requirements.map((r) => `${r.count} × ${r.roles.join(' or ')}`).join(' and ')}.{' '}
+      {signed.length > 0 && `Signed: ${signed.join(', ')}. `}
+      {still.length > 0 && `Still needed: ${still.join(' and ')}.`}
+    </p>
+  );
+}
+
 /** A sign-off bound to the step: who signs, and their passphrase (never echoed, cleared after submit). */
 export function SignOffForm({ request, session }: { request: SignerRequest; session: CeremonySession }) {
   const answer = useKeyriteStore((s) => s.answer);
@@ -39,8 +54,9 @@ export function SignOffForm({ request, session }: { request: SignerRequest; sess
     <form className="request-form sign-off" role="dialog" aria-labelledby="sign-off-title" aria-describedby="sign-off-binding" onSubmit={(e) => void sign(e)}>
       <h3 id="sign-off-title">{STAGE_TITLE[request.stage]}</h3>
       <p id="sign-off-binding" className="hint">
-        Your signature covers step {step === undefined ? request.step : `${step.index + 1}, “${step.title}”`} of this run only.
+        Your signature covers {request.stage === 'exception' ? 'the exception raised at ' : ''}step {step === undefined ? request.step : `${step.index + 1}, “${step.title}”`} of this run only.
       </p>
+      {request.stage === 'exception' && <ExceptionQuorum session={session} />}
       <div className="field">
         <label htmlFor={selectId}>Who signs</label>
         <select id={selectId} value={signer} onChange={(e) => setSigner(e.target.value)} autoFocus>
