@@ -14,6 +14,7 @@ import { parseCheckpointText } from './checkpoint.ts';
 import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, hashPattern, type TranscriptEvent } from './event.ts';
 import { defaultSha256, treeRoot, type Sha256 } from './merkle.ts';
 import { parseNote } from './note-format.ts';
+import { readPlainLine } from './plain-line.ts';
 import { checkPayload } from './payloads.ts';
 
 /** Checkpoint notes with the file names they came from. */
@@ -51,6 +52,8 @@ export function lineOffsets(journal: Uint8Array): LineOffsets {
 export interface LineSplit extends LineOffsets {
   /** Line i's text, or undefined if it is not UTF-8. */
   readonly text: (i: number) => string | undefined;
+  /** The whole journal's text when it is ASCII (each character at its byte's offset). */
+  readonly ascii?: string;
 }
 
 /** Splits a journal into lines (at `offsets`, if already found) and decodes them. */
@@ -62,7 +65,7 @@ export function splitLines(journal: Uint8Array, offsets: LineOffsets = lineOffse
   // they are at the same offsets. Otherwise each line is decoded on its own.
   const whole = utf8Decode(journal);
   if (whole === undefined) return { starts, ends, unterminated, text: (i) => utf8Decode(journal.subarray(starts[i], ends[i])) };
-  if (whole.length === journal.length) return { starts, ends, unterminated, text: (i) => whole.slice(starts[i], ends[i]) };
+  if (whole.length === journal.length) return { starts, ends, unterminated, text: (i) => whole.slice(starts[i], ends[i]), ascii: whole };
   const textStarts: number[] = [];
   const textEnds: number[] = [];
   for (let s = 0, i = 0; i < starts.length; i++) {
@@ -92,6 +95,11 @@ function checkLineObject(text: string | undefined, checkPrevHex: boolean): LineC
   } catch {
     return { reason: 'not JSON', beforeCanonical: true };
   }
+  return checkParsedLine(parsed, checkPrevHex);
+}
+
+/** checkLineObject's checks after JSON.parse: envelope, then (after canonical form) payload. */
+function checkParsedLine(parsed: unknown, checkPrevHex: boolean): LineCheck {
   const shape = checkEventShape(parsed, checkPrevHex);
   if (shape !== undefined) return { reason: shape, beforeCanonical: true };
   const event = parsed as TranscriptEvent;
@@ -188,8 +196,11 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     if (end - start >= leafInput.length) leafInput = new Uint8Array(2 * (end - start + 1));
     leafInput.set(journal.subarray(start, end), 1);
     leafHashes.set(sha256(leafInput.subarray(0, end - start + 1)), i * 32);
-    // Speed (bench:verify): whether prev is hex is settled below, by comparing it with the hash it must be.
-    const checked = checkLineObject(split.text(i), false);
+    // Speed (bench:verify): the common line is read without a full parse,
+    // and is then canonical (plain-line.ts); whether prev is hex is settled
+    // below, by comparing it with the hash it must be.
+    const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end);
+    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkParsedLine(plain, false);
     if (checked.reason !== undefined && checked.beforeCanonical) {
       firstBadEvent = { index: at + i, reason: checked.reason };
       break;
@@ -201,7 +212,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
       firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
       break;
     }
-    const canonical = isCanonicalJsonLine(journal, start, end);
+    const canonical = plain !== undefined || isCanonicalJsonLine(journal, start, end);
     if (checked.reason !== undefined || !canonical) {
       firstBadEvent = { index: at + i, reason: canonical ? (checked.reason as string) : NOT_CANONICAL };
       break;
