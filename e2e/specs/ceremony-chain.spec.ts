@@ -7,8 +7,10 @@
  * test (each ceremony a step), driven through the UI alone; each ends with
  * a bundle the outcome screen and the pure verifier call verified. A bad
  * share passphrase at the recovery is explained (which share, why) and the
- * recovery goes on. No passphrase, share passphrase or PIN appears in
- * anything the renderer received.
+ * recovery goes on; its third share is typed from the words of its paper
+ * form, first with a misspelt word that main's line check names by place,
+ * then corrected. No passphrase, share passphrase, PIN or typed share word
+ * appears in anything the renderer received.
  */
 import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
@@ -35,9 +37,9 @@ test.describe('ceremonies 2, 3, 6 and 4 over one data folder', () => {
       await backHome();
     });
 
-    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first', async () => {
+    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first, one typed from its paper form', async () => {
       await driver.start('Master key recovery into a replacement HSM');
-      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase'] });
+      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'misspelt-share-word'], byWords: 'gus' });
       await driver.timelineShows('share/accepted', 3);
       expect(verifyFolder(result.bundleFolder).status).toBe('verified');
       await backHome();

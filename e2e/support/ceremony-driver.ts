@@ -19,7 +19,8 @@ import { readBundle } from '../../electron/core/transcript/bundle-export.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { expectAccessibleInBothThemes } from './axe.ts';
-import { expect, type KeyriteApp } from './fixtures.ts';
+import { expect, test, type KeyriteApp } from './fixtures.ts';
+import { misspell, paperFormOn } from './paper-form-words.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LONG = { timeout: 120_000 };
@@ -59,12 +60,14 @@ export function castOf(answersFile: string): Cast {
 }
 
 /** A wrong input to make once, at its first chance, and the words the engine must answer with. */
-export type Mistake = 'enrol-mismatch' | 'enrol-role-full' | 'wrong-pin' | 'wrong-signer-role' | 'wrong-signer-passphrase' | 'bad-share-passphrase';
+export type Mistake = 'enrol-mismatch' | 'enrol-role-full' | 'wrong-pin' | 'wrong-signer-role' | 'wrong-signer-passphrase' | 'bad-share-passphrase' | 'misspelt-share-word';
 
 export interface DriveOptions {
   /** The earlier ceremony whose bundle and share media this one uses (its script id). */
   previousScriptId?: string;
   mistakes?: Mistake[];
+  /** The custodian (id) who types the words of their share's paper form instead of presenting its file. */
+  byWords?: string;
   keyboard?: boolean;
   /** Names of screens already checked with axe and photographed (shared across ceremonies of one spec). */
   seen?: Set<string>;
@@ -277,7 +280,7 @@ export class CeremonyDriver {
           await this.press(panel.getByRole('button', { name: 'Write the share here' }));
           break;
         case 'share':
-          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '');
+          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords);
           break;
         case 'previous-bundle': {
           const prefix = options.previousScriptId;
@@ -355,7 +358,7 @@ export class CeremonyDriver {
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
   }
 
-  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string): Promise<void> {
+  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords?: string): Promise<void> {
     const page = this.page;
     const next = cast.presenters.find((c) => !presented.has(c));
     if (next === undefined) {
@@ -365,12 +368,63 @@ export class CeremonyDriver {
     const custodian = cast.participants.find((p) => p.id === next);
     const form = page.getByRole('form', { name: 'Present a share' });
     await this.choose(form.getByLabel('Custodian presenting', { exact: true }), custodian?.name ?? next);
+    await this.presentBy(form, 'file');
     await this.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
+    if (next === byWords) {
+      await this.typePaperForm(form, custodian?.name ?? next, next, cast.custodianPassphrases[next] ?? '', mistakes);
+      presented.add(next);
+      return;
+    }
     const bad = mistakes.delete('bad-share-passphrase');
     await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
     await this.press(form.getByRole('button', { name: 'Present this share' }));
     if (bad) await expect(page.getByTestId('ceremony-refusal')).toContainText(new RegExp(next, 'i'), LONG);
     else presented.add(next);
+  }
+
+  // ---- a share typed from its paper form ------------------------------------
+
+  /** Picks how the share is presented (the radio group; the choice is kept between requests of a ceremony). */
+  async presentBy(form: Locator, way: 'file' | 'words'): Promise<void> {
+    const radio = form.getByRole('radio', { name: way === 'file' ? 'Share file on the medium' : 'Type the words from the paper form', exact: true });
+    if (await radio.isChecked()) return;
+    if (!this.#keyboard) return radio.check();
+    // Tab reaches a radio group at its checked radio; the arrows move the choice.
+    await this.tabTo(form.getByRole('radio', { checked: true }));
+    await this.page.keyboard.press(way === 'words' ? 'ArrowDown' : 'ArrowUp');
+    await expect(radio).toBeChecked();
+  }
+
+  /**
+   * The custodian types the words of the paper form the engine wrote on the
+   * medium chosen for them (`misspelt-share-word`: first with word 3 of
+   * line 2 misspelt, which main's line check must name by place, never by
+   * word, before the custodian corrects it), then their passphrase.
+   */
+  async typePaperForm(form: Locator, name: string, custodian: string, passphrase: string, mistakes: Set<Mistake>): Promise<void> {
+    await test.step(`${name} types the words of their paper form`, async () => {
+      const paper = paperFormOn(await form.getByLabel('Medium holding the share', { exact: true }).inputValue(), custodian);
+      for (const line of paper.lines) typedSecrets.add(line.replace(/^\d+\s+/u, ''));
+      await this.presentBy(form, 'words');
+      const field = form.getByLabel(`Words from ${name}'s paper form`, { exact: true });
+      const check = form.getByTestId('share-words-check');
+      if (mistakes.delete('misspelt-share-word')) {
+        const wrong = misspell(paper, 2, 3);
+        await this.typeSecret(field, wrong.text);
+        await expect(check).toHaveAttribute('data-state', 'problem');
+        await expect(check).toHaveText('Line 2, word 3 is not in the word list; check it against the paper.');
+        // The words form, with main's feedback showing, is a screen of its own.
+        await this.#app.screenshot('ceremony-share-words-feedback');
+        await expectAccessibleInBothThemes(this.page, 'share words with line feedback', this.#testInfo);
+      }
+      await this.typeSecret(field, paper.text);
+      await expect(check).toHaveAttribute('data-state', 'complete');
+      await expect(check).toHaveText(new RegExp(`^All ${paper.lines.length} lines check \\(\\d+ words\\)\\.$`));
+      await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), passphrase);
+      await this.press(form.getByRole('button', { name: 'Present this share' }));
+      const accepted = this.page.locator('[data-testid="ceremony-event"][data-type="share/accepted"]').filter({ hasText: `Share of ${custodian} accepted` });
+      await expect(accepted).toHaveCount(1, LONG);
+    });
   }
 }
 
