@@ -7,7 +7,10 @@
 import fc from 'fast-check';
 import { createRef } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CeremonySession } from '../../store/ceremony-slice.ts';
+import { resetStore, useKeyriteStore } from '../../store/store.ts';
+import { ShareForm } from './share-forms.tsx';
 import { ShareWordsField, takeWords, wordFeedback, type WordCheck } from './share-words-field.tsx';
 
 const open = { lastLineOpen: true, lastWordOpen: true };
@@ -72,5 +75,26 @@ describe('the words field', () => {
     expect(id).toBeDefined();
     expect(html).toContain(`<textarea id="${id}" class="share-words masked" rows="8" autoComplete="off" autoCorrect="off" autoCapitalize="off" spellCheck="false" aria-describedby="${id}-note">`);
     expect(html).toMatch(new RegExp(`id="${id}-note"[^>]*aria-live="polite"[^>]*data-state="empty"`));
+  });
+});
+
+describe('the share request, file or paper-form words', () => {
+  beforeEach(() => resetStore());
+  const request = { kind: 'share', id: 7, step: 'collect', expected: ['carl', 'gus'], accepted: ['carl'], threshold: 2 } as const;
+  // Only the participants are read by the form.
+  const session = { participants: [{ id: 'carl', name: 'Carl Custodian', role: 'custodian' }, { id: 'gus', name: 'Gus Custodian', role: 'custodian' }] } as unknown as CeremonySession;
+
+  it('asks for the medium when the share file is presented, and for the words of the waiting custodian\'s paper form instead once words are chosen', () => {
+    const asFile = renderToStaticMarkup(<ShareForm request={request} session={session} />);
+    expect(asFile).toContain('Medium holding the share');
+    expect(asFile).not.toContain('<textarea');
+    expect(asFile).toMatch(/<input type="radio"[^>]* checked="" value="file"\/>/);
+
+    useKeyriteStore.getState().presentSharesBy('words');
+    const asWords = renderToStaticMarkup(<ShareForm request={request} session={session} />);
+    expect(asWords).not.toContain('Medium holding the share');
+    expect(asWords).toContain('Words from Gus Custodian&#x27;s paper form');
+    expect(asWords).toMatch(/<input type="radio"[^>]* checked="" value="words"\/>/);
+    expect(asWords).toContain('1 of 2 shares accepted (Carl Custodian)');
   });
 });
