@@ -10,7 +10,9 @@ const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 /** Read where the line sits inside a larger ASCII text, as in a journal. */
 function readInPlace(line: string): TranscriptEvent | undefined {
   const text = `{"x":1}\n${line}\n{}`;
-  return readPlainLine(ascii(text), text, 8, 8 + line.length);
+  const read = readPlainLine(ascii(text), text, 8, 8 + line.length);
+  if (read !== undefined) expect(text.slice(read.prevAt, read.prevAt + read.event.prev.length)).toBe(read.event.prev);
+  return read?.event;
 }
 
 /** The fast path's promise: when it answers, the line is canonical and the event is JSON.parse's, member for member, in order. */

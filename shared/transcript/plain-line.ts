@@ -95,7 +95,13 @@ function plainStrings(bytes: Uint8Array, text: string, end: number): string[] | 
  * Reads line bytes [start, end) of `bytes`; `text` is the whole journal
  * decoded, at the same offsets (the journal is ASCII), for the values.
  */
-export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number): TranscriptEvent | undefined {
+export interface PlainLine {
+  readonly event: TranscriptEvent;
+  /** Where the line's prev begins in the bytes (after its quote), so it can be compared there. */
+  readonly prevAt: number;
+}
+
+export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number): PlainLine | undefined {
   at = start;
   if (!opener(bytes, end, 0)) return undefined;
   const actors = plainStrings(bytes, text, end);
@@ -109,6 +115,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   const payload = plainPayload(bytes, text, end) ?? parsedPayload(bytes, text, end);
   if (payload === undefined) return undefined;
   if (!opener(bytes, end, 5)) return undefined;
+  const prevAt = at + 1;
   const prev = plainString(bytes, text, end);
   if (prev === undefined || !opener(bytes, end, 6)) return undefined;
   const seq = wholeNumber(bytes, end);
@@ -128,7 +135,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   const v = wholeNumber(bytes, end);
   if (v < 0 || bytes[at] !== 0x7d /* } */ || at + 1 !== end) return undefined;
   // Members in the line's order, as JSON.parse makes them.
-  return { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent;
+  return { event: { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent, prevAt };
 }
 
 /**

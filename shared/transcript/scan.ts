@@ -146,6 +146,15 @@ function hexMatches(hex: string, hashes: Uint8Array, at: number): boolean {
   return true;
 }
 
+/** hexMatches for hex written in bytes[from, from + 64) (the plain line's prev, compared where it is). */
+function hexBytesMatch(bytes: Uint8Array, from: number, hashes: Uint8Array, at: number): boolean {
+  for (let k = 0; k < 32; k++) {
+    const byte = hashes[at + k] as number;
+    if (bytes[from + 2 * k] !== hexCodes[byte >> 4] || bytes[from + 2 * k + 1] !== hexCodes[byte & 15]) return false;
+  }
+  return true;
+}
+
 function leafAt(hashes: Uint8Array, i: number): Uint8Array {
   return hashes.subarray(i * 32, i * 32 + 32);
 }
@@ -200,14 +209,19 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     // and is then canonical (plain-line.ts); whether prev is hex is settled
     // below, by comparing it with the hash it must be.
     const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end);
-    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkParsedLine(plain, false);
+    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkParsedLine(plain.event, false);
     if (checked.reason !== undefined && checked.beforeCanonical) {
       firstBadEvent = { index: at + i, reason: checked.reason };
       break;
     }
     const event = checked.event;
     // The envelope's last rule: a prev equal to the hash it must be is hex; any other is tested.
-    const linked = i > 0 ? hexMatches(event.prev, leafHashes, (i - 1) * 32) : part === undefined ? event.prev === GENESIS_PREV : hexMatches(event.prev, part.previousLeaf, 0);
+    const previous = i > 0 ? leafHashes : part?.previousLeaf;
+    const previousAt = i > 0 ? (i - 1) * 32 : 0;
+    const linked =
+      previous === undefined ? event.prev === GENESIS_PREV
+      : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(journal, plain.prevAt, previous, previousAt)
+      : hexMatches(event.prev, previous, previousAt);
     if (!linked && !hashPattern.test(event.prev)) {
       firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
       break;
