@@ -80,7 +80,7 @@ describe('the words field', () => {
 
 describe('the share request, file or paper-form words', () => {
   beforeEach(() => resetStore());
-  const request = { kind: 'share', id: 7, step: 'collect', expected: ['carl', 'gus'], accepted: ['carl'], threshold: 2 } as const;
+  const request = { kind: 'share' as const, id: 7, step: 'collect', expected: ['carl', 'gus'], accepted: ['carl'], threshold: 2 };
   // Only the participants are read by the form.
   const session = { participants: [{ id: 'carl', name: 'Carl Custodian', role: 'custodian' }, { id: 'gus', name: 'Gus Custodian', role: 'custodian' }] } as unknown as CeremonySession;
 
