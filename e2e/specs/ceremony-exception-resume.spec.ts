@@ -53,6 +53,7 @@ test.describe('ceremony 7: an exception signed at the screen, and a resume after
           // The dialog names the exception's quorum, not the policy step's sign-off.
           await expect(page.getByTestId('exception-quorum')).toContainText('1 × administrator and 1 × witness');
           await expect(page.locator('.requirements li[data-roles="administrator"]')).toHaveAttribute('data-signed', '');
+          await expect(page.getByRole('heading', { name: 'Who must sign the exception' })).toBeVisible();
           return true;
         }
         const exceptionSigning = await page.getByRole('dialog').getByRole('heading', { name: 'Sign the exception' }).isVisible();

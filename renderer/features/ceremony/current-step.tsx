@@ -4,12 +4,12 @@ import { ReadAloudList } from './read-aloud.tsx';
 const STAGE_WORDS = { approval: 'Approve before Keyrite acts', action: 'Keyrite is acting, or waiting for an input', 'sign-off': 'Sign off the result' } as const;
 
 /** Who must approve or sign, and who already has, in plain words. */
-function Requirements({ current, participants }: { current: NonNullable<CeremonySession['current']>; participants: CeremonySession['participants'] }) {
+function Requirements({ current, participants, exception }: { current: NonNullable<CeremonySession['current']>; participants: CeremonySession['participants']; exception: boolean }) {
   if (current.requirements.length === 0) return null;
   const name = (id: string): string => participants.find((p) => p.id === id)?.name ?? id;
   return (
     <section aria-labelledby="requirements-title" className="requirements">
-      <h3 id="requirements-title">{current.stage === 'approval' ? 'Who must approve' : 'Who must sign off'}</h3>
+      <h3 id="requirements-title">{exception ? 'Who must sign the exception' : current.stage === 'approval' ? 'Who must approve' : 'Who must sign off'}</h3>
       <ul>
         {current.requirements.map((r) => (
           <li key={r.roles.join('+')} data-roles={r.roles.join(' ')} data-count={r.count} data-signed={r.signed.join(' ')}>
@@ -39,7 +39,8 @@ export function CurrentStep({ session }: { session: CeremonySession }) {
           <ReadAloudList values={current.readAloud} />
         </section>
       )}
-      <Requirements current={current} participants={session.participants} />
+      {/* While an exception is signed, the requirements are its quorum (ceremony-view.ts), not the step's. */}
+      <Requirements current={current} participants={session.participants} exception={session.request?.kind === 'signer' && session.request.stage === 'exception'} />
     </section>
   );
 }
