@@ -37,10 +37,12 @@ test.describe('ceremonies 2, 3, 6 and 4 over one data folder', () => {
       await backHome();
     });
 
-    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first, one typed from its paper form', async () => {
+    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first, the collection started over after the first share, one typed from its paper form', async () => {
       await driver.start('Master key recovery into a replacement HSM');
-      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'misspelt-share-word'], byWords: 'gus' });
-      await driver.timelineShows('share/accepted', 3);
+      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'start-over-shares', 'misspelt-share-word'], byWords: 'gus' });
+      // The first share twice (before and after the start-over), then the other two.
+      await driver.timelineShows('share/accepted', 4);
+      await driver.timelineShows('shares/started-over', 1);
       expect(verifyFolder(result.bundleFolder).status).toBe('verified');
       await backHome();
     });

@@ -60,7 +60,7 @@ export function castOf(answersFile: string): Cast {
 }
 
 /** A wrong input to make once, at its first chance, and the words the engine must answer with. */
-export type Mistake = 'enrol-mismatch' | 'enrol-role-full' | 'wrong-pin' | 'wrong-signer-role' | 'wrong-signer-passphrase' | 'bad-share-passphrase' | 'misspelt-share-word';
+export type Mistake = 'enrol-mismatch' | 'enrol-role-full' | 'wrong-pin' | 'wrong-signer-role' | 'wrong-signer-passphrase' | 'bad-share-passphrase' | 'misspelt-share-word' | 'start-over-shares';
 
 export interface DriveOptions {
   /** The earlier ceremony whose bundle and share media this one uses (its script id). */
@@ -360,6 +360,15 @@ export class CeremonyDriver {
 
   async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords?: string): Promise<void> {
     const page = this.page;
+    if (presented.size > 0 && mistakes.delete('start-over-shares')) {
+      // People find they began with the wrong envelopes: the shares accepted so far are discarded (after a confirmation) and everyone presents again.
+      await this.press(page.getByRole('button', { name: 'Start over…' }));
+      await expect(page.getByRole('group', { name: /Discard the share accepted so far/ })).toBeVisible();
+      await this.press(page.getByRole('button', { name: 'Discard them and start over' }));
+      await expect(page.getByTestId('share-progress')).toContainText(/^\s*0 of \d+ shares accepted/, LONG);
+      await this.timelineShows('shares/started-over');
+      presented.clear();
+    }
     const next = cast.presenters.find((c) => !presented.has(c));
     if (next === undefined) {
       await this.press(page.getByRole('button', { name: 'No more shares' }));

@@ -172,6 +172,8 @@ export const ceremonyCommands = {
         /** The words typed from a share's paper form (bytes of the text), instead of its file. */
         z.object({ kind: z.literal('share-words'), custodian: Id, words: SecretWords, passphrase: SecretInput }).strict(),
         z.object({ kind: z.literal('no-more-shares') }).strict(),
+        /** Discards the shares accepted so far in this collection, which starts again (recorded as shares/started-over). */
+        z.object({ kind: z.literal('start-over-shares') }).strict(),
         /** Null: no earlier ceremony to compare custody serials with (only for that purpose; a share set or a key must come from one). */
         z.object({ kind: z.literal('previous-bundle'), folder: Text(4096).min(1).nullable() }).strict(),
       ]),

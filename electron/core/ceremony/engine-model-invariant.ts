@@ -4,7 +4,8 @@
  * (sign-off-rules.ts) so a bug there cannot hide itself:
  *
  *   no key is loaded (no `key/created`, no `key.load` result) unless the
- *   transcript also holds, before it, at least M `share/accepted` for
+ *   transcript also holds, before it (and after the collection last
+ *   started over, if it did), at least M `share/accepted` for
  *   distinct custodians of the recorded set who enrolled as custodians, and
  *   every approval and sign-off the script requires of every step up to the
  *   load, each by distinct enrolled people of the right roles whose
@@ -57,7 +58,8 @@ export function keyLoadViolations(events: readonly TranscriptLike[], script: Cer
   const supersededBefore = (stepIndex: number): number =>
     Math.max(-1, ...resumes.filter((e) => { const from = (e.payload['redoFrom'] as { index?: number } | null)?.index; return from !== undefined && from <= stepIndex; }).map((e) => e.seq));
   const collected = before.filter((e) => e.type === 'step/result' && e.payload['action'] === 'shares.collect').at(-1);
-  const attemptStart = Math.max(-1, ...resumes.filter((e) => collected !== undefined && e.seq < collected.seq).map((e) => e.seq));
+  // A collection that started over (shares/started-over) counts only the shares accepted after its last start.
+  const attemptStart = Math.max(-1, ...[...resumes, ...before.filter((e) => e.type === 'shares/started-over')].filter((e) => collected !== undefined && e.seq < collected.seq).map((e) => e.seq));
   const policy = script.sharePolicies[0];
   const threshold = policy?.threshold ?? Number.POSITIVE_INFINITY;
   const custodians = new Set(before.filter((e) => e.type === 'share/accepted' && collected !== undefined && e.seq > attemptStart && e.seq < collected.seq).map((e) => text(e.payload['custodian'])));

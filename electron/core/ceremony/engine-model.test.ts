@@ -25,7 +25,7 @@ import { readBundle } from '../transcript/bundle-export.ts';
 import { nodeSha256 } from '../transcript/node-sha256.ts';
 import { keyLoadViolations } from './engine-model-invariant.ts';
 import { RecoveryRun, tokenObjects, type Person, type RecoveryFixture } from './engine-model-real.ts';
-import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, executed, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
+import { AbortCommand, CrashCommand, expectAgreement, finishWell, GoodAnswerCommand, executed, HsmFaultCommand, initialModel, PinCommand, ShareCommand, SignCommand, StartOverCommand, type Model, type Real, type ShareKind, type SignerKind } from './engine-model.ts';
 import type { AsyncCommand } from 'fast-check';
 import type { InjectableCkr } from '../hsm/fault-binding.ts';
 import { loadScriptFile } from './read-script.ts';
@@ -77,6 +77,7 @@ const commandArb = fc.oneof(
   { weight: 20, arbitrary: fc.tuple(fc.constantFrom<SignerKind>('wrong-role', 'twice', 'wrong-passphrase', 'not-enrolled'), seed).map(([k, s]) => new SignCommand(k, s)) },
   { weight: 50, arbitrary: fc.tuple(fc.constantFrom<ShareKind>('again', 'corrupt', 'other-set', 'wrong-passphrase', 'someone-elses', 'not-enrolled'), seed).map(([k, s]) => new ShareCommand(k, s)) },
   { weight: 20, arbitrary: fc.constant(new PinCommand(false)) },
+  { weight: 8, arbitrary: fc.constant(new StartOverCommand()) },
   { weight: 3, arbitrary: fc.constantFrom<InjectableCkr>('CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_SESSION_HANDLE_INVALID').map((c) => new HsmFaultCommand(c)) },
   { weight: 1, arbitrary: fc.constantFrom('abort' as const, 'nobody-else' as const).map((h) => new AbortCommand(h)) },
   { weight: 3, arbitrary: fc.constant(new CrashCommand()) },
@@ -107,6 +108,8 @@ function examples(): [Person[], Iterable<Cmd>][] {
     [exampleCast, [...good(16), new CrashCommand(), ...good(8), new CrashCommand()]],
     // Found in CI (seed -1853792431): a crash at the enrolment's first sign-off resumed by enrolling everyone again.
     [exampleCast, [new CrashCommand(), ...good(6)]],
+    // The collection started over after one share, and again after two (the third good share then completes it only as the second of the new start), then a crash in it.
+    [exampleCast, [...good(9), new StartOverCommand(), ...good(2), new StartOverCommand(), new ShareCommand('again', 0), ...good(1), new CrashCommand(), new PinCommand(false), ...good(6), new StartOverCommand()]],
   ];
 }
 
@@ -154,7 +157,7 @@ describe('the ceremony engine against its model (recovery, people at the screen,
   }, 600_000);
 
   // The invariant must be able to fail: each edit of a real closed run's transcript that breaks it is named.
-  it('the invariant check names a load without enough distinct custodians, a missing approval, a wrong role or a forged signature', () => {
+  it('the invariant check names a load without enough distinct custodians, a missing approval, a wrong role, a forged signature or shares discarded by a start-over', () => {
     const events = closedRun;
     if (events === undefined) throw new Error('no run closed, so the invariant was only checked on aborted runs');
     const check = (edited: RecordedEvent[]) => keyLoadViolations(edited, fixture.parsed.script, fixture.recorded);
@@ -169,6 +172,8 @@ describe('the ceremony engine against its model (recovery, people at the screen,
       ['the load approved by one witness', events.filter((e) => e !== witnessApproval), /load\/approval/],
       ['a custodian sign-off claimed by the administrator', events.map((e) => (e === custodianSignOff ? { ...e, payload: { ...e.payload, witness: 'ada' } } : e)), /collect\/sign-off/],
       ['a forged signature', events.map((e) => (e === witnessApproval ? { ...e, payload: { ...e.payload, signature: '00'.repeat(64) } } : e)), /does not verify/],
+      // The shares were discarded after they were accepted: none of them counts for the load.
+      ['the collection started over after its shares', events.flatMap((e) => (e === accepted.at(-1) ? [e, { ...e, seq: e.seq + 0.5, type: 'shares/started-over', actors: [], payload: { discarded: accepted.map((a) => a.payload['custodian']) } }] : [e])), /shares of 0 distinct/],
     ];
     for (const [what, edited, named] of edits) expect(check(edited).join('\n'), what).toMatch(named);
   });

@@ -30,6 +30,7 @@ import type { CeremonyScript, SignOffRequirement, Step } from '../../../shared/c
 import { KeyriteError } from '../../../shared/result.ts';
 import type { InjectableCkr } from '../hsm/fault-binding.ts';
 import { RecoveryRun, secret, shareFile, sharePassphrase, signingPassphrase, type Person, type RecoveryFixture } from './engine-model-real.ts';
+import { START_OVER } from './runner/inputs.ts';
 import type { QuestionKind } from './runner/people-inputs-scripted.ts';
 
 /** The HSM layer's PIN attempts before it stops sending PINs (pin-guard.ts DEFAULT_PIN_ATTEMPTS). */
@@ -50,8 +51,10 @@ export interface Model {
   expecting: QuestionKind | undefined;
   /** Who signed the current stage, in order. */
   signed: string[];
-  /** Custodians whose share was accepted, in order. */
+  /** Custodians whose share was accepted, in order, since the collection (last) started. */
   accepted: string[];
+  /** Times people started the collection over, in this run. */
+  startedOver: number;
   wrongPins: number;
   faultArmed: boolean;
   /** input/refused events expected (signers and PINs people can correct). */
@@ -81,7 +84,7 @@ const TOUCHES_HSM: readonly Step['action'][] = ['key.load', 'inventory.diff', 'p
 export function initialModel(fixture: RecoveryFixture, cast: readonly Person[], runs = 1): Model {
   const model: Model = {
     script: fixture.parsed.script, cast, recorded: fixture.recorded, runs, status: 'running', failure: undefined, stepIndex: 0, stage: 'action', expecting: undefined,
-    signed: [], accepted: [], wrongPins: 0, faultArmed: false, refusedInputs: 0, refusedShares: 0, keyLoaded: false, firstStep: 0, relogin: false, faultInjectable: true,
+    signed: [], accepted: [], startedOver: 0, wrongPins: 0, faultArmed: false, refusedInputs: 0, refusedShares: 0, keyLoaded: false, firstStep: 0, relogin: false, faultInjectable: true,
   };
   enterStep(model, 0);
   advance(model);
@@ -153,7 +156,7 @@ function resumeAfterCrash(m: Model): void {
   const secretLost = (m.stepIndex === collect && m.stage === 'sign-off') || m.stepIndex === index('key.load');
   if (secretLost) enterStep(m, collect);
   if (m.stepIndex === collect) m.accepted = [];
-  Object.assign(m, { runs: m.runs + 1, firstStep: m.stepIndex, refusedInputs: 0, refusedShares: 0, keyLoaded: false, wrongPins: 0, faultArmed: false, faultInjectable: false });
+  Object.assign(m, { runs: m.runs + 1, firstStep: m.stepIndex, refusedInputs: 0, refusedShares: 0, startedOver: 0, keyLoaded: false, wrongPins: 0, faultArmed: false, faultInjectable: false });
   m.relogin = index('hsm.login') < m.stepIndex;
   if (m.relogin) m.expecting = 'pin';
   else advance(m);
@@ -186,7 +189,10 @@ export function expectAgreement(m: Model, r: Real): void {
   }
   expect(run.eventsOf('step/completed').map((e) => e.step), where).toEqual(m.script.steps.slice(m.firstStep, m.status === 'closed' ? undefined : m.stepIndex).map((s) => s.id));
   expect(run.eventsOf('hsm/session-restored').length, where).toBe(m.relogin || m.runs === 1 || m.firstStep <= loginIndex(m) ? 0 : 1);
-  expect(run.eventsOf('share/accepted').map((e) => e.payload['custodian']), where).toEqual(m.accepted);
+  // The shares of the collection now: those accepted since it last started over.
+  const startedOver = run.eventsOf('shares/started-over').at(-1)?.seq ?? -1;
+  expect(run.eventsOf('share/accepted').filter((e) => e.seq > startedOver).map((e) => e.payload['custodian']), where).toEqual(m.accepted);
+  expect(run.eventsOf('shares/started-over').length, where).toBe(m.startedOver);
   expect(run.eventsOf('share/refused').length, where).toBe(m.refusedShares);
   expect(run.eventsOf('input/refused').length, where).toBe(m.refusedInputs);
   expect(run.eventsOf('key/created').length > 0, where).toBe(m.keyLoaded);
@@ -303,6 +309,25 @@ export class ShareCommand extends SeededCommand<ShareKind> implements Cmd {
 
   override toString(): string {
     return `share(${this.kind}, ${this.seed})`;
+  }
+}
+
+/** People start the collection over: every share accepted so far is discarded (recorded), and the collection asks again. */
+export class StartOverCommand implements Cmd {
+  check(m: Readonly<Model>): boolean {
+    return running(m, 'share') && m.accepted.length > 0;
+  }
+
+  async run(m: Model, r: Real): Promise<void> {
+    count('start over');
+    r.current.people.answer('share', () => START_OVER);
+    m.accepted = [];
+    m.startedOver += 1;
+    await settleAndCompare(m, r);
+  }
+
+  toString(): string {
+    return 'start-over';
   }
 }
 

@@ -192,6 +192,9 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
         case 'no-more-shares':
           s.noMoreShares(requestId);
           break;
+        case 'start-over-shares':
+          s.startOverShares(requestId);
+          break;
         case 'previous-bundle':
           if (input.folder === null) {
             if (request?.kind !== 'previous-bundle' || request.purpose !== 'custody-serials') throw new KeyriteError('CEREMONY_PREVIOUS_REQUIRED', 'This step needs an earlier ceremony\'s evidence bundle; choose one from the list.');

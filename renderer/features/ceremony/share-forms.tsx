@@ -162,7 +162,36 @@ export function ShareForm({ request, session }: { request: Req<'share'>; session
         <button type="button" className="secondary" disabled={busy} onClick={() => void answer({ command: 'ceremony/submit', request: { input: { kind: 'no-more-shares' } } })}>
           No more shares
         </button>
+        {/* A recovery's collection can start again; a custody audit's proofs each stand on their own. */}
+        {request.accepted.length > 0 && session.steps.find((s) => s.id === request.step)?.action === 'shares.collect' && <StartOver accepted={request.accepted.map(name)} />}
       </div>
+    </div>
+  );
+}
+
+/** Start the collection again: asked once, then confirmed, as it discards every share accepted so far. */
+function StartOver({ accepted }: { accepted: readonly string[] }) {
+  const answer = useKeyriteStore((s) => s.answer);
+  const busy = useKeyriteStore((s) => s.ceremony.busy);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(true)}>
+        Start over…
+      </button>
+    );
+  }
+  return (
+    <div role="group" aria-labelledby="start-over-question" className="confirm">
+      <p id="start-over-question">
+        Discard the {accepted.length === 1 ? 'share' : `${accepted.length} shares`} accepted so far ({accepted.join(', ')}) and collect again from the first? This is recorded.
+      </p>
+      <button type="button" className="danger" disabled={busy} autoFocus onClick={() => void answer({ command: 'ceremony/submit', request: { input: { kind: 'start-over-shares' } } }).then(() => setConfirming(false))}>
+        Discard them and start over
+      </button>
+      <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+        Keep them
+      </button>
     </div>
   );
 }

@@ -81,8 +81,9 @@ describe('the words field', () => {
 describe('the share request, file or paper-form words', () => {
   beforeEach(() => resetStore());
   const request = { kind: 'share' as const, id: 7, step: 'collect', expected: ['carl', 'gus'], accepted: ['carl'], threshold: 2 };
-  // Only the participants are read by the form.
-  const session = { participants: [{ id: 'carl', name: 'Carl Custodian', role: 'custodian' }, { id: 'gus', name: 'Gus Custodian', role: 'custodian' }] } as unknown as CeremonySession;
+  // Only the participants and the steps' actions are read by the form.
+  const sessionFor = (action: string) => ({ participants: [{ id: 'carl', name: 'Carl Custodian', role: 'custodian' }, { id: 'gus', name: 'Gus Custodian', role: 'custodian' }], steps: [{ id: 'collect', action }] }) as unknown as CeremonySession;
+  const session = sessionFor('shares.collect');
 
   // Server rendering reads the store's initial state (zustand's server snapshot), so the words
   // side is rendered by the chain spec (e2e/specs/ceremony-chain.spec.ts), not here.
@@ -94,6 +95,12 @@ describe('the share request, file or paper-form words', () => {
     expect(html).toContain('Medium holding the share');
     expect(html).not.toContain('<textarea');
     expect(html).toContain('1 of 2 shares accepted (Carl Custodian)');
+  });
+
+  it('offers to start a recovery\'s collection over once a share is in, never a custody audit\'s, nor before any share', () => {
+    expect(renderToStaticMarkup(<ShareForm request={request} session={session} />)).toContain('Start over…');
+    expect(renderToStaticMarkup(<ShareForm request={request} session={sessionFor('custody.audit')} />)).not.toContain('Start over');
+    expect(renderToStaticMarkup(<ShareForm request={{ ...request, accepted: [] }} session={session} />)).not.toContain('Start over');
   });
 
   it('keeps the choice of words in the slice until the ceremony\'s state is reset', () => {

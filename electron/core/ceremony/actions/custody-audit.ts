@@ -9,7 +9,7 @@ import { KeyriteError } from '../../../../shared/result.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { auditCustody } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { shareSourceOf } from '../runner/inputs.ts';
+import { START_OVER, shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { policyOf } from './share-policy.ts';
@@ -25,6 +25,11 @@ export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) =>
   for (;;) {
     const presented = await ctx.inputs.nextShare({ step, expected, accepted: proven.map((p) => p.custodian), threshold: expected.length });
     if (presented === undefined) break;
+    if (presented === START_OVER) {
+      // Each proof stands on its own and is recorded as it is made: there is nothing to start over.
+      ctx.inputs.notify?.({ kind: 'refused', step: step.id, code: 'CEREMONY_START_OVER_NOT_HERE', message: 'A custody audit proves each share on its own; the proofs made so far stand. Present the next share, or say that nobody else will.' });
+      continue;
+    }
     const recorded = set.shares.find((s) => s.custodian === presented.custodian);
     if (recorded === undefined || !expected.includes(presented.custodian) || proven.some((p) => p.custodian === presented.custodian)) {
       presented.passphrase.wipe();

@@ -12,7 +12,7 @@ import { human } from '../../hsm/index.ts';
 import { RebuildSession, recordedSetOf, ShareRejection } from '../../shares/index.ts';
 import { readShareInput } from '../../shares/share-input.ts';
 import type { ActionHandler } from '../runner/context.ts';
-import { shareSourceOf } from '../runner/inputs.ts';
+import { START_OVER, shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet, type RecordedShareSet } from '../runner/previous-ceremony.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
@@ -25,10 +25,11 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
   // The whole set as the earlier, verified transcript recorded it: every share
   // must agree with it (set id, M, N, secret commitment, its own commitment),
   // so custodians who re-seal their shares under a forged header are refused.
-  const session = new RebuildSession({
+  const newSession = () => new RebuildSession({
     ceremonyId: set.ceremonyId,
     recordedSet: recordedSetOf({ setId: set.setId, threshold: set.threshold, total: set.total, secretCommitment: set.commitment, shares: set.shares }),
   });
+  let session = newSession();
   const present: { custodian: string; index: number }[] = [];
   const refused: { custodian: string; code: string; reason: string }[] = [];
   try {
@@ -37,6 +38,14 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     while (!session.progress().ready) {
       const presented = await ctx.inputs.nextShare({ step, expected, accepted: present.map((p) => p.custodian), threshold: set.threshold });
       if (presented === undefined) break;
+      if (presented === START_OVER) {
+        // Every share accepted so far is wiped with its session, and none of them counts any more (an auditor reads it so: shares/started-over).
+        ctx.journal.append({ type: 'shares/started-over', step: step.id, actors: [], payload: { discarded: present.map((p) => p.custodian), threshold: set.threshold } });
+        session.close();
+        session = newSession();
+        present.length = 0;
+        continue;
+      }
       const { custodian, passphrase } = presented;
       const share = shareSourceOf(presented);
       const notTheirs = notPresentersShare(set, expected, custodian, share);

@@ -48,6 +48,13 @@ export interface SignerInput {
  */
 export type ShareInput = { custodian: string; passphrase: SecretBytes } & ({ file: { name: string; bytes: Uint8Array }; words?: never } | { words: { name: string; text: string }; file?: never });
 
+/**
+ * The answer to "next share" that discards every share accepted so far in
+ * this collection and starts it again (issue #8: people who find they began
+ * with the wrong envelopes start over rather than abort the ceremony).
+ */
+export const START_OVER = 'start-over' as const;
+
 /** The shares module's form of a presented share. */
 export function shareSourceOf(presented: ShareInput): { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'words'; name: string; words: string } {
   if (presented.file !== undefined) return { kind: 'file', ...presented.file };
@@ -86,7 +93,8 @@ export interface CeremonyInputs {
    */
   shareMedium(ask: Ask & { custodian: string }): Promise<string | undefined>;
   /** The next share presented (recovery, custody audit), or undefined when no more will be. */
-  nextShare(ask: Ask & { expected: readonly string[]; accepted: readonly string[]; threshold: number }): Promise<ShareInput | undefined>;
+  /** The next share; START_OVER to discard those accepted so far; undefined when nobody else presents one. */
+  nextShare(ask: Ask & { expected: readonly string[]; accepted: readonly string[]; threshold: number }): Promise<ShareInput | typeof START_OVER | undefined>;
   /** The next person to sign the current stage, or undefined if nobody more will. */
   nextSigner(ask: Ask & { stage: SignOffStage | 'exception'; state: CeremonyState; /** An exception's signers so far (its quorum is outside the state until signed). */ signed?: readonly string[] }): Promise<SignerInput | undefined>;
   /** The earlier ceremony's evidence bundle (folder), for recovery, reshare, audit and destruction. */

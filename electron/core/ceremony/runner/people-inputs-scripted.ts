@@ -18,7 +18,7 @@
  */
 import { KeyriteError } from '../../../../shared/result.ts';
 import type { SecretBytes } from '../../../../shared/secret-bytes.ts';
-import type { CeremonyInputs, CustodySerialInput, EnrolmentInput, InputNote, ShareInput, SignerInput, WitnessTime } from './inputs.ts';
+import type { CeremonyInputs, CustodySerialInput, EnrolmentInput, InputNote, ShareInput, SignerInput, START_OVER, WitnessTime } from './inputs.ts';
 
 type AskArg<M extends keyof CeremonyInputs> = CeremonyInputs[M] extends ((ask: infer A) => unknown) | undefined ? A : never;
 
@@ -30,7 +30,7 @@ export interface Questions {
   custodySerial: { ask: AskArg<'custodySerial'>; answer: CustodySerialInput };
   sealPassphrase: { ask: AskArg<'sealPassphrase'>; answer: SecretBytes };
   shareMedium: { ask: AskArg<'shareMedium'>; answer: string | undefined };
-  share: { ask: AskArg<'nextShare'>; answer: ShareInput | undefined };
+  share: { ask: AskArg<'nextShare'>; answer: ShareInput | typeof START_OVER | undefined };
   signer: { ask: AskArg<'nextSigner'>; answer: SignerInput | undefined };
   previousBundle: { ask: AskArg<'previousBundle'>; answer: string | undefined };
 }

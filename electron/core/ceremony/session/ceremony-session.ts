@@ -22,6 +22,7 @@ import type { TranscriptEvent } from '../../../../shared/transcript/event.ts';
 import { hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import type { CredentialKdfCost } from '../credential.ts';
 import { shareFileAt } from '../runner/answers-inputs.ts';
+import { START_OVER } from '../runner/inputs.ts';
 import { resumeRehearsal } from '../runner/resume.ts';
 import { runRehearsal, type RehearsalOutcome } from '../runner/run-ceremony.ts';
 import { buildView } from './ceremony-view.ts';
@@ -195,6 +196,11 @@ export class CeremonySession {
     const text = new TextDecoder().decode(words);
     words.fill(0);
     this.#answer(() => this.#inputs.answer(requestId, 'share', { custodian, words: { name: `${custodian}'s paper form`, text }, passphrase: secret }), secret);
+  }
+
+  /** Discards the shares accepted so far in this collection; it starts again. */
+  startOverShares(requestId: number): void {
+    this.#answer(() => this.#inputs.answer(requestId, 'share', START_OVER));
   }
 
   noMoreShares(requestId: number): void {

@@ -13,7 +13,7 @@
 import type { PendingRequest } from '../../../../shared/contract/ceremony.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import type { SecretBytes } from '../../../../shared/secret-bytes.ts';
-import type { CeremonyInputs, EnrolmentInput, InputNote, RaisedException, RunnerHooks, ShareInput, SignerInput, WitnessTime, CustodySerialInput } from '../runner/inputs.ts';
+import type { CeremonyInputs, EnrolmentInput, InputNote, RaisedException, RunnerHooks, ShareInput, SignerInput, START_OVER, WitnessTime, CustodySerialInput } from '../runner/inputs.ts';
 
 /** A request as published, without its id (the inputs number them). */
 export type RequestDraft = PendingRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -32,7 +32,7 @@ export interface AnswerOf {
   'custody-serial': CustodySerialInput;
   'seal-passphrase': SecretBytes;
   'share-medium': string | undefined;
-  share: ShareInput | undefined;
+  share: ShareInput | typeof START_OVER | undefined;
   signer: SignerInput;
   /** Undefined: no earlier ceremony (custody serials only). */
   'previous-bundle': string | undefined;
