@@ -108,6 +108,17 @@ function examples(): [Person[], Iterable<Cmd>][] {
     [exampleCast, [...good(16), new CrashCommand(), ...good(8), new CrashCommand()]],
     // Found in CI (seed -1853792431): a crash at the enrolment's first sign-off resumed by enrolling everyone again.
     [exampleCast, [new CrashCommand(), ...good(6)]],
+    // Found in CI (seed -148687836): after a resume, a crash at the close step's sign-off; the model kept the shares the earlier run accepted.
+    [
+      [exampleCast[0] as Person, ...['dora', 'ed', 'fay'].map((id) => ({ id, name: `${id} (custodian)`, role: 'custodian' as const })), ...['wendy', 'walt'].map((id) => ({ id, name: `${id} (witness)`, role: 'witness' as const })), { id: 'olga', name: 'Olga Observer', role: 'observer' as const }],
+      [
+        new GoodAnswerCommand(222), new SignCommand('wrong-passphrase', 484), new HsmFaultCommand('CKR_DEVICE_ERROR'), new SignCommand('wrong-passphrase', 561), new SignCommand('wrong-passphrase', 848), new SignCommand('wrong-passphrase', 465),
+        new GoodAnswerCommand(854), new GoodAnswerCommand(345), new SignCommand('wrong-role', 617), new GoodAnswerCommand(530), new CrashCommand(), new PinCommand(false),
+        ...[110, 774, 120, 924, 786, 747].map((seed) => new GoodAnswerCommand(seed)), new ShareCommand('again', 955), new ShareCommand('corrupt', 699),
+        ...[35, 328, 712, 251, 170].map((seed) => new GoodAnswerCommand(seed)), new SignCommand('twice', 147), ...[367, 354, 259, 926, 323, 837].map((seed) => new GoodAnswerCommand(seed)),
+        new SignCommand('not-enrolled', 189), new SignCommand('wrong-passphrase', 564), new SignCommand('wrong-role', 563), new GoodAnswerCommand(510), new CrashCommand(),
+      ],
+    ],
     // The collection started over after one share, and again after two (the third good share then completes it only as the second of the new start), then a crash in it.
     [exampleCast, [...good(9), new StartOverCommand(), ...good(2), new StartOverCommand(), new ShareCommand('again', 0), ...good(1), new CrashCommand(), new PinCommand(false), ...good(6), new StartOverCommand()]],
   ];
