@@ -16,11 +16,13 @@ export function OpenBundlePanel() {
         An evidence bundle is the folder (or its <span className="mono">.tar</span> archive) a ceremony exported. Keyrite checks it here, offline, with no HSM and no
         network: every event&apos;s hash link, the signed checkpoints and their cosignatures, and the manifest of files.
       </p>
+      {/* aria-disabled, not disabled, while a choice is open: a disabled button loses the keyboard focus (Chromium blurs it), and
+          a keyboard user whose choice was cancelled would be left nowhere (found by the keyboard-only spec, under load). */}
       <div className="actions">
-        <button type="button" onClick={() => void chooseBundle('folder')} disabled={busy}>
+        <button type="button" onClick={() => void (busy || chooseBundle('folder'))} aria-disabled={busy}>
           Open bundle folder…
         </button>
-        <button type="button" onClick={() => void chooseBundle('archive')} disabled={busy}>
+        <button type="button" onClick={() => void (busy || chooseBundle('archive'))} aria-disabled={busy}>
           Open bundle archive (.tar)…
         </button>
       </div>
