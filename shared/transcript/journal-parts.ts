@@ -12,8 +12,7 @@
  */
 import { parseCheckpointText } from './checkpoint.ts';
 import type { TranscriptEvent } from './event.ts';
-import type { CompactRange} from './merkle.ts';
-import { defaultSha256, leafHash, type Sha256 } from './merkle.ts';
+import { defaultSha256, leafHash, type CompactRange, type Sha256 } from './merkle.ts';
 import { parseNote } from './note-format.ts';
 import { scanJournal, type NamedNotes, type ScannedJournal } from './scan.ts';
 

@@ -23,14 +23,14 @@ export type NamedNotes = readonly { readonly name: string; readonly note: string
 const NOT_CANONICAL = 'not in canonical form (RFC 8785)';
 
 /** Where each line is: [start, end) in bytes, the newline excluded; a last line without one counts. */
-export interface LineOffsets {
+interface LineOffsets {
   readonly starts: number[];
   readonly ends: number[];
   /** The last line has no newline. */
   readonly unterminated: boolean;
 }
 
-export function lineOffsets(journal: Uint8Array): LineOffsets {
+function lineOffsets(journal: Uint8Array): LineOffsets {
   const starts: number[] = [];
   const ends: number[] = [];
   let start = 0;
@@ -49,16 +49,16 @@ export function lineOffsets(journal: Uint8Array): LineOffsets {
   return { starts, ends, unterminated };
 }
 
-export interface LineSplit extends LineOffsets {
+interface LineSplit extends LineOffsets {
   /** Line i's text, or undefined if it is not UTF-8. */
   readonly text: (i: number) => string | undefined;
   /** The whole journal's text when it is ASCII (each character at its byte's offset). */
   readonly ascii?: string;
 }
 
-/** Splits a journal into lines (at `offsets`, if already found) and decodes them. */
-export function splitLines(journal: Uint8Array, offsets: LineOffsets = lineOffsets(journal)): LineSplit {
-  const { starts, ends, unterminated } = offsets;
+/** Splits a journal into lines and decodes them. */
+function splitLines(journal: Uint8Array): LineSplit {
+  const { starts, ends, unterminated } = lineOffsets(journal);
   // Speed (bench:verify): one decode for the whole file. A newline byte is
   // never inside a UTF-8 sequence, so the file is UTF-8 exactly when every
   // line is, and its lines are the decoded text's lines; when it is ASCII
