@@ -67,7 +67,7 @@ export function checkEventShape(value: unknown, checkPrevHex = true): string | u
   }
   if (keys !== 10) return 'missing field';
   const { v, seq, ceremony, at, mono, type, actors, step, payload, prev } = value;
-  if (v !== EVENT_SCHEMA_VERSION) return `schema version ${String(v)} is not ${EVENT_SCHEMA_VERSION}`;
+  if (v !== EVENT_SCHEMA_VERSION) return `schema version ${describeVersion(v)} is not ${EVENT_SCHEMA_VERSION}`;
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) return 'seq is not a whole number';
   if (typeof ceremony !== 'string' || (ceremony !== lastValidCeremony && !ceremonyIdPattern.test(ceremony))) return 'ceremony id is malformed';
   lastValidCeremony = ceremony;
@@ -83,6 +83,13 @@ export function checkEventShape(value: unknown, checkPrevHex = true): string | u
   if (typeof prev !== 'string' || (checkPrevHex && !hashPattern.test(prev))) return PREV_NOT_HEX;
   return undefined;
 }
+// Never String(v) on an object: a line may carry {"toString":1}, and then
+// String throws where the verifier must name the event instead (CI found it).
+function describeVersion(v: unknown): string {
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'a list' : 'an object';
+  return JSON.stringify(v) ?? String(v);
+}
+
 // Every line of a journal names the same ceremony: the last id that passed
 // is not tested again (bench:verify).
 let lastValidCeremony: string | undefined;

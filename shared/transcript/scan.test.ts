@@ -36,4 +36,13 @@ describe('scanJournal: the reasons for a bad line, in the envelope\'s order', ()
     expect(scanJournal(journalWith(spacedBadPayload)).firstBadEvent).toEqual({ index: 1, reason: 'not in canonical form (RFC 8785)' });
     expect(scanJournal(journalWith((prev) => canonicalLine(base(1, prev)))).firstBadEvent).toBeUndefined();
   });
+
+  it('a line whose fields are objects with their own toString is named, not thrown on (CI found String(v) throwing on {"toString":1})', () => {
+    const hostile = (prev: string) => canonicalLine(base(1, prev)).replace('"v":1', '"v":{"toString":1,"valueOf":1}');
+    expect(scanJournal(journalWith(hostile)).firstBadEvent).toEqual({ index: 1, reason: 'schema version an object is not 1' });
+    const listed = (prev: string) => canonicalLine(base(1, prev)).replace('"v":1', '"v":[1]');
+    expect(scanJournal(journalWith(listed)).firstBadEvent).toEqual({ index: 1, reason: 'schema version a list is not 1' });
+    const text = (prev: string) => canonicalLine(base(1, prev)).replace('"v":1', '"v":"1"');
+    expect(scanJournal(journalWith(text)).firstBadEvent).toEqual({ index: 1, reason: 'schema version "1" is not 1' });
+  });
 });
