@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TranscriptEvent } from './event-schema.ts';
 import { isCanonicalJson } from './canonical-json.ts';
-import { GENESIS_PREV, canonicalLine, checkEventShape, utcFieldsInRange, utcPattern, type TranscriptEvent as EventType } from './event.ts';
+import { GENESIS_PREV, canonicalLine, checkEventShape, isUtcTime, utcFieldsInRange, utcPattern, type TranscriptEvent as EventType } from './event.ts';
 import { checkPayload } from './payloads.ts';
 
 const valid: EventType = { v: 1, seq: 3, ceremony: 'keyrite.example/c1', at: '2026-11-28T09:00:01.000Z', mono: 12, type: 'key/created', actors: ['ada'], step: 'generate', payload: { label: 'root', algorithm: 'ECDSA P-384', fingerprint: 'SHA256:0123456789' }, prev: GENESIS_PREV };
@@ -73,4 +73,29 @@ describe('event envelope', () => {
     }
     expect(disagreements).toEqual([]);
   }, 60_000);
+
+  it('reads a time character by character exactly as utcPattern and utcFieldsInRange do, over times with any character changed, added or removed', () => {
+    const times = fc.constantFrom('2026-11-28T09:00:01Z', '2026-11-28T09:00:01.000Z', '2024-02-29T24:00:00.000000000Z', '0000-01-01T00:00:00.1Z', '9999-12-31T23:59:59.999999999Z');
+    // Characters that sit near the pattern's edges: digits, its separators, and their neighbours in ASCII.
+    const near = fc.constantFrom(...'0123456789/:;-.TZtzS ', '\n', '\u0660', '\uff10');
+    const edit = fc.oneof(
+      fc.tuple(fc.constant('set' as const), fc.nat(31), near),
+      fc.tuple(fc.constant('insert' as const), fc.nat(31), near),
+      fc.tuple(fc.constant('delete' as const), fc.nat(31), fc.constant('')),
+    );
+    fc.assert(
+      fc.property(times, fc.array(edit, { maxLength: 3 }), (time, edits) => {
+        let at: string = time;
+        for (const [kind, where, c] of edits) {
+          const i = where % (at.length + 1);
+          at = kind === 'set' ? at.slice(0, i) + c + at.slice(i + 1) : kind === 'insert' ? at.slice(0, i) + c + at.slice(i) : at.slice(0, i) + at.slice(i + 1);
+        }
+        expect(isUtcTime(at)).toBe(utcPattern.test(at) && utcFieldsInRange(at));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(isUtcTime('2026-11-28T09:00:01.0000000000Z')).toBe(false);
+    expect(isUtcTime('2026-11-28T09:00:01.Z')).toBe(false);
+    expect(isUtcTime('2026-11-28T24:00:00Z')).toBe(true);
+  });
 });

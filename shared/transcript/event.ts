@@ -57,6 +57,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Returns the reason an event is not well formed, or undefined.
  * `checkPrevHex` false leaves the last rule, that prev is a hex hash, to a
  * caller that compares prev with the hash it must be anyway (scan.ts).
+ *
+ * The members' JSON types are checked first, then their values
+ * (checkEventValues), so a line that plain-line.ts has read, whose types
+ * hold by construction, needs the second half alone and gets the same
+ * reason the whole check would give.
  */
 export function checkEventShape(value: unknown, checkPrevHex = true): string | undefined {
   if (!isPlainObject(value)) return 'not a JSON object';
@@ -69,20 +74,41 @@ export function checkEventShape(value: unknown, checkPrevHex = true): string | u
   const { v, seq, ceremony, at, mono, type, actors, step, payload, prev } = value;
   if (v !== EVENT_SCHEMA_VERSION) return `schema version ${describeVersion(v)} is not ${EVENT_SCHEMA_VERSION}`;
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) return 'seq is not a whole number';
-  if (typeof ceremony !== 'string' || (ceremony !== lastValidCeremony && !ceremonyIdPattern.test(ceremony))) return 'ceremony id is malformed';
-  lastValidCeremony = ceremony;
-  if (typeof at !== 'string' || !utcPattern.test(at) || !utcFieldsInRange(at)) return 'time is not UTC RFC 3339';
+  if (typeof ceremony !== 'string') return 'ceremony id is malformed';
+  if (typeof at !== 'string') return 'time is not UTC RFC 3339';
   if (!Number.isSafeInteger(mono) || (mono as number) < 0) return 'monotonic time is not a whole number';
-  if (typeof type !== 'string' || type.length > 64 || !typePattern.test(type)) return 'type is malformed';
-  if (!Array.isArray(actors) || actors.length > 64) return 'actors is not a list';
-  for (const actor of actors) if (typeof actor !== 'string' || actor.length < 1 || actor.length > 128) return 'actor is malformed';
-  if (step !== null && (typeof step !== 'string' || step.length < 1 || step.length > 128)) return 'step is malformed';
+  if (typeof type !== 'string') return 'type is malformed';
+  if (!Array.isArray(actors)) return 'actors is not a list';
+  for (const actor of actors) if (typeof actor !== 'string') return 'actor is malformed';
+  if (step !== null && typeof step !== 'string') return 'step is malformed';
   if (!isPlainObject(payload)) return 'payload is not an object';
-  const secret = findSecretField(payload as { [key: string]: JsonValue });
+  if (typeof prev !== 'string') return PREV_NOT_HEX;
+  return checkEventValues(value as unknown as TranscriptEvent, checkPrevHex);
+}
+
+/**
+ * checkEventShape's rules on values, for an event whose members have the
+ * right JSON types: exactly the ten members, v a number, seq and mono whole
+ * numbers of at least 0, ceremony, at, type and prev strings, actors a list
+ * of strings, step a string or null, payload an object.
+ */
+export function checkEventValues(event: TranscriptEvent, checkPrevHex: boolean): string | undefined {
+  const { ceremony, at, type, actors, step, payload, prev } = event;
+  if (event.v !== EVENT_SCHEMA_VERSION) return `schema version ${describeVersion(event.v)} is not ${EVENT_SCHEMA_VERSION}`;
+  if (ceremony !== lastValidCeremony && !ceremonyIdPattern.test(ceremony)) return 'ceremony id is malformed';
+  lastValidCeremony = ceremony;
+  if (!isUtcTime(at)) return 'time is not UTC RFC 3339';
+  if (type !== lastValidType && (type.length > 64 || !typePattern.test(type))) return 'type is malformed';
+  lastValidType = type;
+  if (actors.length > 64) return 'actors is not a list';
+  for (const actor of actors) if (actor.length < 1 || actor.length > 128) return 'actor is malformed';
+  if (step !== null && (step.length < 1 || step.length > 128)) return 'step is malformed';
+  const secret = findSecretField(payload);
   if (secret !== undefined) return `payload field "${secret}" names a secret`;
-  if (typeof prev !== 'string' || (checkPrevHex && !hashPattern.test(prev))) return PREV_NOT_HEX;
+  if (checkPrevHex && !hashPattern.test(prev)) return PREV_NOT_HEX;
   return undefined;
 }
+
 // Never String(v) on an object: a line may carry {"toString":1}, and then
 // String throws where the verifier must name the event instead (CI found it).
 function describeVersion(v: unknown): string {
@@ -90,9 +116,41 @@ function describeVersion(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-// Every line of a journal names the same ceremony: the last id that passed
-// is not tested again (bench:verify).
+// Every line of a journal names the same ceremony, and runs of lines the
+// same type: the last id and type that passed are not tested again
+// (bench:verify).
 let lastValidCeremony: string | undefined;
+let lastValidType: string | undefined;
+
+const DIGIT = 1;
+// utcPattern position by position for its fixed part, "YYYY-MM-DDTHH:MM:SS":
+// DIGIT where a digit goes, else the character code that must be there.
+const utcShape = Array.from('dddd-dd-ddTdd:dd:dd', (c) => (c === 'd' ? DIGIT : c.charCodeAt(0)));
+
+/**
+ * utcPattern.test(at) && utcFieldsInRange(at), read character by character:
+ * the regular expression was a fifth of the envelope check (bench:verify).
+ * event.test.ts holds the two to agree over strings made near the pattern.
+ */
+export function isUtcTime(at: string): boolean {
+  const length = at.length;
+  // "YYYY-MM-DDTHH:MM:SS" then "Z", or "." with 1 to 9 digits then "Z".
+  if (length !== 20 && (length < 22 || length > 30)) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = at.charCodeAt(i);
+    const want = utcShape[i] as number;
+    if (want === DIGIT ? c < 48 || c > 57 : c !== want) return false;
+  }
+  if (at.charCodeAt(length - 1) !== 90 /* Z */) return false;
+  if (length > 20) {
+    if (at.charCodeAt(19) !== 46 /* . */) return false;
+    for (let i = 20; i < length - 1; i++) {
+      const c = at.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+  }
+  return utcFieldsInRange(at);
+}
 
 /**
  * For `at` matching utcPattern: is Date.parse(at) a number? ECMA-262

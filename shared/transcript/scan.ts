@@ -11,8 +11,8 @@
 import { bytesEqual, hexToBytes, utf8Decode } from './bytes.ts';
 import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 import { parseCheckpointText } from './checkpoint.ts';
-import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, hashPattern, type TranscriptEvent } from './event.ts';
-import { defaultSha256, treeRoot, type Sha256 } from './merkle.ts';
+import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, checkEventValues, hashPattern, type TranscriptEvent } from './event.ts';
+import { defaultSha256, sha256Into, treeRoot, type Sha256 } from './merkle.ts';
 import { parseNote } from './note-format.ts';
 import { readPlainLine } from './plain-line.ts';
 import { checkPayload } from './payloads.ts';
@@ -102,7 +102,17 @@ function checkLineObject(text: string | undefined, checkPrevHex: boolean): LineC
 function checkParsedLine(parsed: unknown, checkPrevHex: boolean): LineCheck {
   const shape = checkEventShape(parsed, checkPrevHex);
   if (shape !== undefined) return { reason: shape, beforeCanonical: true };
-  const event = parsed as TranscriptEvent;
+  return checkEventPayload(parsed as TranscriptEvent);
+}
+
+/** The same for a line plain-line.ts read, whose members' JSON types hold by construction (prev's hex is the caller's). */
+function checkPlainLine(event: TranscriptEvent): LineCheck {
+  const values = checkEventValues(event, false);
+  if (values !== undefined) return { reason: values, beforeCanonical: true };
+  return checkEventPayload(event);
+}
+
+function checkEventPayload(event: TranscriptEvent): LineCheck {
   const payload = checkPayload(event.type, event.payload);
   if (payload !== undefined) return { event, reason: payload, beforeCanonical: false };
   return { event };
@@ -204,12 +214,12 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     const end = ends[i] as number;
     if (end - start >= leafInput.length) leafInput = new Uint8Array(2 * (end - start + 1));
     leafInput.set(journal.subarray(start, end), 1);
-    leafHashes.set(sha256(leafInput.subarray(0, end - start + 1)), i * 32);
+    sha256Into(sha256, leafInput.subarray(0, end - start + 1), leafHashes, i * 32);
     // Speed (bench:verify): the common line is read without a full parse,
     // and is then canonical (plain-line.ts); whether prev is hex is settled
     // below, by comparing it with the hash it must be.
     const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end);
-    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkParsedLine(plain.event, false);
+    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkPlainLine(plain.event);
     if (checked.reason !== undefined && checked.beforeCanonical) {
       firstBadEvent = { index: at + i, reason: checked.reason };
       break;
