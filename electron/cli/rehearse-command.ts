@@ -15,7 +15,7 @@ import { loadScriptFile } from '../core/ceremony/index.ts';
 import { ANSWERS_HELP, loadAnswersFile, runRehearsal, type RehearsalOutcome } from '../core/ceremony/runner/index.ts';
 import { recordInvalidScript } from '../core/ceremony/runner/invalid-script.ts';
 import { readBundle } from '../core/transcript/bundle-export.ts';
-import { nodeSha256 } from '../core/transcript/node-sha256.ts';
+import { nodeCrypto } from '../core/transcript/node-crypto.ts';
 import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 import { participantKdfFromEnvironment, RESUME_HELP, resumeFromCli } from './resume-run.ts';
 
@@ -107,7 +107,7 @@ export const rehearseCommand: Command = {
 
 /** Prints how a run ended (fresh or resumed) and its bundle's verification; returns the exit status. */
 function report(outcome: RehearsalOutcome, io: CommandIo): number {
-  const verification = outcome.bundle === undefined ? undefined : verifyBundle(readBundle(outcome.bundle.archive), { sha256: nodeSha256 });
+  const verification = outcome.bundle === undefined ? undefined : verifyBundle(readBundle(outcome.bundle.archive), nodeCrypto);
   io.out(`Transcript: ${outcome.transcriptFolder}\nBundle: ${outcome.bundle?.folder ?? '(none)'} (${verification?.status ?? 'not exported'})\n`);
   if (outcome.status === 'aborted') {
     const f = outcome.failure;

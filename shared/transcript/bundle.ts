@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { bytesToHex, utf8Decode } from './bytes.ts';
+import type { Ed25519Verify } from './ed25519.ts';
 import { defaultSha256, type Sha256 } from './merkle.ts';
 import { verifyTranscript, type PreparedWork, type VerificationResult } from './verify.ts';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH } from './layout.ts';
@@ -40,6 +41,8 @@ export interface VerifyBundleOptions {
   /** vkeys the auditor brought; when absent, the bundle's own keys.txt is used (and the result says so). */
   readonly trustedKeys?: readonly string[];
   readonly sha256?: Sha256;
+  /** See VerifyOptions.ed25519. */
+  readonly ed25519?: Ed25519Verify;
   /** Work a host already did for this bundle's journal (see VerifyOptions.prepared). */
   readonly prepared?: PreparedWork;
   /** See VerifyOptions.keepEvents. */
@@ -72,7 +75,7 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: Ve
   const checkpoints = bundleCheckpoints(files);
   const prepared = options.prepared;
   // A bundle is the evidence of a finished ceremony: it must end with its close (§5 step 5).
-  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys(files) }, { sha256, requireClosed: true, keepEvents: options.keepEvents ?? true, ...(prepared === undefined ? {} : { prepared }) });
+  const result = verifyTranscript({ journal, checkpoints, trustedKeys: options.trustedKeys ?? bundleKeys(files) }, { sha256, requireClosed: true, keepEvents: options.keepEvents ?? true, ...(prepared === undefined ? {} : { prepared }), ...(options.ed25519 === undefined ? {} : { ed25519: options.ed25519 }) });
 
   const manifestProblems: string[] = [];
   if (result.ceremonyId !== undefined && manifest.ceremony !== result.ceremonyId) manifestProblems.push(`${MANIFEST_PATH} names ceremony ${manifest.ceremony}, the transcript is ceremony ${result.ceremonyId}`);

@@ -7,6 +7,7 @@
  * the same order, so the result is the same.
  */
 import { bytesToHex } from './bytes.ts';
+import type { Ed25519Verify } from './ed25519.ts';
 import { parseNote, parseVerifierKey, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
 import type { NamedNotes, ScannedJournal } from './scan.ts';
 
@@ -37,14 +38,14 @@ export function signatureVerdictKey(text: string, signature: NoteSignature, key:
 }
 
 /** Every signature line of every note checked against every trusted key it claims to be from. */
-export function checkNoteSignatures(notes: NamedNotes, trustedKeys: readonly string[]): Map<string, boolean> {
+export function checkNoteSignatures(notes: NamedNotes, trustedKeys: readonly string[], ed25519Verify?: Ed25519Verify): Map<string, boolean> {
   const keys = knownKeys(trustedKeys);
   const signatures = new Map<string, boolean>();
   for (const { note } of notes) {
     const parsed = parseNote(note);
     if (typeof parsed === 'string') continue;
     for (const signature of parsed.signatures) {
-      for (const key of keys) if (signatureMatchesKey(signature, key)) signatures.set(signatureVerdictKey(parsed.text, signature, key), verifyNoteSignature(parsed.text, signature, key));
+      for (const key of keys) if (signatureMatchesKey(signature, key)) signatures.set(signatureVerdictKey(parsed.text, signature, key), verifyNoteSignature(parsed.text, signature, key, ed25519Verify));
     }
   }
   return signatures;

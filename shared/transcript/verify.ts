@@ -23,6 +23,7 @@ import { bytesEqual, bytesToHex } from './bytes.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import type { TranscriptEvent } from './event.ts';
 import { CompactRange, defaultSha256, type Sha256 } from './merkle.ts';
+import type { Ed25519Verify } from './ed25519.ts';
 import { SIGNATURE_TYPE, cosignatureTime, parseNote, signatureMatchesKey, verifyNoteSignature, type NoteSignature, type VerifierKey } from './note.ts';
 import { knownKeys, signatureVerdictKey, type PreparedWork } from './prepared-work.ts';
 import { scanJournal, type ScannedJournal } from './scan.ts';
@@ -43,6 +44,8 @@ export interface TranscriptInput {
 export interface VerifyOptions {
   /** SHA-256 implementation; @noble/hashes by default. */
   readonly sha256?: Sha256;
+  /** Ed25519 verification; the pure one by default, or a host's with the same answers (ed25519.ts). */
+  readonly ed25519?: Ed25519Verify;
   /**
    * Plain signed-note semantics: ignore signature lines from unknown keys.
    * Off by default: in a bundle every signer's key is listed.
@@ -110,7 +113,7 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
   const leafCount = leafHashes.length / 32;
   const keys = knownKeys(input.trustedKeys);
   const { roots, signatures } = options.prepared ?? {};
-  const signatureVerifies = (text: string, signature: NoteSignature, key: VerifierKey): boolean => signatures?.get(signatureVerdictKey(text, signature, key)) ?? verifyNoteSignature(text, signature, key);
+  const signatureVerifies = (text: string, signature: NoteSignature, key: VerifierKey): boolean => signatures?.get(signatureVerdictKey(text, signature, key)) ?? verifyNoteSignature(text, signature, key, options.ed25519);
   const ceremonyId = scanned.ceremonyId ?? firstOrigin(input);
   const base = { ceremonyId, eventCount: lineCount, events };
   const summaries: CheckpointSummary[] = [];

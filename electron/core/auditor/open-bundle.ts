@@ -15,7 +15,7 @@ import { KeyriteError } from '../../../shared/result.ts';
 import { JOURNAL_PATH, KEYS_PATH, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { utf8Decode } from '../../../shared/transcript/bytes.ts';
 import { readBundle } from '../transcript/bundle-export.ts';
-import { nodeSha256 } from '../transcript/node-sha256.ts';
+import { nodeCrypto } from '../transcript/node-crypto.ts';
 import { buildReportModel, type ReportModel } from '../transcript/report-model.ts';
 import { auditReportOf } from './audit-report.ts';
 
@@ -91,7 +91,7 @@ export async function openBundle(path: string, kind: BundleKind, options: OpenOp
   await nextTurn();
   stopIfCancelled(options);
   // The bundle's own keys, as `keyrite verify` does without --key; the report says so (trust: bundle-keys).
-  const verification = verifyBundle(files, { sha256: nodeSha256 });
+  const verification = verifyBundle(files, nodeCrypto);
   const keysText = files.get(KEYS_PATH);
   const keys = keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
   options.progress('summarising', bytesRead, verification.eventCount);

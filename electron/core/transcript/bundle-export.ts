@@ -13,6 +13,7 @@ import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifes
 import { verifyTranscript } from '../../../shared/transcript/verify.ts';
 import { makeFolderDurably, writeFileAtomically } from './durable-file.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import { nodeCrypto } from './node-crypto.ts';
 import { renderReportHtml } from './report-html.ts';
 import { buildReportModel } from './report-model.ts';
 import { renderReportPdf } from './report-pdf.ts';
@@ -53,7 +54,7 @@ export async function exportBundle(transcriptFolder: string, outFolder: string, 
   files.set(KEYS_PATH, utf8ToBytes(keys.map((key) => `${key}\n`).join('')));
   const checkpoints = [...files].filter(([path]) => path.startsWith(CHECKPOINT_FOLDER)).map(([path, bytes]) => ({ name: path.slice(CHECKPOINT_FOLDER.length), note: new TextDecoder().decode(bytes) }));
   // The bundle's rules (an unclosed transcript is incomplete), so the report says what `keyrite verify` will say.
-  const result = verifyTranscript({ journal: files.get(JOURNAL_PATH) as Uint8Array, checkpoints, trustedKeys: keys }, { sha256: nodeSha256, requireClosed: true });
+  const result = verifyTranscript({ journal: files.get(JOURNAL_PATH) as Uint8Array, checkpoints, trustedKeys: keys }, { ...nodeCrypto, requireClosed: true });
   const model = buildReportModel(result, keys, now);
   files.set(REPORT_HTML_PATH, utf8ToBytes(renderReportHtml(model)));
   files.set(REPORT_PDF_PATH, await renderReportPdf(model));
@@ -69,8 +70,8 @@ export async function exportBundle(transcriptFolder: string, outFolder: string, 
   writeFileAtomically(archive, writeTar(files, now), { exclusive: true });
 
   // Re-check what was written, from disk, both forms.
-  const fromArchive = verifyBundle(readBundle(archive), { trustedKeys: keys, sha256: nodeSha256 });
-  const fromFolder = verifyBundle(readBundle(outFolder), { trustedKeys: keys, sha256: nodeSha256 });
+  const fromArchive = verifyBundle(readBundle(archive), { trustedKeys: keys, ...nodeCrypto });
+  const fromFolder = verifyBundle(readBundle(outFolder), { trustedKeys: keys, ...nodeCrypto });
   if (fromArchive.status !== result.status || fromFolder.status !== result.status || fromArchive.manifestProblems.length > 0 || fromFolder.manifestProblems.length > 0) {
     throw new KeyriteError('TRANSCRIPT_BUNDLE_MISMATCH', 'The bundle read back from disk does not match what was written.');
   }

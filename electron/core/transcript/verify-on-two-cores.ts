@@ -15,6 +15,7 @@ import { CompactRange } from '../../../shared/transcript/merkle.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import type { JournalPartRequest } from './journal-part-worker.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import { nodeCrypto } from './node-crypto.ts';
 
 /**
  * Below this journal size (about 13,000 events) verify on this thread alone:
@@ -79,7 +80,7 @@ function withoutEvents({ events: _events, ...verdict }: BundleVerification): Bun
 
 /** verifyBundle's answer without the events, on this thread, with node:crypto's SHA-256 and no events kept (the verdict alone). */
 export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, options: Pick<TwoCoreOptions, 'trustedKeys'> = {}): BundleVerdict {
-  return withoutEvents(verifyBundle(files, { ...(options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys }), sha256: nodeSha256, keepEvents: false }));
+  return withoutEvents(verifyBundle(files, { ...(options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys }), ...nodeCrypto, keepEvents: false }));
 }
 
 /**
@@ -102,7 +103,7 @@ export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Arr
   }
   // While the worker checks its part: the signatures, the journal file's hash, and the tree over this part.
   const notes = bundleCheckpoints(files);
-  const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files));
+  const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
   const journalSha256 = nodeSha256(journal);
   const sizes = claimedSizes(notes);
   const range = new CompactRange(nodeSha256);
@@ -119,5 +120,5 @@ export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Arr
   const scanned = joinParts([first, last]);
   if (scanned === undefined) return alone();
   addRoots(range, last.leafHashes, last.firstLine, sizes, roots);
-  return withoutEvents(verifyBundle(files, { ...trusted, sha256: nodeSha256, prepared: { scanned, roots, signatures, journalSha256 } }));
+  return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots, signatures, journalSha256 } }));
 }

@@ -17,7 +17,7 @@ import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
 import type { HsmSession } from '../../hsm/index.ts';
 import { inspectKey, type KeyDescription } from '../../hsm/key-destruction.ts';
 import { readBundle } from '../../transcript/bundle-export.ts';
-import { nodeSha256 } from '../../transcript/node-sha256.ts';
+import { nodeCrypto } from '../../transcript/node-crypto.ts';
 import { sessionFor, type RunContext } from '../runner/context.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 
@@ -41,7 +41,7 @@ export async function recordedKey(ctx: RunContext, step: Step, spec: KeySpec): P
   if (known !== undefined) return known;
   const bundle = await ctx.inputs.previousBundle({ step, purpose: 'key' });
   if (bundle === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', `Step '${step.id}' needs the evidence bundle of the ceremony that generated '${spec.label}' (previous.bundle in an answers file).`);
-  const verified = verifyBundle(readBundle(bundle), { sha256: nodeSha256 });
+  const verified = verifyBundle(readBundle(bundle), nodeCrypto);
   if (verified.status !== 'verified' || verified.rootHex === undefined || verified.ceremonyId === undefined) {
     throw new KeyriteError('CEREMONY_PREVIOUS_UNVERIFIED', `The earlier ceremony's bundle does not verify (${verified.status}): ${verified.summary}. Nothing is taken from it; no key was touched.`);
   }

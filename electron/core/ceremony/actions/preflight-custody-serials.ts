@@ -12,7 +12,7 @@ import { KeyriteError } from '../../../../shared/result.ts';
 import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
 import { compareCustodySerials, confirmReadBack, type CustodyComparison, type CustodySerial } from '../../devices/index.ts';
 import { readBundle } from '../../transcript/bundle-export.ts';
-import { nodeSha256 } from '../../transcript/node-sha256.ts';
+import { nodeCrypto } from '../../transcript/node-crypto.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { untilAccepted } from '../runner/inputs.ts';
 import { recordRefusedInput } from '../runner/sign-stage.ts';
@@ -34,7 +34,7 @@ function confirmed(item: { kind: string; label: string }, typed: string, readBac
 
 /** The serials the earlier ceremony's last custody step recorded, from its verified bundle. */
 function recordedSerials(bundlePath: string): { ceremonyId: string; root: string; serials: CustodySerial[] } {
-  const verified = verifyBundle(readBundle(bundlePath), { sha256: nodeSha256 });
+  const verified = verifyBundle(readBundle(bundlePath), nodeCrypto);
   if (verified.status !== 'verified' || verified.rootHex === undefined || verified.ceremonyId === undefined) {
     throw new KeyriteError('CEREMONY_PREVIOUS_UNVERIFIED', `The earlier ceremony's bundle does not verify (${verified.status}): ${verified.summary}`);
   }

@@ -10,7 +10,7 @@ import type { Step } from '../../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../../shared/result.ts';
 import { verifyBundle } from '../../../../shared/transcript/bundle.ts';
 import { readBundle } from '../../transcript/bundle-export.ts';
-import { nodeSha256 } from '../../transcript/node-sha256.ts';
+import { nodeCrypto } from '../../transcript/node-crypto.ts';
 import type { RunContext } from './context.ts';
 
 export interface RecordedShareSet {
@@ -33,7 +33,7 @@ export async function previousShareSet(ctx: RunContext, step: Step, keyLabel: st
   if (cached !== undefined) return cached;
   const previous = await ctx.inputs.previousBundle({ step, purpose: 'share-set' });
   if (previous === undefined) throw new KeyriteError('CEREMONY_ANSWER_MISSING', 'This step needs the earlier ceremony\'s evidence bundle (previous.bundle in an answers file).');
-  const result = verifyBundle(readBundle(previous), { sha256: nodeSha256 });
+  const result = verifyBundle(readBundle(previous), nodeCrypto);
   if (result.status !== 'verified' || result.rootHex === undefined || result.ceremonyId === undefined) {
     throw new KeyriteError('CEREMONY_PREVIOUS_UNVERIFIED', `The earlier ceremony's bundle does not verify (${result.status}): ${result.summary}`);
   }

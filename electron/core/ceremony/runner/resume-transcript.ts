@@ -25,6 +25,7 @@ import type { TranscriptEvent } from '../../../../shared/transcript/event.ts';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH } from '../../../../shared/transcript/layout.ts';
 import { scanJournal, verifyTranscript } from '../../../../shared/transcript/verify.ts';
 import { nodeSha256 } from '../../transcript/node-sha256.ts';
+import { nodeCrypto } from '../../transcript/node-crypto.ts';
 
 export interface CrashedTranscript {
   readonly ceremonyId: string;
@@ -72,7 +73,7 @@ export function readCrashedTranscript(transcriptFolder: string, scriptSha256: st
   const checkpoints = existsSync(folder)
     ? readdirSync(folder).filter((name) => /^\d{12}\.note$/.test(name)).map((name) => ({ name, note: readFileSync(join(folder, name), 'utf8') }))
     : [];
-  const verified = verifyTranscript({ journal: whole, checkpoints, trustedKeys: [...ceremonyKeys, ...cosignerKeys] }, { sha256: nodeSha256 });
+  const verified = verifyTranscript({ journal: whole, checkpoints, trustedKeys: [...ceremonyKeys, ...cosignerKeys] }, nodeCrypto);
   if (verified.status !== 'verified' && verified.status !== 'unsigned-tail') throw damaged(verified.summary);
   const closed = events.find((e) => e.type === 'ceremony/closed');
   if (closed !== undefined) {
