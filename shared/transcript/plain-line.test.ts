@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCanonicalJson } from './canonical-json.ts';
-import { canonicalLine, type JsonValue, type TranscriptEvent } from './event.ts';
+import { canonicalLine, checkEventShape, checkEventValues, type JsonValue, type TranscriptEvent } from './event.ts';
 import { readPlainLine } from './plain-line.ts';
 
 const isAscii = (text: string) => Array.from(text).every((c) => c.charCodeAt(0) < 0x80);
@@ -15,7 +15,7 @@ function readInPlace(line: string): TranscriptEvent | undefined {
   return read?.event;
 }
 
-/** The fast path's promise: when it answers, the line is canonical and the event is JSON.parse's, member for member, in order. */
+/** The fast path's promise: when it answers, the line is canonical, the event is JSON.parse's, member for member, in order, and checkEventValues judges it as checkEventShape does. */
 function expectSameAsParse(line: string): TranscriptEvent | undefined {
   const event = readInPlace(line);
   if (event !== undefined) {
@@ -24,6 +24,8 @@ function expectSameAsParse(line: string): TranscriptEvent | undefined {
     expect(event, line).toStrictEqual(parsed);
     // toStrictEqual ignores member order; the text of each does not.
     expect(JSON.stringify(event), line).toBe(JSON.stringify(parsed));
+    // Its JSON types hold, so the envelope's value rules alone give the whole check's answer (scan.ts relies on it).
+    expect(checkEventValues(event, false), line).toBe(checkEventShape(parsed, false));
   }
   return event;
 }
