@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TranscriptEvent } from './event-schema.ts';
 import { isCanonicalJson } from './canonical-json.ts';
-import { GENESIS_PREV, canonicalLine, checkEventShape, isUtcTime, utcFieldsInRange, utcPattern, type TranscriptEvent as EventType } from './event.ts';
+import { GENESIS_PREV, canonicalLine, checkEventShape, isUtcTimeBytes, utcFieldsInRange, utcPattern, type TranscriptEvent as EventType } from './event.ts';
 import { checkPayload } from './payloads.ts';
 
 const valid: EventType = { v: 1, seq: 3, ceremony: 'keyrite.example/c1', at: '2026-11-28T09:00:01.000Z', mono: 12, type: 'key/created', actors: ['ada'], step: 'generate', payload: { label: 'root', algorithm: 'ECDSA P-384', fingerprint: 'SHA256:0123456789' }, prev: GENESIS_PREV };
@@ -74,7 +74,12 @@ describe('event envelope', () => {
     expect(disagreements).toEqual([]);
   }, 60_000);
 
-  it('reads a time character by character exactly as utcPattern and utcFieldsInRange do, over times with any character changed, added or removed', () => {
+  it('reads a time from its bytes exactly as utcPattern and utcFieldsInRange read its text, over times with any character changed, added or removed', () => {
+    // The time in UTF-8, between other bytes, as in a journal line.
+    const isUtcTime = (at: string) => {
+      const bytes = new TextEncoder().encode(`"at":${at}"`);
+      return isUtcTimeBytes(bytes, 5, bytes.length - 1);
+    };
     const times = fc.constantFrom('2026-11-28T09:00:01Z', '2026-11-28T09:00:01.000Z', '2024-02-29T24:00:00.000000000Z', '0000-01-01T00:00:00.1Z', '9999-12-31T23:59:59.999999999Z');
     // Characters that sit near the pattern's edges: digits, its separators, and their neighbours in ASCII.
     const near = fc.constantFrom(...'0123456789/:;-.TZtzS ', '\n', '\u0660', '\uff10');
@@ -97,5 +102,7 @@ describe('event envelope', () => {
     expect(isUtcTime('2026-11-28T09:00:01.0000000000Z')).toBe(false);
     expect(isUtcTime('2026-11-28T09:00:01.Z')).toBe(false);
     expect(isUtcTime('2026-11-28T24:00:00Z')).toBe(true);
+    expect(isUtcTime('2026-11-28T24:00:00.000Z')).toBe(true);
+    expect(isUtcTime('2026-11-28T24:00:00.010Z')).toBe(false);
   });
 });

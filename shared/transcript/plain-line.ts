@@ -10,16 +10,18 @@
  * (RFC 8785 §3.2.2.2), and whole numbers of at most 15 digits, written as
  * Number::toString writes them, §3.2.2.3).
  *
- * It answers only when the line is exactly that: anything else (an escape,
- * a byte above ASCII, a negative or long number, whitespace, another order,
- * a payload that is not canonical) gets undefined, and the caller parses
- * the line in full, which names what is wrong. When it answers, the event
- * is the one JSON.parse gives for the line, member for member and in the
- * same order, and the line is canonical (plain-line.test.ts holds it to
- * both, over random events and edits of them).
+ * It answers only when the line is exactly that, and its time is valid (the
+ * envelope's time rule, read here from the bytes): anything else (an
+ * escape, a byte above ASCII, a negative or long number, whitespace,
+ * another order, a payload that is not canonical, a time that is not one)
+ * gets undefined, and the caller parses the line in full, which names what
+ * is wrong. When it answers, the event is the one JSON.parse gives for the
+ * line, member for member and in the same order, and the line is canonical
+ * (plain-line.test.ts holds it to both, over random events and edits of
+ * them).
  */
 import { isCanonicalJsonLine } from './canonical-json.ts';
-import type { JsonValue, TranscriptEvent } from './event.ts';
+import { isUtcTimeBytes, type JsonValue, type TranscriptEvent } from './event.ts';
 
 const QUOTE = 0x22;
 
@@ -56,6 +58,38 @@ function plainString(bytes: Uint8Array, text: string, end: number): string | und
   }
   return undefined;
 }
+
+/**
+ * plainString for a member whose value repeats from line to line (every
+ * line names the same ceremony; runs of lines have one type): the same
+ * bytes as the line before give the same string object, which the checks
+ * after this compare by reference instead of character by character.
+ */
+class RepeatedString {
+  // The last value's bytes, copied: the journal's array may be another one,
+  // or changed, by the next call.
+  #bytes = new Uint8Array(0);
+  #value = '';
+
+  read(bytes: Uint8Array, text: string, end: number): string | undefined {
+    const from = at + 1;
+    const value = plainString(bytes, text, end);
+    if (value === undefined) return undefined;
+    const last = this.#bytes;
+    const length = at - 1 - from;
+    if (length === last.length) {
+      let k = 0;
+      while (k < length && bytes[from + k] === last[k]) k++;
+      if (k === length) return this.#value;
+    }
+    this.#bytes = bytes.slice(from, from + length);
+    this.#value = value;
+    return value;
+  }
+}
+
+const lastCeremony = new RepeatedString();
+const lastType = new RepeatedString();
 
 /** A whole number of 1 to 15 digits without a leading zero (exact as a double, and written back the same), consumed; -1 if not one. */
 function wholeNumber(bytes: Uint8Array, end: number): number {
@@ -106,9 +140,11 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   if (!opener(bytes, end, 0)) return undefined;
   const actors = plainStrings(bytes, text, end);
   if (actors === undefined || !opener(bytes, end, 1)) return undefined;
+  const timeAt = at + 1;
   const time = plainString(bytes, text, end);
-  if (time === undefined || !opener(bytes, end, 2)) return undefined;
-  const ceremony = plainString(bytes, text, end);
+  // The envelope's time rule, from the bytes (the caller need not test it again).
+  if (time === undefined || !isUtcTimeBytes(bytes, timeAt, at - 1) || !opener(bytes, end, 2)) return undefined;
+  const ceremony = lastCeremony.read(bytes, text, end);
   if (ceremony === undefined || !opener(bytes, end, 3)) return undefined;
   const mono = wholeNumber(bytes, end);
   if (mono < 0 || !opener(bytes, end, 4) || bytes[at] !== 0x7b /* { */) return undefined;
@@ -130,7 +166,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
     step = named;
   }
   if (!opener(bytes, end, 8)) return undefined;
-  const type = plainString(bytes, text, end);
+  const type = lastType.read(bytes, text, end);
   if (type === undefined || !opener(bytes, end, 9)) return undefined;
   const v = wholeNumber(bytes, end);
   if (v < 0 || bytes[at] !== 0x7d /* } */ || at + 1 !== end) return undefined;

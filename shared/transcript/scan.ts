@@ -105,9 +105,9 @@ function checkParsedLine(parsed: unknown, checkPrevHex: boolean): LineCheck {
   return checkEventPayload(parsed as TranscriptEvent);
 }
 
-/** The same for a line plain-line.ts read, whose members' JSON types hold by construction (prev's hex is the caller's). */
+/** The same for a line plain-line.ts read, whose members' JSON types and time hold by construction (prev's hex is the caller's). */
 function checkPlainLine(event: TranscriptEvent): LineCheck {
-  const values = checkEventValues(event, false);
+  const values = checkEventValues(event, false, true);
   if (values !== undefined) return { reason: values, beforeCanonical: true };
   return checkEventPayload(event);
 }
