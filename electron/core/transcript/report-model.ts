@@ -30,7 +30,21 @@ export interface ReportModel {
 
 const TIMELINE_LIMIT = 2000;
 
-const text = (value: JsonValue | undefined): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+const text = (value: JsonValue | undefined): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : json(value));
+
+/**
+ * A payload value as JSON for people. A verified bundle may nest a value
+ * deeper than JSON.stringify can recurse (the auditor trusts the bundle's
+ * own keys, so its maker signs what they like): it is then described, not
+ * thrown on.
+ */
+function json(value: JsonValue): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[a list nested too deeply to show]' : '{an object nested too deeply to show}';
+  }
+}
 
 function summarise(event: TranscriptEvent): string {
   const parts = Object.entries(event.payload).map(([key, value]) => `${key}=${text(value)}`);
