@@ -44,3 +44,15 @@ describe('a payload nested deeper than the call stack', () => {
     expect(findSecretField(JSON.parse('{"a":[{"b":1},{"seed":2}],"pin":3}') as never)).toBe('a[1].seed');
   });
 });
+
+describe('a member named like an Object.prototype property', () => {
+  // The verify-hostile property test found {...all ten fields, "toString":[]} reported as "missing field": the
+  // envelope's field table was a plain object, so "toString" in it was true (inherited) and only the count caught it.
+  it.each(['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'])('an extra member "%s" is named as unknown', (name) => {
+    const extra = (prev: string) => canonicalLine(base(1, prev)).replace('{"actors"', `{"${name}":[],"actors"`);
+    expect(scanJournal(journalWith(extra)).firstBadEvent).toEqual({ index: 1, reason: `unknown field "${name}"` });
+    // In place of a field the envelope has, too (before: "schema version undefined is not 1").
+    const instead = (prev: string) => canonicalLine(base(1, prev)).replace('"v":1', `"${name}":1`);
+    expect(scanJournal(journalWith(instead)).firstBadEvent).toEqual({ index: 1, reason: `unknown field "${name}"` });
+  });
+});

@@ -343,6 +343,9 @@ describe('journal lines holding hostile JSON', () => {
         const context = `${result.status}: ${result.summary}`;
         expect(result.status, context).toBe('tampered');
         expect(result.firstBadEvent?.index, context).toBe(blame);
+        // The envelope's own words for a member too many or too few, whatever its name.
+        if (edit.kind === 'set' && !ENVELOPE.includes(edit.field)) expect(result.firstBadEvent?.reason, context).toBe(`unknown field "${edit.field}"`);
+        if (edit.kind === 'delete') expect(result.firstBadEvent?.reason, context).toBe('missing field');
       }),
       runs(1200),
     );
