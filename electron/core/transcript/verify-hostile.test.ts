@@ -643,6 +643,21 @@ describe('bundles signed by whoever made them, opened in the auditor', () => {
     expect(model.timeline[at]?.summary).toMatch(/^count=11, note=routine step 11, ~deep=\[a list nested too deeply to show\]$/);
   });
 
+  it('a cosignature at any 64-bit time verifies and is shown in the report', async () => {
+    // Before: 2^62 seconds made new Date(time * 1000).toISOString() throw RangeError (Invalid time value) in the report model.
+    const { verification, model } = await openInAuditor(await selfSigned(lines, 2n ** 62n));
+    expect(verification.status).toBe('verified');
+    expect(model.checkpoints[0]?.cosigners).toEqual([`keyrite.example/participant/wendy at POSIX time ${2 ** 62}`]);
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), async (time) => {
+        const result = await verifyEverywhere(await selfSigned(lines, time), { ownKeys: false });
+        // tlog-cosignature: a time past 2^63 - 1 is not valid.
+        expect(result.status).toBe(time < 2n ** 63n ? 'verified' : 'tampered');
+      }),
+      runs(40),
+    );
+  }, TIMEOUT);
+
   it('any hostile line that the verifier accepts reaches the report without an exception', async () => {
     let accepted = 0;
     await fc.assert(
