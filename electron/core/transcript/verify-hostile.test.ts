@@ -668,11 +668,17 @@ describe('bundles signed by whoever made them, opened in the auditor', () => {
         const files = await selfSigned(relinked(i, line));
         const result = await verifyEverywhere(files);
         expect(['verified', 'tampered'], result.summary).toContain(result.status);
-        if (result.status === 'tampered') expect(result.firstBadEvent?.index, result.summary).toBe(i);
-        else accepted++;
+        if (result.status === 'tampered') {
+          // Event 0 names the ceremony; made to name another (seed 5: "!"), every line after it disagrees and the
+          // first of them is named: nothing in a bundle its maker signed says which side was changed.
+          const renamed = i === 0 && result.firstBadEvent?.index === 1 && /^belongs to ceremony \S+, not /.test(result.firstBadEvent.reason);
+          if (!renamed) expect(result.firstBadEvent?.index, result.summary).toBe(i);
+        } else {
+          accepted++;
+        }
         if (i % 4 === 0) expect((await openInAuditor(files)).verification.status).toBe(result.status);
       }),
-      runs(150),
+      { ...runs(150), examples: [[0, { kind: 'raw-value', field: 'ceremony', text: '"!"' }]] },
     );
     expect(accepted).toBeGreaterThan(0);
   }, TIMEOUT);
