@@ -377,6 +377,8 @@ describe('journal lines holding hostile JSON', () => {
 const sizeText = fc.oneof(
   fc.constantFrom('-1', '-0', '00', '07', '+7', ' 7', '7 ', '7.0', '7e0', '0x7', '\uff17', '\u0667', '', '0', '14', '9007199254740991', '9007199254740992', '9007199254740993', '99999999999999999999', '1'.repeat(400), String(2 ** 64)),
   fc.nat().map(String),
+  // Sizes at and around the journal's lines, where the two-core path's roots meet its parts.
+  fc.integer({ min: 0, max: COUNT + 2 }).map(String),
   fc.string(),
 );
 const rootText = fc.oneof(
@@ -447,10 +449,11 @@ describe('checkpoint notes holding hostile text', () => {
   it('a changed note fails by name unless it is the same signed text with its own signatures; never throws', async () => {
     let changed = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat(notes.length - 1), noteEdit, async (which, edit) => {
+      fc.asyncProperty(fc.nat(notes.length - 1), noteEdit, twoCoreShare, async (which, edit, share) => {
         const name = (notes[which] as Notes[number]).name;
         const { note, mayVerify } = editNote((notes[which] as Notes[number]).note, edit);
-        const result = await verifyEverywhere(bundleOf({ notes: notes.map((n, k) => (k === which ? { name, note } : n)) }), { ownKeys: false });
+        // The two-core path computes roots at every size a note claims, signed or not (journal-parts.ts addRoots).
+        const result = await verifyEverywhere(bundleOf({ notes: notes.map((n, k) => (k === which ? { name, note } : n)) }), { ownKeys: false, ...(share === null ? {} : { twoCores: share }) });
         const context = `${result.status}: ${result.summary}`;
         if (mayVerify) {
           expect(result.status, context).toBe('verified');
@@ -467,10 +470,10 @@ describe('checkpoint notes holding hostile text', () => {
 
   it('an extra note file, whatever its name and text, is never verified', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '.', '..', '../x', '000000000013', '000000000007', 'zzz', '\u00e9')), fc.oneof(fc.string(), fc.nat(notes.length - 1).map((k) => (notes[k] as Notes[number]).note)), async (stem, note) => {
+      fc.asyncProperty(twoCoreShare, fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '.', '..', '../x', '000000000013', '000000000007', 'zzz', '\u00e9')), fc.oneof(fc.string(), fc.nat(notes.length - 1).map((k) => (notes[k] as Notes[number]).note)), async (share, stem, note) => {
         const name = `${stem}.note`;
         if (notes.some((n) => n.name === name)) return;
-        const result = await verifyEverywhere(bundleOf({ notes: [...notes, { name, note }] }), { ownKeys: false });
+        const result = await verifyEverywhere(bundleOf({ notes: [...notes, { name, note }] }), { ownKeys: false, ...(share === null ? {} : { twoCores: share }) });
         expect(result.status, result.summary).toBe('tampered');
       }),
       runs(70),
