@@ -187,4 +187,6 @@ export function utcFieldsInRange(at: string): boolean {
   return true;
 }
 
-const shapeKeys: Record<string, true> = { v: true, seq: true, ceremony: true, at: true, mono: true, type: true, actors: true, step: true, payload: true, prev: true };
+// No prototype: `key in shapeKeys` must not find toString, constructor or
+// __proto__ (a line with all ten fields and "toString" was "missing field").
+const shapeKeys: Record<string, true> = Object.assign(Object.create(null) as Record<string, true>, { v: true, seq: true, ceremony: true, at: true, mono: true, type: true, actors: true, step: true, payload: true, prev: true });

@@ -29,11 +29,18 @@ function namesSecret(key: string): boolean {
   return verdict;
 }
 
+// Past this depth the walk goes on with a stack of its own: a hostile line
+// may nest a payload deeper than the call stack (a list 6,482 deep threw
+// RangeError out of the verifier), and the answer must not depend on the
+// thread that checks it (a worker's stack is larger).
+const RECURSION_LIMIT = 256;
+
 /** The path of the first field whose name names a secret, or undefined. */
-export function findSecretField(value: JsonValue, path = ''): string | undefined {
+export function findSecretField(value: JsonValue, path = '', depth = 0): string | undefined {
+  if (depth > RECURSION_LIMIT) return findSecretFieldDeep(value, path);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findSecretField(value[i] as JsonValue, `${path}[${i}]`);
+      const found = findSecretField(value[i] as JsonValue, `${path}[${i}]`, depth + 1);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -43,8 +50,36 @@ export function findSecretField(value: JsonValue, path = ''): string | undefined
     if (namesSecret(key)) return path === '' ? key : `${path}.${key}`;
     const child = value[key];
     if (typeof child !== 'object' || child === null) continue;
-    const found = findSecretField(child, path === '' ? key : `${path}.${key}`);
+    const found = findSecretField(child, path === '' ? key : `${path}.${key}`, depth + 1);
     if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** findSecretField without recursion: the same walk, in the same order, with the lists and objects still open on a stack. */
+function findSecretFieldDeep(value: JsonValue, path: string): string | undefined {
+  const open: { value: JsonValue[] | { [key: string]: JsonValue }; names: string[] | undefined; next: number; path: string }[] = [];
+  const enter = (child: JsonValue | undefined, childPath: string) => {
+    if (Array.isArray(child)) open.push({ value: child, names: undefined, next: 0, path: childPath });
+    else if (typeof child === 'object' && child !== null) open.push({ value: child, names: Object.keys(child), next: 0, path: childPath });
+  };
+  enter(value, path);
+  for (let top = open.at(-1); top !== undefined; top = open.at(-1)) {
+    const k = top.next++;
+    if (top.names === undefined) {
+      const list = top.value as JsonValue[];
+      if (k < list.length) enter(list[k], `${top.path}[${k}]`);
+      else open.pop();
+      continue;
+    }
+    const key = top.names[k];
+    if (key === undefined) {
+      open.pop();
+      continue;
+    }
+    const keyPath = top.path === '' ? key : `${top.path}.${key}`;
+    if (namesSecret(key)) return keyPath;
+    enter((top.value as { [key: string]: JsonValue })[key], keyPath);
   }
   return undefined;
 }

@@ -30,12 +30,36 @@ export interface ReportModel {
 
 const TIMELINE_LIMIT = 2000;
 
-const text = (value: JsonValue | undefined): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+const text = (value: JsonValue | undefined): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : json(value));
+
+/**
+ * A payload value as JSON for people. A verified bundle may nest a value
+ * deeper than JSON.stringify can recurse (the auditor trusts the bundle's
+ * own keys, so its maker signs what they like): it is then described, not
+ * thrown on.
+ */
+function json(value: JsonValue): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[a list nested too deeply to show]' : '{an object nested too deeply to show}';
+  }
+}
 
 function summarise(event: TranscriptEvent): string {
   const parts = Object.entries(event.payload).map(([key, value]) => `${key}=${text(value)}`);
   const line = parts.join(', ');
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/**
+ * A cosignature's time (POSIX seconds) for people. The signer writes any
+ * 64-bit time (tlog-cosignature), and one past the year 275760 is no Date:
+ * it is then given as the seconds, not thrown on.
+ */
+function cosignedAt(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `POSIX time ${seconds}` : date.toISOString();
 }
 
 export function buildReportModel(result: VerificationResult, keys: readonly string[], generatedAt: Date): ReportModel {
@@ -51,7 +75,7 @@ export function buildReportModel(result: VerificationResult, keys: readonly stri
     rootHex: result.rootHex,
     rootWords: result.rootHex === undefined ? [] : digestAsWords(hexToBytes(result.rootHex)),
     keys,
-    checkpoints: result.checkpoints.map((c) => ({ size: c.size, rootHex: c.rootHex, signedBy: c.signedBy, cosigners: c.cosigners.map((s) => `${s.name} at ${new Date(s.time * 1000).toISOString()}`) })),
+    checkpoints: result.checkpoints.map((c) => ({ size: c.size, rootHex: c.rootHex, signedBy: c.signedBy, cosigners: c.cosigners.map((s) => `${s.name} at ${cosignedAt(s.time)}`) })),
     participants: of('participant/enrolled').map((e) => ({ id: text(e.payload['participant']), name: text(e.payload['displayName']), role: text(e.payload['role']) })),
     keysCreated: of('key/created').map((e) => ({ label: text(e.payload['label']), algorithm: text(e.payload['algorithm']), fingerprint: text(e.payload['fingerprint']), checkValue: text(e.payload['checkValue']), token: text(e.payload['token']) })),
     shareSets: of('share-set/issued').map((e) => ({ id: text(e.payload['shareSetId']), keyLabel: text(e.payload['keyLabel']), policy: `${text(e.payload['threshold'])} of ${text(e.payload['total'])}`, commitment: text(e.payload['commitment']), custodians: Array.isArray(e.payload['custodians']) ? e.payload['custodians'].map(text).join(', ') : '' })),
