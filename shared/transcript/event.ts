@@ -154,15 +154,8 @@ export function isUtcTimeBytes(bytes: Uint8Array, from: number, to: number): boo
       if (c !== 48) zeroFraction = false;
     }
   }
-  // utcFieldsInRange, from the bytes.
   const twoDigits = (i: number) => ((bytes[from + i] as number) - 48) * 10 + (bytes[from + i + 1] as number) - 48;
-  const month = twoDigits(5);
-  const day = twoDigits(8);
-  const hour = twoDigits(11);
-  const minute = twoDigits(14);
-  const second = twoDigits(17);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || minute > 59 || second > 59) return false;
-  return hour < 24 || (hour === 24 && minute === 0 && second === 0 && zeroFraction);
+  return timeFieldsInRange(twoDigits, zeroFraction);
 }
 
 /**
@@ -174,17 +167,20 @@ export function isUtcTimeBytes(bytes: Uint8Array, from: number, to: number): boo
  * hour, minute and second.
  */
 export function utcFieldsInRange(at: string): boolean {
-  const twoDigits = (i: number) => (at.charCodeAt(i) - 48) * 10 + at.charCodeAt(i + 1) - 48;
+  let zeroFraction = true;
+  for (let i = 20; i < at.length - 1; i++) if (at.charCodeAt(i) !== 48) zeroFraction = false;
+  return timeFieldsInRange((i) => (at.charCodeAt(i) - 48) * 10 + at.charCodeAt(i + 1) - 48, zeroFraction);
+}
+
+/** The ranges above, given the two-digit field at each offset of "YYYY-MM-DDTHH:MM:SS" and whether a fraction is all zeros (or absent). */
+function timeFieldsInRange(twoDigits: (offset: number) => number, zeroFraction: boolean): boolean {
   const month = twoDigits(5);
   const day = twoDigits(8);
   const hour = twoDigits(11);
   const minute = twoDigits(14);
   const second = twoDigits(17);
   if (month < 1 || month > 12 || day < 1 || day > 31 || minute > 59 || second > 59) return false;
-  if (hour < 24) return true;
-  if (hour > 24 || minute !== 0 || second !== 0) return false;
-  for (let i = 20; i < at.length - 1; i++) if (at.charCodeAt(i) !== 48) return false;
-  return true;
+  return hour < 24 || (hour === 24 && minute === 0 && second === 0 && zeroFraction);
 }
 
 // No prototype: `key in shapeKeys` must not find toString, constructor or
