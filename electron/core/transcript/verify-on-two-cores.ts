@@ -3,10 +3,11 @@
  * for the verdict alone, on this thread or with the journal checked in two
  * parts, one on a worker thread (shared/transcript/journal-parts.ts). Its
  * answer is verifyBundle's, without the events (the command prints none;
- * the auditor's screen, which shows them, calls verifyBundle itself). When a part finds a problem, the
- * whole bundle is verified again on this thread, so a tampered bundle's
- * first bad event and every reason are the ones verifyBundle names
- * (verify-on-two-cores.test.ts compares the two over tampered bundles).
+ * the auditor's screen, which shows them, calls verifyBundle itself). When
+ * a part finds a problem, the whole bundle is verified again on this
+ * thread, so a tampered bundle's first bad event and every reason are the
+ * ones verifyBundle names (verify-on-two-cores.test.ts compares the two
+ * over tampered bundles).
  */
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
@@ -14,7 +15,6 @@ import { addRoots, claimedSizes, joinParts, partBoundary, scanJournalPart, type 
 import { CompactRange } from '../../../shared/transcript/merkle.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import type { JournalPartRequest } from './journal-part-worker.ts';
-import { nodeSha256 } from './node-sha256.ts';
 import { nodeCrypto } from './node-crypto.ts';
 
 /**
@@ -78,25 +78,30 @@ function withoutEvents({ events: _events, ...verdict }: BundleVerification): Bun
   return verdict;
 }
 
-/** verifyBundle's answer without the events, on this thread, with node:crypto's SHA-256 and no events kept (the verdict alone). */
+/** The keys to trust, as verifyBundle takes them (absent: the bundle's own). */
+function trustOf(options: Pick<TwoCoreOptions, 'trustedKeys'>): { trustedKeys?: readonly string[] } {
+  return options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys };
+}
+
+/** verifyBundle's answer without the events, on this thread, with node:crypto and no events kept (the verdict alone). */
 export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, options: Pick<TwoCoreOptions, 'trustedKeys'> = {}): BundleVerdict {
-  return withoutEvents(verifyBundle(files, { ...(options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys }), ...nodeCrypto, keepEvents: false }));
+  return withoutEvents(verifyBundle(files, { ...trustOf(options), ...nodeCrypto, keepEvents: false }));
 }
 
 /**
  * verifyBundleVerdict with half the journal on a second core. Where the
  * two cores share one physical core, as on the machine bench:verify was
- * measured on, this is slower than one thread (3.84x against 3.27x
- * sha256sum), so `keyrite verify` uses it only when asked (--threads 2).
+ * measured on, it gains nothing (from 0.88 to 1.16 times one thread's time
+ * over five runs), so `keyrite verify` uses it only when asked (--threads 2).
  */
 export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Array>, options: TwoCoreOptions = {}): Promise<BundleVerdict> {
-  const trusted = options.trustedKeys === undefined ? {} : { trustedKeys: options.trustedKeys };
+  const trusted = trustOf(options);
   const alone = () => verifyBundleVerdict(files, trusted);
   const journal = files.get(JOURNAL_PATH);
   if (journal === undefined || journal.length < (options.minBytes ?? TWO_CORE_MIN_BYTES)) return alone();
   const boundary = partBoundary(journal, options.share ?? THIS_THREAD_SHARE);
   const second = (options.secondPart ?? partOnWorker)({ journal: shareable(journal), start: boundary, end: journal.length });
-  const first = scanJournalPart(journal, 0, boundary, nodeSha256);
+  const first = scanJournalPart(journal, 0, boundary, nodeCrypto.sha256);
   if (first.firstBadEvent !== undefined) {
     second.cancel();
     return alone();
@@ -104,9 +109,9 @@ export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Arr
   // While the worker checks its part: the signatures, the journal file's hash, and the tree over this part.
   const notes = bundleCheckpoints(files);
   const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
-  const journalSha256 = nodeSha256(journal);
+  const journalSha256 = nodeCrypto.sha256(journal);
   const sizes = claimedSizes(notes);
-  const range = new CompactRange(nodeSha256);
+  const range = new CompactRange(nodeCrypto.sha256);
   const roots = new Map<number, Uint8Array>();
   addRoots(range, first.leafHashes, 0, sizes, roots);
   let last: PartScan;
@@ -115,7 +120,7 @@ export async function verifyBundleOnTwoCores(files: ReadonlyMap<string, Uint8Arr
   } catch {
     // The worker could not run (no threads, a bundled app without the
     // worker file): the part is checked here instead, with the same result.
-    last = scanJournalPart(journal, boundary, journal.length, nodeSha256);
+    last = scanJournalPart(journal, boundary, journal.length, nodeCrypto.sha256);
   }
   const scanned = joinParts([first, last]);
   if (scanned === undefined) return alone();
