@@ -23,6 +23,7 @@ const session = (requestId: number): NonNullable<CeremonyView['session']> => ({
   mode: 'rehearsal',
   status: 'running',
   steps: [],
+  preflight: [],
   current: null,
   participants: [],
   roles: [],

@@ -72,6 +72,26 @@ export const StepView = z
   })
   .strict();
 
+/**
+ * One pre-flight item as the pre-flight panel shows it (the air gap, the
+ * environment record, devices and media, the clock, custody serials, an
+ * HSM's inventory), derived by the engine from the results its pre-flight
+ * steps recorded: its state, what was found, values to read aloud, and, when
+ * warned or failed, what people do about it. Public values only.
+ */
+export const PreflightItem = z
+  .object({
+    item: z.enum(['air-gap', 'environment', 'devices', 'clock', 'custody-serials', 'hsm-inventory']),
+    step: Id,
+    title: Text(128),
+    state: z.enum(['to-do', 'passed', 'warned', 'failed']),
+    findings: z.array(Text(512)).max(32),
+    readAloud: z.array(ReadAloud).max(16),
+    whatToDo: Text(1024).nullable(),
+  })
+  .strict();
+export type PreflightItem = z.infer<typeof PreflightItem>;
+
 export const CeremonyView = z
   .object({
     /** Null when no ceremony is open. */
@@ -83,6 +103,8 @@ export const CeremonyView = z
         mode: z.enum(['rehearsal', 'production']),
         status: z.enum(['running', 'closed', 'aborted']),
         steps: z.array(StepView).max(256),
+        /** The script's pre-flight items, from what its pre-flight steps recorded (preflight-view.ts). */
+        preflight: z.array(PreflightItem).max(24),
         current: z
           .object({
             step: Id,

@@ -4,8 +4,10 @@
  * step texts, participants' names and roles, results the script asks to be
  * read aloud (fingerprints, check values, commitments) as hex and words.
  */
-import type { CeremonyView, PendingRequest, ReadAloud } from '../../../../shared/contract/ceremony.ts';
-import { currentStep, stageRequirements, type CeremonyState, type PublicValue } from '../../../../shared/ceremony/index.ts';
+import type { CeremonyView, PendingRequest } from '../../../../shared/contract/ceremony.ts';
+import { currentStep, stageRequirements, type CeremonyState } from '../../../../shared/ceremony/index.ts';
+import { preflightItems } from './preflight-view.ts';
+import { asRecord, readAloudValue } from './read-aloud-value.ts';
 
 type SessionView = NonNullable<CeremonyView['session']>;
 type SignOffRequirement = NonNullable<SessionView['current']>['requirements'][number];
@@ -24,18 +26,7 @@ export interface ViewInputs {
   failedStep: string | null;
 }
 
-const HEX = /^[0-9a-f]+$/i;
 const ROLES = ['administrator', 'custodian', 'witness', 'observer'] as const;
-
-/** One named value of a result: hex and its words (`<name>Words`) side by side, else plain text. */
-export function readAloudValue(result: Readonly<Record<string, PublicValue>>, name: string): ReadAloud {
-  const value = result[name];
-  const words = result[`${name}Words`];
-  const wordList = Array.isArray(words) && words.every((w) => typeof w === 'string') ? (words as string[]).slice(0, 64) : null;
-  if (typeof value === 'string' && HEX.test(value) && value.length % 2 === 0 && value.length >= 6) return { name, text: null, hex: value.slice(0, 1024), words: wordList };
-  const text = value === undefined ? '(not recorded)' : typeof value === 'string' ? value : JSON.stringify(value);
-  return { name, text: text.slice(0, 1024), hex: null, words: wordList };
-}
 
 /**
  * Who must sign now. While people sign an exception, the step's own stage
@@ -60,10 +51,6 @@ function requirementsNow(inputs: ViewInputs): SignOffRequirement[] {
     count: r.count,
     signed: signed.filter((s) => (r.roles as readonly string[]).includes(s.role)).map((s) => s.participantId),
   }));
-}
-
-function asRecord(value: PublicValue | undefined): Readonly<Record<string, PublicValue>> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PublicValue>) : {};
 }
 
 export function buildView(inputs: ViewInputs): CeremonyView {
@@ -94,6 +81,7 @@ export function buildView(inputs: ViewInputs): CeremonyView {
         const results = done === undefined ? [] : (s.readAloud ?? []).slice(0, 16).map((name) => readAloudValue(asRecord(done.result), name));
         return { id: s.id, index, title: s.title, action: s.action, status, deviation: done?.deviation ?? false, results };
       }),
+      preflight: preflightItems({ state, request: inputs.request, failure: inputs.failure, failedStep: inputs.failedStep }),
       current,
       participants: state.participants.map((p) => ({ id: p.id, name: p.name, role: p.role })),
       roles: ROLES.map((role) => ({ role, min: state.script.roles[role]?.min ?? 0, max: state.script.roles[role]?.max ?? 0, enrolled: state.participants.filter((p) => p.role === role).length })),

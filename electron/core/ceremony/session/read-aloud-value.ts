@@ -1,0 +1,20 @@
+/** A step result's public values as the screen reads them aloud: hex and words side by side, else plain text. */
+import type { ReadAloud } from '../../../../shared/contract/ceremony.ts';
+import type { PublicValue } from '../../../../shared/ceremony/index.ts';
+
+const HEX = /^[0-9a-f]+$/i;
+
+/** A result as a record of named values ({} for anything else). */
+export function asRecord(value: PublicValue | undefined): Readonly<Record<string, PublicValue>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PublicValue>) : {};
+}
+
+/** One named value of a result: hex and its words (`<name>Words`) side by side, else plain text. */
+export function readAloudValue(result: Readonly<Record<string, PublicValue>>, name: string): ReadAloud {
+  const value = result[name];
+  const words = result[`${name}Words`];
+  const wordList = Array.isArray(words) && words.every((w) => typeof w === 'string') ? (words as string[]).slice(0, 64) : null;
+  if (typeof value === 'string' && HEX.test(value) && value.length % 2 === 0 && value.length >= 6) return { name, text: null, hex: value.slice(0, 1024), words: wordList };
+  const text = value === undefined ? '(not recorded)' : typeof value === 'string' ? value : JSON.stringify(value);
+  return { name, text: text.slice(0, 1024), hex: null, words: wordList };
+}
