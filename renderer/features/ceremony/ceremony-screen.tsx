@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 import { useEffect, useRef } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
+import { PreflightPanel, inPreflight } from '../preflight/preflight-panel.tsx';
 import { AbortControl } from './abort-control.tsx';
 import './ceremony.css';
 import { CeremonyTimeline } from './ceremony-timeline.tsx';
@@ -14,7 +15,8 @@ import { StepList } from './step-list.tsx';
 /**
  * A ceremony in the room: one step at a time, what the engine waits for,
  * the engine's refusals in its words, progress through the script, and
- * the transcript as it grows. Abort is always one button away.
+ * the transcript as it grows. Abort is always one button away. Until
+ * enrolment is done, the pre-flight checks stand beside the step runner.
  */
 export function CeremonyScreen() {
   const session = useKeyriteStore((s) => s.ceremony.session);
@@ -33,6 +35,7 @@ export function CeremonyScreen() {
     );
   }
   const running = session.status === 'running';
+  const preflight = inPreflight(session);
   return (
     <main className="ceremony" aria-labelledby="ceremony-title" data-ceremony={session.scriptId} data-status={session.status}>
       <div className="ceremony-head">
@@ -66,19 +69,23 @@ export function CeremonyScreen() {
             </section>
           )}
           {running ? (
-            <>
-              <CurrentStep session={session} />
-              <RefusalNotice />
-              <RequestPanel session={session} />
-              <div className="actions">
-                <ExceptionControl />
+            <div className={preflight ? 'preflight-layout' : undefined}>
+              <div className="step-runner">
+                <CurrentStep session={session} />
+                <RefusalNotice />
+                <RequestPanel session={session} />
+                <div className="actions">
+                  <ExceptionControl />
+                </div>
+                <AbortControl />
               </div>
-              <AbortControl />
-            </>
+              {preflight && <PreflightPanel items={session.preflight} />}
+            </div>
           ) : (
             <>
               <RefusalNotice />
               <Outcome session={session} />
+              {session.preflight.some((i) => i.state === 'failed') && <PreflightPanel items={session.preflight} />}
             </>
           )}
           <StepList steps={session.steps} />

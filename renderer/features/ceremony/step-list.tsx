@@ -3,11 +3,13 @@ import { ReadAloudList } from './read-aloud.tsx';
 
 const STATUS_WORDS = { done: 'done', current: 'now', pending: 'to do', failed: 'failed' } as const;
 
-/** A done step's verdict: pre-flight checks say passed, warned (a deviation) or failed. */
+/** A done step's verdict: passed, warned (a pre-flight deviation), deviated under an exception, or failed. */
 function verdict(step: CeremonySession['steps'][number]): string {
   if (step.status === 'failed') return 'failed: the ceremony stopped here; see why below';
   if (step.status !== 'done') return STATUS_WORDS[step.status];
-  return step.deviation ? 'warned: it deviated from the script; an exception was recorded and signed' : 'passed';
+  // A pre-flight deviation the script lets continue is a recorded warning (signed only when it names an item, as a custody serial does); any other step deviates only under a signed exception.
+  if (!step.deviation) return 'passed';
+  return step.action.startsWith('preflight.') ? 'warned: recorded in the transcript as a pre-flight warning' : 'deviated: a signed exception let it continue';
 }
 
 /** Progress through the script: every step with done, now, to do or failed, and what done pre-flight checks found. */
