@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Identifier } from './actions.ts';
 import { CeremonyRefusal } from './refusal.ts';
+import { sameNameKey } from './same-name.ts';
 import { Role, type CeremonyScript } from './script-schema.ts';
 
 export const ParticipantRecord = z.strictObject({
@@ -22,8 +23,7 @@ export const ParticipantRecord = z.strictObject({
 });
 export type ParticipantRecord = z.infer<typeof ParticipantRecord>;
 
-/** How two names are compared: NFKD without marks, case folded, spaces collapsed. */
-export const sameNameKey = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+export { sameNameKey } from './same-name.ts';
 
 /** Throws CeremonyRefusal when `candidate` may not join `enrolled` under `script`. */
 export function checkEnrolment(script: CeremonyScript, enrolled: readonly ParticipantRecord[], candidate: ParticipantRecord): void {

@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { sameNameKey } from '../../../shared/ceremony/same-name.ts';
 import type { PendingRequest } from '../../../shared/contract/ceremony.ts';
 import type { CeremonySession } from '../../store/ceremony-slice.ts';
 import { useKeyriteStore } from '../../store/store.ts';
@@ -29,6 +30,44 @@ function RoleRules({ roles }: { roles: CeremonySession['roles'] }) {
   );
 }
 
+/** A clash the engine would refuse, explained while the person types: which field, and why. */
+export interface EnrolmentProblem {
+  code: 'CEREMONY_ROLE_SEPARATION' | 'CEREMONY_ALREADY_ENROLLED' | 'CEREMONY_ROLE_FULL';
+  field: 'id' | 'name' | 'role';
+  message: string;
+}
+
+/**
+ * The engine's enrolment rules (shared/ceremony/participants.ts,
+ * checkEnrolment), in its order, over what the screen knows: a person (same
+ * id, or same name compared as the engine compares names) is enrolled once
+ * and in one role, and a role takes at most its script maximum. The engine
+ * still decides: this only says before submit what it would refuse.
+ */
+export function enrolmentProblem(session: Pick<CeremonySession, 'roles' | 'participants'>, candidate: { id: string; name: string; role: Role }): EnrolmentProblem | null {
+  const id = candidate.id.trim();
+  const name = sameNameKey(candidate.name);
+  for (const other of session.participants) {
+    const field = id !== '' && other.id === id ? 'id' : name !== '' && sameNameKey(other.name) === name ? 'name' : null;
+    if (field === null) continue;
+    if (other.role !== candidate.role) {
+      const roles = [other.role, candidate.role];
+      const why = roles.includes('custodian') && roles.includes('witness') ? 'no one is custodian and witness in one ceremony' : 'one person holds one role';
+      return { code: 'CEREMONY_ROLE_SEPARATION', field, message: `${other.name} (${other.id}) is already enrolled as ${ROLE_WORDS[other.role]}: ${why}, so Keyrite would refuse this enrolment.` };
+    }
+    return { code: 'CEREMONY_ALREADY_ENROLLED', field, message: `${other.name} (${other.id}) is already enrolled: each person, name and id is enrolled once.` };
+  }
+  const rule = session.roles.find((r) => r.role === candidate.role);
+  const max = rule?.max ?? 0;
+  if ((rule?.enrolled ?? 0) >= max) {
+    const holders = session.participants.filter((p) => p.role === candidate.role).map((p) => p.name);
+    const plural = max === 1 ? '' : 's';
+    const who = holders.length > 0 ? ` (${holders.join(', ')})` : '';
+    return { code: 'CEREMONY_ROLE_FULL', field: 'role', message: `The ${ROLE_WORDS[candidate.role]} role is full: the script allows at most ${max} ${ROLE_WORDS[candidate.role]}${plural} and ${rule?.enrolled ?? 0} ${rule?.enrolled === 1 ? 'is' : 'are'} enrolled${who}. Choose another role.` };
+  }
+  return null;
+}
+
 /** The role still most needed: the form suggests it, the person may change it. */
 function suggestedRole(roles: CeremonySession['roles']): Role {
   return roles.find((r) => r.enrolled < r.min)?.role ?? roles.find((r) => r.enrolled < r.max)?.role ?? 'observer';
@@ -43,8 +82,10 @@ export function EnrolForm({ request, session }: { request: ParticipantRequest; s
   const [role, setRole] = useState<Role>(() => suggestedRole(session.roles));
   const passphrase = useRef<HTMLInputElement>(null);
   const confirmation = useRef<HTMLInputElement>(null);
-  const ids = { id: useId(), name: useId(), role: useId() };
+  const ids = { id: useId(), name: useId(), role: useId(), problem: useId() };
   const complete = request.shortfalls.length === 0;
+  const problem = enrolmentProblem(session, { id, name, role });
+  const describe = (field: EnrolmentProblem['field']) => (problem?.field === field ? { 'aria-invalid': true, 'aria-describedby': ids.problem } : {});
 
   const enrol = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -75,24 +116,28 @@ export function EnrolForm({ request, session }: { request: ParticipantRequest; s
         <h3 id="enrol-form-title">Enrol a participant</h3>
         <div className="field">
           <label htmlFor={ids.id}>Participant id (lower-case letters, digits, hyphens)</label>
-          <input id={ids.id} type="text" value={id} onChange={(e) => setId(e.target.value)} autoFocus={!complete} required pattern="[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?" autoComplete="off" />
+          <input id={ids.id} type="text" value={id} onChange={(e) => setId(e.target.value)} autoFocus={!complete} required pattern="[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?" autoComplete="off" {...describe('id')} />
         </div>
         <div className="field">
           <label htmlFor={ids.name}>Full name</label>
-          <input id={ids.name} type="text" value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} autoComplete="off" />
+          <input id={ids.name} type="text" value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} autoComplete="off" {...describe('name')} />
         </div>
         <div className="field">
           <label htmlFor={ids.role}>Role</label>
-          <select id={ids.role} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select id={ids.role} value={role} onChange={(e) => setRole(e.target.value as Role)} {...describe('role')}>
             {session.roles
               .filter((r) => r.max > 0)
               .map((r) => (
-                <option key={r.role} value={r.role}>
+                // A full role stays in the list, marked: choosing it explains why it would be refused (the engine stays the authority).
+                <option key={r.role} value={r.role} label={r.enrolled >= r.max ? `${ROLE_WORDS[r.role]} (full)` : ROLE_WORDS[r.role]}>
                   {ROLE_WORDS[r.role]}
                 </option>
               ))}
           </select>
         </div>
+        <p id={ids.problem} className="error" role="status" data-testid="enrol-problem" data-code={problem?.code}>
+          {problem?.message}
+        </p>
         <SecretField label="Signing passphrase" field={passphrase} assess />
         <SecretField label="Signing passphrase again" field={confirmation} />
         <div className="actions">
