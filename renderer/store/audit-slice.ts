@@ -10,6 +10,8 @@ export interface AuditSlice {
   refusals: BoundaryRefusal[];
   recordAuditEvent(event: AuditEvent): void;
   recordRefusal(refusal: BoundaryRefusal): void;
+  /** Forgets the events and refusals shown so far (the end of a ceremony: the transcript on disk keeps them). */
+  resetAudit(): void;
 }
 
 export const createAuditSlice: StateCreator<KeyriteStore, [], [], AuditSlice> = (set) => ({
@@ -20,5 +22,8 @@ export const createAuditSlice: StateCreator<KeyriteStore, [], [], AuditSlice> = 
   },
   recordRefusal(refusal) {
     set((state) => ({ refusals: [...state.refusals, refusal].slice(-TIMELINE_LIMIT) }));
+  },
+  resetAudit() {
+    set({ auditEvents: [], refusals: [] });
   },
 });

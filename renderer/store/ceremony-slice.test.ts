@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildKeyriteApi } from '../../shared/api.ts';
 import type { CeremonyView } from '../../shared/contract/ceremony.ts';
 import type { CommandName, KeyriteEvent } from '../../shared/contract.ts';
+import { initialCeremonyState } from './ceremony-slice.ts';
 import { resetStore, useKeyriteStore } from './store.ts';
 
 type Answer = (request: Record<string, unknown>) => unknown;
@@ -86,5 +87,37 @@ describe('ceremony slice', () => {
     // A late view of no ceremony does not bring one back.
     recordCeremonyEvent({ name: 'ceremony/changed', payload: { session: null } });
     expect(useKeyriteStore.getState().ceremony.session).toBeNull();
+  });
+
+  it('the end of a ceremony resets the ceremony and audit slices to the first screen\'s, keeping the script list, theme and tokens', async () => {
+    installApi({ 'ceremony/dismiss': () => ({ ok: true, value: { session: null } }) });
+    const scripts = [{ handle: 'built-in:07', id: 'hsm-inventory-and-policy', title: 'HSM inventory and policy check', purpose: 'p', mode: 'rehearsal' as const, steps: 8, needsPrevious: false, needsEarlierTokens: false }];
+    const store = useKeyriteStore.getState();
+    useKeyriteStore.setState((s) => ({ ceremony: { ...s.ceremony, scripts, error: { code: 'CEREMONY_ROLE_FULL', message: 'full' }, sharesPresentedBy: 'words' } }));
+    store.setTheme('dark');
+    store.recordCeremonyEvent({ name: 'ceremony/changed', payload: { session: { ...session(4), status: 'closed', request: null } } });
+    store.recordCeremonyEvent(recorded(0));
+    store.recordCeremonyEvent({ name: 'ceremony/checkpoint', payload: { size: 1, rootHex: 'ab'.repeat(32), rootWords: ['abandon'] } });
+    store.recordAuditEvent({ seq: 0, at: '2026-11-29T01:00:00.000Z', type: 'ceremony/started', summary: 'started' });
+    store.recordRefusal({ kind: 'network', target: 'https://example.org/', reason: 'no network' });
+    store.goTo('ceremony');
+    await useKeyriteStore.getState().dismissCeremony();
+    const after = useKeyriteStore.getState();
+    expect(after.ceremony).toEqual({ ...initialCeremonyState, scripts });
+    expect({ auditEvents: after.auditEvents, refusals: after.refusals }).toEqual({ auditEvents: [], refusals: [] });
+    expect({ screen: after.screen, theme: after.theme }).toEqual({ screen: 'home', theme: 'dark' });
+  });
+
+  it('a refused dismiss keeps the ended ceremony and its timelines on screen', async () => {
+    installApi({ 'ceremony/dismiss': () => ({ ok: false, error: { code: 'CEREMONY_BUSY', message: 'busy' } }) });
+    const store = useKeyriteStore.getState();
+    store.recordCeremonyEvent({ name: 'ceremony/changed', payload: { session: session(4) } });
+    store.recordAuditEvent({ seq: 0, at: '2026-11-29T01:00:00.000Z', type: 't', summary: 's' });
+    store.goTo('ceremony');
+    await useKeyriteStore.getState().dismissCeremony();
+    const after = useKeyriteStore.getState();
+    expect(after.ceremony.session?.ceremonyId).toBe('c/1');
+    expect(after.auditEvents).toHaveLength(1);
+    expect(after.screen).toBe('ceremony');
   });
 });

@@ -186,7 +186,9 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
     async dismissCeremony() {
       const result = await api().dismiss({});
       if (!result.ok) return patch({ error: result.error });
+      // The ceremony ended: its view, timeline, checkpoint and the audit timeline start afresh (the built-in script list stays, it does not change).
       set({ ceremony: { ...initialCeremonyState, scripts: get().ceremony.scripts } });
+      get().resetAudit();
       get().goTo('home');
     },
 
