@@ -100,7 +100,8 @@ function airGapItems(step: Step, progress: Progress): PreflightItem[] {
     ];
   }
   const r = progress.result;
-  const names = (key: string): string[] => list(r[key]).map((v) => text(v));
+  // An interface with an IPv4 and an IPv6 default route is named once.
+  const names = (key: string): string[] => [...new Set(list(r[key]).map((v) => text(v)))];
   const up = names('interfacesUp');
   const radios = names('radiosOn');
   const routes = names('defaultRoutes');
