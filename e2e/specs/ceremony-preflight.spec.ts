@@ -12,15 +12,20 @@
  *   shows it full and says why before anything is submitted, and so does an
  *   id already enrolled in another role;
  * - the ceremony goes on to a verified bundle whose transcript holds the
- *   skew, and Back to home leaves none of the ceremony's audit events behind.
+ *   skew, and Back to home leaves none of the ceremony's audit events behind;
+ * - a copy of the script that enforces the air gap, on an online machine,
+ *   stops at the air gap: the panel stays on the outcome screen with the
+ *   air gap failed and what to do.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { expectPreflightItem, expectedOnThisMachine, preflightItem, preflightPanel, skewedWitnessTime } from '../support/preflight-panel.ts';
 
+const repo = fileURLToPath(new URL('../..', import.meta.url));
 const TITLE = 'HSM inventory and policy check';
 const cast = castOf('07-hsm-inventory-and-policy.answers.yaml');
 const CLOCK_ADVICE = /^What to do: The clock differs from the witness's reading by 20 minutes \(the script allows 5 minutes\): correct this computer's clock and start the ceremony again, or go on and raise an exception after enrolment stating why\./;
@@ -114,5 +119,24 @@ test.describe('ceremony 7: the pre-flight panel and enrolment rules before they 
     await expect(page.locator('.ceremony-timeline')).toHaveCount(0);
     const kept = await auditEvents.evaluateAll((items, last) => items.map((li) => Number(li.getAttribute('data-seq'))).filter((seq) => seq <= last), lastSeq);
     expect(kept).toEqual([]);
+  });
+
+  test('a script that enforces the air gap, on an online machine: the air gap fails and the panel says what to do', async ({ app }, testInfo) => {
+    const machine = await expectedOnThisMachine();
+    test.skip(machine.airGap === 'passed', 'this machine is air-gapped, so an enforced air gap passes here');
+    const page = app.page;
+    const driver = new CeremonyDriver(app, testInfo);
+    const script = readFileSync(join(repo, 'assets/ceremonies/07-hsm-inventory-and-policy.yaml'), 'utf8').replace('airGap: warn', 'airGap: enforce');
+    await page.getByLabel('Open a script file').setInputFiles({ name: 'enforced.yaml', mimeType: 'text/yaml', buffer: Buffer.from(script) });
+    await driver.press(page.getByRole('list', { name: 'Checked script' }).getByRole('button', { name: `Start ${TITLE}` }));
+    await driver.timelineShows('ceremony/closed');
+    await expect(page.getByTestId('ceremony-outcome')).toContainText(/not air-gapped/);
+    await expectPreflightItem(page, 'air-gap', 'failed', /^What to do: Unplug every network cable and turn off every radio \(Wi-Fi, Bluetooth\), then start the ceremony again\.$/);
+    await expect(preflightItem(page, 'air-gap')).toContainText(/^Failed Air gapThe ceremony stopped here: .*not air-gapped/);
+    await expectPreflightItem(page, 'environment', 'failed', /^What to do: Start the ceremony again once the air gap passes; the environment is recorded with it\.$/);
+    await expectPreflightItem(page, 'clock', 'to-do');
+    await expectPreflightItem(page, 'hsm-inventory', 'to-do');
+    await app.screenshot('ceremony-preflight-air-gap-failed');
+    await expectAccessibleInBothThemes(page, 'pre-flight panel with a failed air gap', testInfo);
   });
 });

@@ -130,6 +130,11 @@ describe('the pre-flight panel', () => {
     expect(items['clock']?.findings).toEqual(["The ceremony stopped here: Pre-flight check 'clock' failed and its script says abort."]);
     expect(items['clock']?.whatToDo).toMatch(/^Correct this computer's clock/);
     expect(items['devices']?.state).toBe('to-do');
+    const refused = { code: 'CEREMONY_AIR_GAP_REFUSED', message: 'This workstation is not air-gapped (eth0).', step: 'air-gap' };
+    const atAirGap = byItem(after([], { failedStep: 'air-gap', failure: refused }));
+    expect(atAirGap['air-gap']).toMatchObject({ state: 'failed', findings: ['The ceremony stopped here: This workstation is not air-gapped (eth0).'] });
+    expect(atAirGap['air-gap']?.whatToDo).toMatch(/^Unplug every network cable and turn off every radio/);
+    expect(atAirGap['environment']).toMatchObject({ state: 'failed', findings: ['Not recorded: the ceremony stopped at the air gap, whose step records it.'], whatToDo: 'Start the ceremony again once the air gap passes; the environment is recorded with it.' });
   });
 
   it('any recorded results, however odd, give items the contract accepts', () => {

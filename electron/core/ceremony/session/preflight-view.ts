@@ -94,10 +94,9 @@ function airGapItems(step: Step, progress: Progress): PreflightItem[] {
   const airGap = { item: 'air-gap' as const, step: step.id, title: 'Air gap' };
   const environment = { item: 'environment' as const, step: step.id, title: 'Environment record' };
   if (progress.kind !== 'done') {
-    return [
-      notDone(progress, airGap, `Unplug every network cable and turn off every radio (Wi-Fi, Bluetooth), then ${AGAIN}.`),
-      notDone(progress, environment, `The environment is recorded with the air gap: ${AGAIN} once the air gap passes.`),
-    ];
+    // The environment is recorded by the air-gap step: stopped there, it is not recorded (said once, not the failure again).
+    const unrecorded = progress.kind === 'failed' ? item({ ...environment, state: 'failed', findings: ['Not recorded: the ceremony stopped at the air gap, whose step records it.'], whatToDo: `${AGAIN.replace(/^./u, (c) => c.toUpperCase())} once the air gap passes; the environment is recorded with it.` }) : notDone(progress, environment, '');
+    return [notDone(progress, airGap, `Unplug every network cable and turn off every radio (Wi-Fi, Bluetooth), then ${AGAIN}.`), unrecorded];
   }
   const r = progress.result;
   // An interface with an IPv4 and an IPv6 default route is named once.
