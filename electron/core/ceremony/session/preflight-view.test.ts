@@ -109,6 +109,8 @@ describe('the pre-flight panel', () => {
     const differs = byItem(after([...done, { result: serialsResult(true), deviation: true }]))['custody-serials'];
     expect(differs?.state).toBe('warned');
     expect(differs?.whatToDo).toContain("tamper-bag 'primary bag' (recorded TB-0, entered TB-1)");
+    expect(differs?.findings).toEqual(["tamper-bag 'primary bag': TB-1", 'Compared with ceremony earlier: 0 matched, 1 differ, 0 not recorded before.']);
+    expect(byItem(after([...done, { result: serialsResult(false) }]))['custody-serials']?.findings).toContain('Not compared: no earlier ceremony was named to compare with.');
   });
 
   it('devices that could not be listed are warned; the HSM inventory reads its snapshot digest aloud as words', () => {

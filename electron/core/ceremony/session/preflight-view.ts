@@ -173,7 +173,7 @@ function custodyItem(step: Step, progress: Progress): PreflightItem {
   const mismatches = list(r['mismatches']).map(record);
   const compared = record(r['comparedWith']);
   const findings = serials.map((s) => `${text(s['kind'])} '${text(s['label'])}': ${text(s['value'])}`);
-  findings.push(r['comparedWith'] === null || r['comparedWith'] === undefined ? 'Not compared: no earlier ceremony recorded these items.' : `Compared with ceremony ${text(compared['ceremonyId'])}: ${list(r['matched']).length} matched, ${mismatches.length} differ, ${list(r['notRecordedBefore']).length} not recorded before.`);
+  findings.push(r['comparedWith'] === null || r['comparedWith'] === undefined ? 'Not compared: no earlier ceremony was named to compare with.' : `Compared with ceremony ${text(compared['ceremonyId'])}: ${list(r['matched']).length} matched, ${mismatches.length} differ, ${list(r['notRecordedBefore']).length} not recorded before.`);
   const differ = mismatches.map((m) => `${text(m['kind'])} '${text(m['label'])}' (recorded ${text(m['recorded'])}, entered ${text(m['entered'])})`);
   const whatToDo = differ.length === 0 ? null : `The serial of ${differ.join('; ')} differs from the earlier ceremony's: the item may have been swapped or opened. Inspect it before going on; the exception naming it is signed by the administrator and the witnesses right after enrolment.`;
   const readAloud = serials.slice(0, 16).map((s) => ({ name: cut(text(s['label']), 64), text: cut(text(s['value']), 1024), hex: null, words: null }));
