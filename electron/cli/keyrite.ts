@@ -4,6 +4,8 @@
  * Electron). One table of commands; each has its own `--help`. Run with
  * Node 24: `node electron/cli/keyrite.ts verify <bundle>`.
  */
+import { enableCompileCache } from 'node:module';
+import { privateCompileCache } from '../core/transcript/compile-cache.ts';
 import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 /**
@@ -39,5 +41,10 @@ export async function main(argv: readonly string[], io: CommandIo = { out: (t) =
 }
 
 if (import.meta.main) {
+  // The commands' modules are compiled once and kept (compile-cache.ts): a
+  // cold `keyrite verify` otherwise strips and compiles some twenty
+  // TypeScript files before it reads a byte of the bundle.
+  const cache = privateCompileCache();
+  if (cache !== undefined) enableCompileCache(cache);
   process.exitCode = await main(process.argv.slice(2));
 }

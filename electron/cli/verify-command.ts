@@ -1,22 +1,22 @@
 /**
  * `keyrite verify <bundle> [--json] [--key <vkey>]... [--keys <file>]`:
  * verifies an evidence bundle (folder or .tar) offline, with the pure
- * verifier from shared/ asked for the verdict alone, on one thread or two
- * (verify-on-two-cores.ts: the same verdict), and says so with an exit code
- * a script can test.
+ * verifier from shared/ asked for the verdict alone, on one thread or
+ * several (verify-in-parallel.ts: the same verdict), and says so with an
+ * exit code a script can test.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hexToBytes } from '../../shared/transcript/bytes.ts';
 import { digestAsWords } from '../../shared/transcript/words.ts';
 import { readBundle } from '../core/transcript/bundle-read.ts';
-import { verifyBundleOnTwoCores, verifyBundleVerdict, type BundleVerdict } from '../core/transcript/verify-on-two-cores.ts';
+import { MAX_THREADS, PARALLEL_MIN_BYTES, defaultThreads, verifyBundleInParallel, type BundleVerdict } from '../core/transcript/verify-in-parallel.ts';
 import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 /** Distinct exit codes (docs/formats/transcript.md §5). */
 export const VERIFY_EXIT = { verified: 0, tampered: 1, 'unsigned-tail': 2, unreadable: 3, usage: 64 } as const;
 
-const help = `Usage: keyrite verify <bundle> [--json] [--key <vkey>]... [--keys <file>] [--threads 1|2]
+const help = `Usage: keyrite verify <bundle> [--json] [--key <vkey>]... [--keys <file>] [--threads N]
 
 Verifies an evidence bundle (a folder or its .tar archive) offline: every
 event's schema, sequence and hash link, the RFC 6962 tree, every checkpoint's
@@ -30,9 +30,9 @@ evidence), and the manifest's file hashes and ceremony id.
                    keys.txt is used, and the output says so.
   --keys <file>    a file of vkeys, one per line
   --json           print the result as JSON instead of text
-  --threads 2      check the journal in two halves on two threads (faster on two
-                   real cores; one thread is the default, faster where the two
-                   share a core: npm run bench:verify measures both)
+  --threads N      threads that share the journal's checking, 1 to ${MAX_THREADS} (default:
+                   one a core, here ${defaultThreads()}); a journal under ${PARALLEL_MIN_BYTES / 1e6} MB is checked
+                   on one thread. Every count gives the same verdict.
 
 Exit status: 0 verified, 1 tampered, 2 unsigned tail (events after the last
 checkpoint), 3 unreadable (not a bundle, or no trusted ceremony key), 64 usage.
@@ -64,7 +64,7 @@ export const verifyCommand: Command = {
   async run(args: readonly string[], io: CommandIo): Promise<number> {
     let parsed;
     try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, key: { type: 'string', multiple: true }, keys: { type: 'string' }, threads: { type: 'string', default: '1' }, help: { type: 'boolean', short: 'h' } } });
+      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, key: { type: 'string', multiple: true }, keys: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     } catch (error) {
       io.error(`${error instanceof Error ? error.message : String(error)}\n\n${help}`);
       return VERIFY_EXIT.usage;
@@ -74,8 +74,8 @@ export const verifyCommand: Command = {
       return 0;
     }
     const [bundlePath, ...extra] = parsed.positionals;
-    const threads = parsed.values.threads;
-    if (bundlePath === undefined || extra.length > 0 || (threads !== '1' && threads !== '2')) {
+    const threads = parsed.values.threads === undefined ? defaultThreads() : Number(parsed.values.threads);
+    if (bundlePath === undefined || extra.length > 0 || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
       io.error(help);
       return VERIFY_EXIT.usage;
     }
@@ -85,7 +85,7 @@ export const verifyCommand: Command = {
       if (parsed.values.keys !== undefined) given.push(...readFileSync(parsed.values.keys, 'utf8').split('\n').filter((line) => line.trim() !== ''));
       const files = readBundle(bundlePath);
       const trust = given.length > 0 ? { trustedKeys: given } : {};
-      result = threads === '2' ? await verifyBundleOnTwoCores(files, trust) : verifyBundleVerdict(files, trust);
+      result = await verifyBundleInParallel(files, { ...trust, threads });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       result = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], manifestProblems: [], trust: given.length > 0 ? 'given-keys' : 'bundle-keys' };

@@ -15,6 +15,7 @@ import type { KeyriteStore } from './store.ts';
 export type CeremonySession = NonNullable<CeremonyView['session']>;
 export type RecordedEntry = Extract<KeyriteEvent, { name: 'ceremony/recorded' }>['payload'];
 export type CheckpointRoot = Extract<KeyriteEvent, { name: 'ceremony/checkpoint' }>['payload'];
+export type WorkProgress = Extract<KeyriteEvent, { name: 'ceremony/progress' }>['payload'];
 export type ScriptProblem = ResponseOf<'ceremony/checkScript'>['problems'][number];
 
 /** The live timeline keeps the newest entries; the transcript on disk keeps all. */
@@ -39,6 +40,8 @@ export interface CeremonyState {
   busy: boolean;
   /** How shares are presented at this ceremony (file or paper-form words): kept when a refused share is asked for again. */
   sharesPresentedBy: 'file' | 'words';
+  /** The long work running now (a share's KDF, loads into HSMs, the bundle's verification); null once it ended or a question waits. */
+  progress: WorkProgress | null;
 }
 
 /** Answers the screen sends, secret fields as bytes; the slice never keeps them. */
@@ -59,6 +62,8 @@ export interface CeremonySlice {
   answer(answer: Answer): Promise<boolean>;
   choices(): Promise<{ choices: Choice[]; defaultLabel: string | null } | null>;
   abortCeremony(reason: string): Promise<void>;
+  /** Cancels the long work running now, where the engine allows it (a share's KDF); it then asks its question again. */
+  cancelWork(): Promise<void>;
   /** The exception button: what was expected, what happened, and whether to go on; the quorum then signs it. */
   raiseException(raised: RequestOf<'ceremony/raiseException'>): Promise<boolean>;
   interrupted(): Promise<ResponseOf<'ceremony/listInterrupted'>['ceremonies']>;
@@ -68,7 +73,7 @@ export interface CeremonySlice {
   recordCeremonyEvent(event: KeyriteEvent): void;
 }
 
-export const initialCeremonyState: CeremonyState = { scripts: null, scriptsError: null, checked: null, session: null, timeline: [], checkpoint: null, error: null, busy: false, sharesPresentedBy: 'file' };
+export const initialCeremonyState: CeremonyState = { scripts: null, scriptsError: null, checked: null, session: null, timeline: [], checkpoint: null, error: null, busy: false, sharesPresentedBy: 'file', progress: null };
 
 /** Zeroes every byte array of a request once it has been sent (the engine has its own copy). */
 function wipe(value: unknown): void {
@@ -95,7 +100,7 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
     },
 
     async startCeremony(handle, earlier) {
-      patch({ busy: true, error: null, timeline: [], checkpoint: null });
+      patch({ busy: true, error: null, timeline: [], checkpoint: null, progress: null });
       const result = await api().start(earlier === undefined ? { handle } : { handle, earlier });
       if (!result.ok) {
         patch({ busy: false, error: result.error });
@@ -166,7 +171,7 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
     },
 
     async resumeCeremony(handle) {
-      patch({ busy: true, error: null, timeline: [], checkpoint: null });
+      patch({ busy: true, error: null, timeline: [], checkpoint: null, progress: null });
       const result = await api().resume({ handle });
       if (!result.ok) {
         patch({ busy: false, error: result.error });
@@ -181,6 +186,12 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
       patch({ busy: true, error: null });
       const result = await api().abort({ reason });
       patch(result.ok ? { busy: false, session: result.value.session } : { busy: false, error: result.error });
+    },
+
+    async cancelWork() {
+      patch({ error: null });
+      const result = await api().cancelWork({});
+      patch(result.ok ? { session: result.value.session } : { error: result.error });
     },
 
     async dismissCeremony() {
@@ -199,7 +210,9 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
     recordCeremonyEvent(event) {
       if (event.name === 'ceremony/changed') {
         // A view of no ceremony after dismiss must not bring the screen back; a late view of an ended one is kept.
-        if (event.payload.session !== null) patch({ session: event.payload.session });
+        // A question waiting, or the end, means no work runs any more.
+        const next = event.payload.session;
+        if (next !== null) patch(next.request === null && next.status === 'running' ? { session: next } : { session: next, progress: null });
       } else if (event.name === 'ceremony/recorded') {
         const entry = event.payload;
         set((state) =>
@@ -209,6 +222,8 @@ export const createCeremonySlice: StateCreator<KeyriteStore, [], [], CeremonySli
         );
       } else if (event.name === 'ceremony/checkpoint') {
         patch({ checkpoint: event.payload });
+      } else if (event.name === 'ceremony/progress') {
+        patch({ progress: event.payload.state === 'running' ? event.payload : null });
       }
     },
   };

@@ -141,6 +141,32 @@ const Answered = z.object({ requestId: z.number().int().nonnegative() }).strict(
 export const CeremonyRecorded = z.object({ seq: z.number().int().nonnegative(), at: z.iso.datetime(), type: Text(64), step: Text(64).nullable(), actors: z.array(Text(64)).max(64), summary: Text(512) }).strict();
 export const CeremonyCheckpoint = z.object({ size: z.number().int().nonnegative(), rootHex: Text(64), rootWords: z.array(Text(16)).max(32) }).strict();
 
+/**
+ * Long work the engine is doing in a step, while no question waits: which
+ * work, which item of how many (share k of N, HSM j of K), how far (`done`
+ * of `total`, the whole work's units), and whether the operator may cancel
+ * it now. Public values only: names, counts and fractions. Main sends at
+ * most about ten a second; the first, the last and every change of item or
+ * of `cancellable` always go.
+ */
+export const CeremonyProgress = z
+  .object({
+    step: Id.nullable(),
+    work: z.enum(['sealing-share', 'opening-share', 'loading-key', 'verifying-bundle']),
+    /** In words, e.g. "Sealing share 2 of 5, for Alice Example". */
+    label: Text(256),
+    item: z.number().int().min(1).max(256),
+    items: z.number().int().min(1).max(256),
+    done: z.number().int().nonnegative().max(1_000_000),
+    total: z.number().int().min(1).max(1_000_000),
+    cancellable: z.boolean(),
+    /** Running, or how it ended (cancelled: by the operator, nothing kept). */
+    state: z.enum(['running', 'finished', 'cancelled']),
+  })
+  .strict()
+  .refine((p) => p.done <= p.total && p.item <= p.items, 'done is at most total, and item at most items');
+export type CeremonyProgress = z.infer<typeof CeremonyProgress>;
+
 /** Something the person may choose for a request: an earlier ceremony's bundle, or a medium (a removable volume, or a rehearsal's media folder). */
 export const Choice = z.object({ folder: Text(4096), label: Text(512), kind: z.enum(['removable', 'rehearsal', 'bundle']), readOnly: z.boolean(), freeBytes: z.number().int().nonnegative().nullable() }).strict();
 export type Choice = z.infer<typeof Choice>;
@@ -224,6 +250,13 @@ export const ceremonyCommands = {
     response: CeremonyView,
   },
   'ceremony/abort': { request: z.object({ reason: Text(2048).min(1) }).strict(), response: CeremonyView },
+  /**
+   * Cancels the long work running now, where that is safe (a share's KDF
+   * while it is sealed, before anything is written, or opened): recorded as
+   * work/cancelled, and the question asked again. Refused
+   * (CEREMONY_NOTHING_TO_CANCEL) when nothing cancellable runs.
+   */
+  'ceremony/cancelWork': { request: NoArguments, response: CeremonyView },
   /** Closes the view of an ended ceremony (the store resets). */
   'ceremony/dismiss': { request: NoArguments, response: CeremonyView },
 } as const;
@@ -232,4 +265,5 @@ export const ceremonyEvents = {
   'ceremony/changed': CeremonyView,
   'ceremony/recorded': CeremonyRecorded,
   'ceremony/checkpoint': CeremonyCheckpoint,
+  'ceremony/progress': CeremonyProgress,
 } as const;

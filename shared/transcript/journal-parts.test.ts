@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, utf8ToBytes } from './bytes.ts';
 import { GENESIS_PREV, canonicalLine, type TranscriptEvent } from './event.ts';
-import { addRoots, claimedSizes, joinParts, partBoundary, scanJournalPart } from './journal-parts.ts';
-import { CompactRange, leafHash, treeRoot } from './merkle.ts';
+import { claimedSizes, joinParts, partBoundary, partBounds, rootsOfParts, scanJournalPart, takeParts } from './journal-parts.ts';
+import { leafHash, treeRoot } from './merkle.ts';
 import { scanJournal } from './scan.ts';
 
 const ceremony = 'keyrite.test/parts';
@@ -155,18 +155,70 @@ describe('a journal checked in two parts', () => {
     expect(scanJournal(journal.subarray(boundary)).firstBadEvent?.index).toBe(0);
   });
 
-  it('gives the RFC 6962 root at every claimed size, split across the parts', () => {
+  it('gives the RFC 6962 root at every claimed size the parts reach, from their own pieces of the tree, however the journal is cut', () => {
     const leaves = whole.leaves;
     const notes = [7, 20, 21, 40, 99].map((size) => ({ name: String(size), note: `x\n${size}\nAAAA\n` }));
     expect(claimedSizes(notes)).toEqual([]); // not signed notes: they claim nothing
-    for (const cut of [0, 1, 7, 20, 21, 33, 40]) {
-      const range = new CompactRange();
-      const roots = new Map<number, Uint8Array>();
-      const sizes = [0, 7, 20, 21, 40, 99];
-      addRoots(range, whole.leafHashes.subarray(0, cut * 32), 0, sizes, roots);
-      addRoots(range, whole.leafHashes.subarray(cut * 32), cut, sizes, roots);
-      expect([...roots.keys()].sort((a, b) => a - b)).toEqual([0, 7, 20, 21, 40]);
-      for (const [size, root] of roots) expect(root, `${cut}/${size}`).toEqual(treeRoot(leaves.slice(0, size)));
+    const sizes = [0, 1, 7, 20, 21, 39, 40, 99];
+    fc.assert(fc.property(fc.integer({ min: 1, max: 45 }), (count) => {
+      const bounds = partBounds(journal, count);
+      const parts = bounds.slice(1).map((end, k) => scanJournalPart(journal, bounds[k] as number, end, undefined, sizes));
+      const roots = rootsOfParts(parts);
+      // Size 0 and sizes beyond the journal are left to the verifier.
+      expect([...roots.keys()].sort((a, b) => a - b)).toEqual([1, 7, 20, 21, 39, 40]);
+      for (const [size, root] of roots) expect(root, `${count}/${size}`).toEqual(treeRoot(leaves.slice(0, size)));
+    }), { numRuns: 60 });
+  });
+
+  it('cuts a journal into parts at line boundaries, never an empty part', () => {
+    for (const count of [1, 2, 3, 8, 40, 41, 1000]) {
+      const bounds = partBounds(journal, count);
+      expect(bounds[0]).toBe(0);
+      expect(bounds[bounds.length - 1]).toBe(journal.length);
+      // Cut by bytes: parts as many as asked while lines are short beside a part; never more than the lines.
+      if (count <= 8) expect(bounds.length - 1).toBe(count);
+      else expect(bounds.length - 1).toBeLessThanOrEqual(Math.min(count, 40));
+      for (let k = 1; k < bounds.length; k++) {
+        expect(bounds[k] as number).toBeGreaterThan(bounds[k - 1] as number);
+        expect(journal[(bounds[k] as number) - 1]).toBe(0x0a);
+      }
     }
+  });
+
+  it('shares the parts among takers: each part is taken once; a part with a problem stops the taking for all', () => {
+    const bounds = partBounds(journal, 10);
+    const work = { journal, bounds, sizes: [], taken: new Int32Array(new SharedArrayBuffer(4)) };
+    const first = takeParts(work, undefined, 3);
+    const rest = takeParts(work);
+    expect(first.map(({ index }) => index)).toEqual([0, 1, 2]);
+    expect(rest.map(({ index }) => index)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(takeParts(work)).toEqual([]);
+    expect(joinParts([...first, ...rest].map(({ part }) => part))?.leafHashes).toEqual(whole.leafHashes);
+    // Line 15 is no longer JSON: the part holding it is the last one taken.
+    const edited = journalOf(intact.map((text, i) => (i === 15 ? `x${text}` : text)));
+    const editedBounds = partBounds(edited, 10);
+    const lineStart = journalOf(intact.slice(0, 15)).length;
+    const holding = editedBounds.findIndex((b) => b > lineStart) - 1;
+    expect(holding).toBeGreaterThan(0);
+    expect(holding).toBeLessThan(9);
+    const stopped = takeParts({ journal: edited, bounds: editedBounds, sizes: [], taken: new Int32Array(new SharedArrayBuffer(4)) });
+    expect(stopped.map(({ index }) => index)).toEqual(Array.from({ length: holding + 1 }, (_, k) => k));
+    expect(stopped[holding]?.part.firstBadEvent).toBeDefined();
+  });
+
+  it('numbers a part\'s lines from its first line\'s sequence number; a wrong one (a tampered line) is never joined', () => {
+    const boundary = partBoundary(journal, 0.5);
+    const firstLine = journal.subarray(0, boundary).filter((b) => b === 0x0a).length;
+    // The part's first line claims a sequence number 3 too high, and every line after it is renumbered to agree (and relinked).
+    const renumbered = relinked(intact, firstLine, (e) => ({ ...e, seq: e.seq + 3 }));
+    const bytes = journalOf(renumbered);
+    const cut = partBoundary(bytes, 0.5);
+    const second = scanJournalPart(bytes, cut, bytes.length);
+    expect(second.firstLine).toBe(firstLine + 3);
+    expect(second.firstBadEvent).toBeUndefined();
+    expect(joinParts([scanJournalPart(bytes, 0, cut), second])).toBeUndefined();
+    // A first line that is not JSON: the lines before it are counted.
+    const broken = journalOf(intact.map((text, i) => (i === firstLine ? `x${text}` : text)));
+    expect(scanJournalPart(broken, partBoundary(broken, 0.5), broken.length).firstLine).toBe(firstLine);
   });
 });

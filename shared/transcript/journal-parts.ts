@@ -1,10 +1,13 @@
 /**
  * Step 1 of verification (docs/formats/transcript.md §5) for a journal cut
- * into parts at line boundaries, one part a core. Every check of a line
- * needs only the line itself and the leaf hash of the line before it, so a
- * part is checked exactly as scanJournal checks the whole journal, given the
- * number of lines before it and that one leaf hash (scan.ts, JournalPart),
- * and a part keeps no events (the verdict needs only the last).
+ * into parts at line boundaries, the parts shared among cores. Every check
+ * of a line needs only the line itself and the leaf hash of the line before
+ * it, so a part is checked exactly as scanJournal checks the whole journal,
+ * given the number of lines before it and that one leaf hash (scan.ts,
+ * JournalPart), and a part keeps no events (the verdict needs only the
+ * last). Each part also builds its own piece of the RFC 6962 tree (a
+ * CompactRange from its first line), so joining the tree costs O(log n)
+ * hashes a part instead of a hash per line on one core.
  *
  * Joining is only for the common case, where no part finds a problem. When
  * one does, the host scans the whole journal instead: the first bad event,
@@ -12,7 +15,8 @@
  */
 import { parseCheckpointText } from './checkpoint.ts';
 import type { TranscriptEvent } from './event.ts';
-import { defaultSha256, leafHash, type CompactRange, type Sha256 } from './merkle.ts';
+import { utf8Decode } from './bytes.ts';
+import { CompactRange, defaultSha256, leafHash, type RangeState, type Sha256 } from './merkle.ts';
 import { parseNote } from './note-format.ts';
 import { scanJournal, type NamedNotes, type ScannedJournal } from './scan.ts';
 
@@ -30,6 +34,10 @@ export interface PartScan {
   readonly lastEvent: TranscriptEvent | undefined;
   /** Bytes after the part's last newline. */
   readonly unterminatedBytes: number;
+  /** The tree's leaves [firstLine, firstLine + valid lines) as a compact range. */
+  readonly range: RangeState;
+  /** The same range cut at each claimed tree size it reaches past its first line, in increasing order. */
+  readonly cuts: readonly RangeState[];
 }
 
 /** The byte offset just after the first newline at or after `share` (0..1) of the journal: where a second part starts. */
@@ -39,21 +47,116 @@ export function partBoundary(journal: Uint8Array, share: number): number {
   return newline < 0 ? journal.length : newline + 1;
 }
 
-/** Checks the lines in bytes [start, end) of a journal; `start` is 0 or just after a newline, `end` the journal's end or just after a newline. */
-export function scanJournalPart(journal: Uint8Array, start: number, end: number, sha256: Sha256 = defaultSha256): PartScan {
-  let firstLine = 0;
-  for (let newline = journal.indexOf(0x0a); newline >= 0 && newline < start; newline = journal.indexOf(0x0a, newline + 1)) firstLine++;
+/** Byte offsets that cut a journal into at most `count` parts at line boundaries: 0 first, the journal's length last. */
+export function partBounds(journal: Uint8Array, count: number): number[] {
+  const bounds = [0];
+  for (let k = 1; k < count; k++) {
+    const bound = partBoundary(journal, k / count);
+    if (bound > (bounds[bounds.length - 1] as number) && bound < journal.length) bounds.push(bound);
+  }
+  bounds.push(journal.length);
+  return bounds;
+}
+
+/**
+ * A journal's parts as the cores share them: each core takes the next part
+ * not yet taken (`taken`, one Int32 over a SharedArrayBuffer, counts the
+ * parts handed out), so a core that starts late or runs slower simply takes
+ * fewer, and none waits on a fixed share.
+ */
+export interface SharedParts {
+  readonly journal: Uint8Array;
+  /** partBounds: part k is bytes [bounds[k], bounds[k + 1]). */
+  readonly bounds: readonly number[];
+  /** The tree sizes the checkpoints claim (claimedSizes). */
+  readonly sizes: readonly number[];
+  readonly taken: Int32Array;
+}
+
+/** A part, by its place in the journal, and what checking it found. */
+export interface TakenPart {
+  readonly index: number;
+  readonly part: PartScan;
+}
+
+/**
+ * Takes and checks parts until none is left (or `limit` are taken). A part with a problem ends
+ * the sharing for every core (the host then scans the whole journal on one
+ * core, which names the first bad line exactly).
+ */
+export function takeParts(work: SharedParts, sha256: Sha256 = defaultSha256, limit = Infinity): TakenPart[] {
+  const { journal, bounds, sizes, taken } = work;
+  const parts = bounds.length - 1;
+  const done: TakenPart[] = [];
+  while (done.length < limit) {
+    const index = Atomics.add(taken, 0, 1);
+    if (index >= parts) break;
+    const part = scanJournalPart(journal, bounds[index] as number, bounds[index + 1] as number, sha256, sizes);
+    done.push({ index, part });
+    if (part.firstBadEvent !== undefined) {
+      Atomics.store(taken, 0, parts);
+      break;
+    }
+  }
+  return done;
+}
+
+/**
+ * The number of lines before byte `start` (just after a newline). A part
+ * far into the journal takes it from its first line's sequence number,
+ * which costs one line instead of a count of every line before it; a wrong
+ * one (a tampered line) numbers the part's lines wrongly, and joinParts,
+ * which counts the lines of the parts before it, then refuses the join, so
+ * the whole journal is scanned again on one core and the first bad line is
+ * named exactly.
+ */
+function linesBefore(journal: Uint8Array, start: number, end: number): number {
+  const newline = journal.indexOf(0x0a, start);
+  const text = utf8Decode(journal.subarray(start, newline < 0 || newline > end ? end : newline));
+  if (text !== undefined) {
+    try {
+      const seq = (JSON.parse(text) as { seq?: unknown } | null)?.seq;
+      if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0) return seq;
+    } catch {
+      // Not JSON: counted below, so the part names the line by its true number.
+    }
+  }
+  let lines = 0;
+  for (let at = journal.indexOf(0x0a); at >= 0 && at < start; at = journal.indexOf(0x0a, at + 1)) lines++;
+  return lines;
+}
+
+/**
+ * Checks the lines in bytes [start, end) of a journal; `start` is 0 or just
+ * after a newline, `end` the journal's end or just after a newline. `sizes`
+ * are the tree sizes the checkpoints claim (claimedSizes), where the part
+ * cuts its range.
+ */
+export function scanJournalPart(journal: Uint8Array, start: number, end: number, sha256: Sha256 = defaultSha256, sizes: readonly number[] = []): PartScan {
   // Only the verdict is wanted: no events are kept but the last.
   let scanned: ScannedJournal;
+  let firstLine = 0;
   if (start === 0) {
     scanned = scanJournal(journal.subarray(0, end), sha256, { keepEvents: false });
   } else {
+    firstLine = linesBefore(journal, start, end);
     const previousStart = journal.lastIndexOf(0x0a, start - 2) + 1;
     const previousLeaf = leafHash(journal.subarray(previousStart, start - 1), sha256);
     scanned = scanJournal(journal.subarray(start, end), sha256, { part: { firstLine, previousLeaf }, keepEvents: false });
   }
   const { lastEvent, leafHashes, firstBadEvent, ceremonyId, lineCount, unterminatedBytes } = scanned;
-  return { firstLine, lineCount, leafHashes, firstBadEvent, ceremonyId, lastEvent, unterminatedBytes };
+  const range = new CompactRange(sha256, firstLine);
+  const cuts: RangeState[] = [];
+  const last = firstLine + leafHashes.length / 32;
+  if (firstBadEvent === undefined) {
+    for (const size of sizes) {
+      if (size <= firstLine || size > last) continue;
+      while (range.end < size) range.append(leafHashes, (range.end - firstLine) * 32);
+      cuts.push(range.state());
+    }
+    while (range.end < last) range.append(leafHashes, (range.end - firstLine) * 32);
+  }
+  return { firstLine, lineCount, leafHashes, firstBadEvent, ceremonyId, lastEvent, unterminatedBytes, range: range.state(), cuts };
 }
 
 /**
@@ -103,20 +206,20 @@ export function claimedSizes(notes: NamedNotes): number[] {
 }
 
 /**
- * Appends leaves to `range` (which holds the first `firstLeaf` leaves) and
- * adds to `roots` the RFC 6962 root at every size in `sizes` those leaves
- * reach; sizes beyond them are left for the next part.
+ * The RFC 6962 root at every claimed size the joined parts reach, from
+ * their ranges: each part's range is merged onto the ranges before it, and
+ * each of its cuts onto a copy of them (O(log n) hashes each).
  */
-export function addRoots(range: CompactRange, leafHashes: Uint8Array, firstLeaf: number, sizes: readonly number[], roots: Map<number, Uint8Array>): void {
-  // An earlier part appends its leaves only if a size beyond it needs them.
-  if (!sizes.some((size) => size >= firstLeaf && !roots.has(size))) return;
-  if (range.size !== firstLeaf) throw new RangeError(`the tree holds ${range.size} leaves, not ${firstLeaf}`);
-  const last = firstLeaf + leafHashes.length / 32;
-  for (const size of sizes) {
-    if (size < firstLeaf || size > last || roots.has(size)) continue;
-    while (range.size < size) range.append(leafHashes, (range.size - firstLeaf) * 32);
-    roots.set(size, range.root());
+export function rootsOfParts(parts: readonly PartScan[], sha256: Sha256 = defaultSha256): Map<number, Uint8Array> {
+  const roots = new Map<number, Uint8Array>();
+  const tree = new CompactRange(sha256);
+  for (const part of parts) {
+    for (const cut of part.cuts) {
+      const upTo = CompactRange.fromState(tree.state(), sha256);
+      upTo.merge(cut);
+      roots.set(upTo.end, upTo.root());
+    }
+    tree.merge(part.range);
   }
-  // A later part needs the tree of every leaf before it.
-  if (sizes.some((size) => size > last)) while (range.size < last) range.append(leafHashes, (range.size - firstLeaf) * 32);
+  return roots;
 }

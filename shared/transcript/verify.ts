@@ -59,7 +59,7 @@ export interface VerifyOptions {
   readonly requireClosed?: boolean;
   /**
    * Parts of this verification a host already did, on other cores
-   * (electron/core/transcript/verify-on-two-cores.ts); each is exactly what
+   * (electron/core/transcript/verify-in-parallel.ts); each is exactly what
    * this code would compute, so the result is the same.
    */
   readonly prepared?: PreparedWork;

@@ -6,7 +6,7 @@
  * every answer is the public view.
  */
 import { join } from 'node:path';
-import type { CeremonyView, ScriptSummary } from '../../../shared/contract/ceremony.ts';
+import type { CeremonyProgress, CeremonyView, ScriptSummary } from '../../../shared/contract/ceremony.ts';
 import { ScriptInvalidError, type ParsedScript } from '../../../shared/ceremony/index.ts';
 import { KeyriteError } from '../../../shared/result.ts';
 import { SecretBytes } from '../../../shared/secret-bytes.ts';
@@ -53,6 +53,7 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
       services.audit.record(event.type, event.summary);
     },
     checkpoint: (checkpoint: { size: number; rootHex: string; rootWords: string[] }) => services.emit({ name: 'ceremony/checkpoint', payload: checkpoint }),
+    progress: (report: CeremonyProgress) => services.emit({ name: 'ceremony/progress', payload: report }),
   };
 
   const running = (): CeremonySession => {
@@ -231,6 +232,16 @@ export function ceremonyHandlers(services: EngineServices): HandlersFor<'ceremon
     'ceremony/abort': async ({ reason }) => {
       await running().abort(reason);
       return view();
+    },
+
+    'ceremony/cancelWork': async () => {
+      try {
+        running().cancelWork();
+      } catch (error) {
+        if (error instanceof KeyriteError) services.audit.record('ceremony.cancel-refused', error.message);
+        throw error;
+      }
+      return settled();
     },
 
     'ceremony/dismiss': () => {

@@ -35,6 +35,8 @@ export interface CustodyAuditOptions {
   expectedCustodian?: string;
   kdfPolicy?: KdfPolicy;
   onKdfProgress?: KdfProgressListener;
+  /** Stops the KDF (rejects with its reason). */
+  signal?: AbortSignal;
 }
 
 export interface CustodyAuditResult {
@@ -73,7 +75,7 @@ export async function auditCustody(input: ShareInput, passphrase: SecretBytes, o
     if (options.expectedCustodian !== undefined && options.expectedCustodian !== header.custodian) {
       throw new ShareRejection('SHARE_NOT_RECORDED', name, `it names ${header.custodian} as its custodian, but the transcript recorded it for ${options.expectedCustodian}.`, 'custodian');
     }
-    value = await openShare(parsed, input.name, passphrase, options.kdfPolicy ?? PRODUCTION_KDF_POLICY, options.onKdfProgress);
+    value = await openShare(parsed, input.name, passphrase, options.kdfPolicy ?? PRODUCTION_KDF_POLICY, options.onKdfProgress, options.signal);
     const recomputed = shareCommitment(header, value, parsed.version);
     if (!equalBytes(recomputed, recorded)) throw new ShareRejection('SHARE_VALUE_MISMATCH', name, 'its value does not match its commitment.');
     return {

@@ -7,6 +7,10 @@
  * The native call reports nothing until it ends, so progress is an estimate
  * from the elapsed time and the cost of the previous derivation, reported on
  * a timer, then 1 exactly when the key is there.
+ *
+ * Nor can the native call be stopped once libuv runs it: an AbortSignal
+ * stops the wait (the caller goes on at once) and the key the job still
+ * delivers is wiped on arrival, never returned.
  */
 import { argon2 } from 'node:crypto';
 import type { KdfParameters } from '../../../shared/shares/envelope.ts';
@@ -75,7 +79,8 @@ export const kdfStats = { derivations: 0 };
  * it). Node copies the passphrase into the job; that copy is OpenSSL's to
  * clear. The returned array is fresh and unpooled; the caller wipes it.
  */
-export async function deriveShareKey(passphrase: SecretBytes, parameters: KdfParameters, onProgress?: KdfProgressListener): Promise<Uint8Array> {
+export async function deriveShareKey(passphrase: SecretBytes, parameters: KdfParameters, onProgress?: KdfProgressListener, signal?: AbortSignal): Promise<Uint8Array> {
+  signal?.throwIfAborted();
   kdfStats.derivations++;
   const started = performance.now();
   const expected = Math.max(1, msPerKiBPass * parameters.memoryKiB * parameters.passes);
@@ -85,10 +90,18 @@ export async function deriveShareKey(passphrase: SecretBytes, parameters: KdfPar
   }, 50);
   try {
     const derived = await passphrase.expose((message) => new Promise<Buffer>((resolve, reject) => {
+      const stop = (): void => reject(signal?.reason);
+      signal?.addEventListener('abort', stop, { once: true });
       argon2('argon2id', {
         message, nonce: parameters.salt, parallelism: parameters.parallelism,
         memory: parameters.memoryKiB, passes: parameters.passes, tagLength: 32,
-      }, (error, key) => (error === null ? resolve(key) : reject(error)));
+      }, (error, key) => {
+        signal?.removeEventListener('abort', stop);
+        // Cancelled while the job ran: nobody waits for this key any more.
+        if (signal?.aborted === true) scrub.bytes(key);
+        else if (error === null) resolve(key);
+        else reject(error);
+      });
     }));
     const key = new Uint8Array(32);
     key.set(derived);

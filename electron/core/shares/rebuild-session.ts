@@ -51,8 +51,8 @@ export class RebuildSession {
     this.#onProgress = options.onKdfProgress;
   }
 
-  /** Checks one share and keeps it if it passes. Always wipes `passphrase`. */
-  async accept(input: ShareInput, passphrase: SecretBytes): Promise<AcceptOutcome> {
+  /** Checks one share and keeps it if it passes. Always wipes `passphrase`. `signal` stops its KDF (rejects with its reason; the session is left as it was). */
+  async accept(input: ShareInput, passphrase: SecretBytes, signal?: AbortSignal): Promise<AcceptOutcome> {
     let value: Uint8Array | undefined;
     let holding = false;
     try {
@@ -65,7 +65,7 @@ export class RebuildSession {
       const parsed = readShareInput(input);
       const name = nameOf(input.name, parsed.header);
       this.#assembly.check(parsed.header, name);
-      value = await openShare(parsed, input.name, passphrase, this.#policy, this.#onProgress);
+      value = await openShare(parsed, input.name, passphrase, this.#policy, this.#onProgress, signal);
       if (this.#closed || generation !== this.#generation) throw new ShareRejection('SHARE_SESSION_CLOSED', name, 'the rebuild was reset while this share was being checked; present it again.');
       const progress = this.#assembly.admit({ name, header: parsed.header, value });
       value = undefined;

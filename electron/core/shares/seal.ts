@@ -38,7 +38,7 @@ export type HeaderWithoutSeal = Omit<ShareHeader, 'kdf' | 'nonce' | 'shareCommit
  * Seals `libraryShare` for one custodian. Reads but does not wipe the share
  * and the passphrase (their owner does); wipes the derived key.
  */
-export async function sealShare(libraryShare: Uint8Array, fields: HeaderWithoutSeal, passphrase: SecretBytes, cost: KdfCost, onProgress?: KdfProgressListener): Promise<{ header: ShareHeader; envelope: Uint8Array }> {
+export async function sealShare(libraryShare: Uint8Array, fields: HeaderWithoutSeal, passphrase: SecretBytes, cost: KdfCost, onProgress?: KdfProgressListener, signal?: AbortSignal): Promise<{ header: ShareHeader; envelope: Uint8Array }> {
   const header: ShareHeader = {
     ...fields,
     shareCommitment: shareCommitment(fields, libraryShare, ENVELOPE_VERSION),
@@ -46,7 +46,7 @@ export async function sealShare(libraryShare: Uint8Array, fields: HeaderWithoutS
     nonce: freshRandom(NONCE_BYTES),
   };
   const headerBytes = encodeHeader(header, ENVELOPE_VERSION);
-  const key = await deriveShareKey(passphrase, header.kdf, onProgress);
+  const key = await deriveShareKey(passphrase, header.kdf, onProgress, signal);
   try {
     const sealed = xchacha20poly1305(key, header.nonce, headerBytes).encrypt(libraryShare);
     return { header, envelope: assembleEnvelope(headerBytes, sealed) };
@@ -66,13 +66,13 @@ export const nameOf = (source: string, header: ShareHeader): ShareName => ({
  * commitment checked against the header. Returns the library share in a
  * fresh array the caller owns and wipes. Does not wipe the passphrase.
  */
-export async function openShare(parsed: ParsedEnvelope, source: string, passphrase: SecretBytes, policy: KdfPolicy = PRODUCTION_KDF_POLICY, onProgress?: KdfProgressListener): Promise<Uint8Array> {
+export async function openShare(parsed: ParsedEnvelope, source: string, passphrase: SecretBytes, policy: KdfPolicy = PRODUCTION_KDF_POLICY, onProgress?: KdfProgressListener, signal?: AbortSignal): Promise<Uint8Array> {
   const { version, header, headerBytes, sealed } = parsed;
   const name = nameOf(source, header);
   const judged = judgeKdfCost(header.kdf, policy);
   if (judged === 'weak') throw new ShareRejection('SHARE_KDF_TOO_WEAK', name, `it was sealed with a weaker passphrase protection than the ${policy.name} policy allows.`);
   if (judged === 'costly') throw new ShareRejection('SHARE_KDF_TOO_COSTLY', name, 'its passphrase protection asks for more memory or time than Keyrite will spend.');
-  const key = await deriveShareKey(passphrase, header.kdf, onProgress);
+  const key = await deriveShareKey(passphrase, header.kdf, onProgress, signal);
   let plain: Uint8Array | undefined;
   try {
     try {

@@ -33,6 +33,8 @@ export interface SplitRequest {
   kdf?: KdfCost;
   /** Called per custodian as their passphrase is stretched. */
   onKdfProgress?: (custodian: number, progress: Parameters<KdfProgressListener>[0]) => void;
+  /** Stops the split between or during the KDFs (rejects with its reason); nothing sealed so far is returned. */
+  signal?: AbortSignal;
 }
 
 export interface SealedShare {
@@ -93,7 +95,7 @@ export async function splitSecret(secret: SecretBytes, request: SplitRequest): P
       const index = value[value.length - 1] ?? 0;
       const onProgress = request.onKdfProgress;
       const { header, envelope } = await sealShare(value, fieldsFor(custodian.name, index), custodian.passphrase, request.kdf ?? PRODUCTION_KDF,
-        onProgress === undefined ? undefined : (p) => onProgress(i, p));
+        onProgress === undefined ? undefined : (p) => onProgress(i, p), request.signal);
       shares.push({ custodian: custodian.name, index, header, shareCommitment: bytesToHex(header.shareCommitment), envelope });
     }
     return { setId: bytesToHex(setId), ceremonyId: request.ceremonyId, threshold: m, total, secretCommitment: bytesToHex(commitment), shares };

@@ -1,7 +1,7 @@
 /**
  * Tamperings of a 200-event evidence bundle, for the property tests: the
- * verifier must catch every one (tamper.test.ts), and the two-core host must
- * say exactly what the pure verifier says (verify-on-two-cores.test.ts).
+ * verifier must catch every one (tamper.test.ts), and the parallel host must
+ * say exactly what the pure verifier says (verify-in-parallel.test.ts).
  * Test support only.
  */
 import fc from 'fast-check';
@@ -9,10 +9,12 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifest } from '../../../shared/transcript/bundle.ts';
 import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { GENESIS_PREV, canonicalLine } from '../../../shared/transcript/event.ts';
+import { takeParts, type SharedParts } from '../../../shared/transcript/journal-parts.ts';
 import { leafHash } from '../../../shared/transcript/merkle.ts';
 import { SIGNATURE_TYPE, formatNote, makeVerifierKey, parseNote } from '../../../shared/transcript/note.ts';
 import { fixtureCeremonyId, fixtureTranscript } from './fixtures.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import type { PartsHelper } from './verify-in-parallel.ts';
 
 export type Notes = { name: string; note: string }[];
 
@@ -158,4 +160,18 @@ export function applyTamper(f: TamperFixture, t: Tamper): Tampered | undefined {
       return t.forgeClose || t.at === 0 ? cut : { ...cut, blame: t.at };
     }
   }
+}
+
+/**
+ * A stand-in for verifyBundleInParallel's worker thread: it takes up to
+ * `limit` parts in this thread at once, before this thread takes any (a
+ * worker takes them whenever it is ready; the verdict must not depend on
+ * which thread took which). `counter` counts the parts it took.
+ */
+export function partsInThread(limit: number, counter = { parts: 0 }): (work: SharedParts) => PartsHelper {
+  return (work) => {
+    const taken = takeParts(work, nodeSha256, limit);
+    counter.parts += taken.length;
+    return { answer: Promise.resolve(taken), cancel: () => undefined };
+  };
 }

@@ -6,7 +6,7 @@
  * bundle is built once; each run replaces one of its parts with hostile
  * JSON or text and checks every host of the verifier on it: verifyBundle
  * (with the auditor's keys and with the bundle's own), verifyBundleVerdict
- * and verifyBundleOnTwoCores (keyrite verify), and the auditor's report
+ * and verifyBundleInParallel (keyrite verify), and the auditor's report
  * (report-model.ts, audit-report.ts).
  *
  * Journal edits are re-canonicalised (RFC 8785) so that the hostile value
@@ -31,7 +31,6 @@ import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifes
 import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { checkpointText } from '../../../shared/transcript/checkpoint.ts';
 import type { TranscriptEvent } from '../../../shared/transcript/event.ts';
-import { scanJournalPart } from '../../../shared/transcript/journal-parts.ts';
 import { leafHash, treeRoot } from '../../../shared/transcript/merkle.ts';
 import { cosignatureMessage, formatNote, parseNote, type NoteSignature } from '../../../shared/transcript/note.ts';
 import { knownPayloads } from '../../../shared/transcript/payloads.ts';
@@ -43,8 +42,8 @@ import { MemoryTranscript } from './memory-transcript.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { readTar, writeTar } from './tar.ts';
 import { buildReportModel } from './report-model.ts';
-import { notesOf, type Notes } from './tamper-fixtures.ts';
-import { verifyBundleOnTwoCores, verifyBundleVerdict, type BundleVerdict } from './verify-on-two-cores.ts';
+import { notesOf, partsInThread, type Notes } from './tamper-fixtures.ts';
+import { verifyBundleInParallel, verifyBundleVerdict, type BundleVerdict } from './verify-in-parallel.ts';
 
 const scale = Number(process.env['HOSTILE_RUNS'] ?? '1');
 const seed = process.env['HOSTILE_SEED'] === undefined ? {} : { seed: Number(process.env['HOSTILE_SEED']) };
@@ -200,10 +199,10 @@ const withoutEvents = ({ events: _events, ...verdict }: BundleVerification): Bun
 
 /**
  * Every host of the verifier on `files`: returns the auditor's verdict
- * (given keys) after checking that keyrite verify's one- and two-thread
+ * (given keys) after checking that keyrite verify's one-thread and parallel
  * paths say the same and that the bundle's own keys give a verdict too.
  */
-async function verifyEverywhere(files: Map<string, Uint8Array>, options: { twoCores?: number; trustedKeys?: readonly string[]; ownKeys?: false } = {}): Promise<BundleVerification> {
+async function verifyEverywhere(files: Map<string, Uint8Array>, options: { parallel?: number; trustedKeys?: readonly string[]; ownKeys?: false } = {}): Promise<BundleVerification> {
   const trustedKeys = options.trustedKeys ?? keys;
   const context = 'hostile bundle';
   const given = verifyBundle(files, { trustedKeys, sha256: nodeSha256 });
@@ -212,9 +211,10 @@ async function verifyEverywhere(files: Map<string, Uint8Array>, options: { twoCo
   if (options.ownKeys !== false) expectVerdict(verifyBundle(files, { sha256: nodeSha256 }), context);
   const verdict = verifyBundleVerdict(files, { trustedKeys });
   expect(verdict).toStrictEqual(withoutEvents(given));
-  if (options.twoCores !== undefined) {
-    const secondPart = ({ journal, start, end }: { journal: Uint8Array; start: number; end: number }) => ({ answer: Promise.resolve(scanJournalPart(journal, start, end, nodeSha256)), cancel: () => undefined });
-    expect(await verifyBundleOnTwoCores(files, { trustedKeys, minBytes: 0, share: options.twoCores, secondPart })).toStrictEqual(verdict);
+  if (options.parallel !== undefined) {
+    // Eight parts, of which the stand-in worker takes a share first.
+    const helper = partsInThread(Math.round(options.parallel * 8));
+    expect(await verifyBundleInParallel(files, { trustedKeys, minBytes: 0, threads: 2, partsPerThread: 4, helper })).toStrictEqual(verdict);
   }
   return given;
 }
@@ -322,13 +322,13 @@ function relinked(i: number, line: string): string[] {
   return edited;
 }
 
-// One run in eight also cuts the journal in two for verifyBundleOnTwoCores: when the first part holds no
-// problem it checks every signature before the second part's answer, which costs more than the rest of a run.
-const twoCoreShare = fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) });
+// One run in eight also cuts the journal into parts for verifyBundleInParallel (the share is the stand-in worker's): when
+// this thread's parts hold no problem it checks every signature before the worker's answer, which costs more than the rest of a run.
+const parallelShare = fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) });
 
 describe('journal lines holding hostile JSON', () => {
   it('the intact bundle verifies on every host', async () => {
-    const result = await verifyEverywhere(intact, { twoCores: 0.5 });
+    const result = await verifyEverywhere(intact, { parallel: 0.5 });
     expect(result.status).toBe('verified');
     expect(result.eventCount).toBe(COUNT);
     expect(verifyBundle(intact, { sha256: nodeSha256 }).status).toBe('verified');
@@ -337,12 +337,12 @@ describe('journal lines holding hostile JSON', () => {
   it('an edited line, whatever it now holds, is named as the first bad event and never verifies', async () => {
     let checked = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat(COUNT - 1), lineEdit, twoCoreShare, async (i, edit, share) => {
+      fc.asyncProperty(fc.nat(COUNT - 1), lineEdit, parallelShare, async (i, edit, share) => {
         const journal = journalWith(i, editedLine(i, edit), false);
         const blame = firstChangedLine(journal);
         if (blame === undefined) return; // the edit wrote the same line
         checked++;
-        const result = await verifyEverywhere(bundleOf({ journal }), share === null ? {} : { twoCores: share });
+        const result = await verifyEverywhere(bundleOf({ journal }), share === null ? {} : { parallel: share });
         const context = `${result.status}: ${result.summary}`;
         expect(result.status, context).toBe('tampered');
         expect(result.firstBadEvent?.index, context).toBe(blame);
@@ -379,7 +379,7 @@ describe('journal lines holding hostile JSON', () => {
 const sizeText = fc.oneof(
   fc.constantFrom('-1', '-0', '00', '07', '+7', ' 7', '7 ', '7.0', '7e0', '0x7', '\uff17', '\u0667', '', '0', '14', '9007199254740991', '9007199254740992', '9007199254740993', '99999999999999999999', '1'.repeat(400), String(2 ** 64)),
   fc.nat().map(String),
-  // Sizes at and around the journal's lines, where the two-core path's roots meet its parts.
+  // Sizes at and around the journal's lines, where the parallel path's roots meet its parts.
   fc.integer({ min: 0, max: COUNT + 2 }).map(String),
   fc.string(),
 );
@@ -451,11 +451,11 @@ describe('checkpoint notes holding hostile text', () => {
   it('a changed note fails by name unless it is the same signed text with its own signatures; never throws', async () => {
     let changed = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat(notes.length - 1), noteEdit, twoCoreShare, async (which, edit, share) => {
+      fc.asyncProperty(fc.nat(notes.length - 1), noteEdit, parallelShare, async (which, edit, share) => {
         const name = (notes[which] as Notes[number]).name;
         const { note, mayVerify } = editNote((notes[which] as Notes[number]).note, edit);
-        // The two-core path computes roots at every size a note claims, signed or not (journal-parts.ts addRoots).
-        const result = await verifyEverywhere(bundleOf({ notes: notes.map((n, k) => (k === which ? { name, note } : n)) }), { ownKeys: false, ...(share === null ? {} : { twoCores: share }) });
+        // The parallel path computes roots at every size a note claims, signed or not (journal-parts.ts rootsOfParts).
+        const result = await verifyEverywhere(bundleOf({ notes: notes.map((n, k) => (k === which ? { name, note } : n)) }), { ownKeys: false, ...(share === null ? {} : { parallel: share }) });
         const context = `${result.status}: ${result.summary}`;
         if (mayVerify) {
           expect(result.status, context).toBe('verified');
@@ -472,10 +472,10 @@ describe('checkpoint notes holding hostile text', () => {
 
   it('an extra note file, whatever its name and text, is never verified', async () => {
     await fc.assert(
-      fc.asyncProperty(twoCoreShare, fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '.', '..', '../x', '000000000013', '000000000007', 'zzz', '\u00e9')), fc.oneof(fc.string(), fc.nat(notes.length - 1).map((k) => (notes[k] as Notes[number]).note)), async (share, stem, note) => {
+      fc.asyncProperty(parallelShare, fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '.', '..', '../x', '000000000013', '000000000007', 'zzz', '\u00e9')), fc.oneof(fc.string(), fc.nat(notes.length - 1).map((k) => (notes[k] as Notes[number]).note)), async (share, stem, note) => {
         const name = `${stem}.note`;
         if (notes.some((n) => n.name === name)) return;
-        const result = await verifyEverywhere(bundleOf({ notes: [...notes, { name, note }] }), { ownKeys: false, ...(share === null ? {} : { twoCores: share }) });
+        const result = await verifyEverywhere(bundleOf({ notes: [...notes, { name, note }] }), { ownKeys: false, ...(share === null ? {} : { parallel: share }) });
         expect(result.status, result.summary).toBe('tampered');
       }),
       runs(70),

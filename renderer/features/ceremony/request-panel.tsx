@@ -3,11 +3,12 @@ import { EnrolForm } from './enrol-form.tsx';
 import { SealPassphraseForm, ShareForm, ShareMediumForm } from './share-forms.tsx';
 import { SignOffForm } from './sign-off-form.tsx';
 import { CustodySerialForm, PinForm, PreviousBundleForm, WitnessTimeForm } from './simple-requests.tsx';
+import { WorkProgress } from './work-progress.tsx';
 
 /** The one thing the engine waits for now; each form is keyed by the request, so a new question starts clean and focused. */
 function Form({ session }: { session: CeremonySession }) {
   const request = session.request;
-  if (request === null) return <p role="status">Keyrite is working on this step…</p>;
+  if (request === null) return <WorkProgress />;
   switch (request.kind) {
     case 'participant':
       return <EnrolForm key={request.id} request={request} session={session} />;

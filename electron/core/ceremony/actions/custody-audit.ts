@@ -11,6 +11,7 @@ import { auditCustody } from '../../shares/index.ts';
 import type { ActionHandler } from '../runner/context.ts';
 import { START_OVER, shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet } from '../runner/previous-ceremony.ts';
+import { recordCancelled, WorkCancelled } from '../runner/work-progress.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { policyOf } from './share-policy.ts';
 
@@ -39,11 +40,18 @@ export const custodyAudit: ActionHandler<'custody.audit'> = async (ctx, step) =>
       continue;
     }
     try {
-      const audit = await auditCustody(shareSourceOf(presented), presented.passphrase, {
+      // Cancellable: opening a share to prove it changes nothing; the custodian may present it again.
+      const name = ctx.enrolled.get(recorded.custodian)?.name ?? recorded.custodian;
+      const audit = await ctx.work.cancellable({ step: step.id, work: 'opening-share', items: 1, label: () => `Opening the share of ${name}` }, (signal, progress) => auditCustody(shareSourceOf(presented), presented.passphrase, {
         expectedSetId: set.setId, recordedShareCommitment: hexToBytes(recorded.shareCommitment), expectedCeremonyId: set.ceremonyId, expectedCustodian: recorded.custodian,
-      });
+        onKdfProgress: (p) => progress(1, p.fraction), signal,
+      }));
       proven.push({ custodian: recorded.custodian, index: audit.index, statement: audit.statement });
     } catch (error) {
+      if (error instanceof WorkCancelled) {
+        recordCancelled(ctx, step, error, 'Nothing was proven for this share.', 'Present a share.');
+        continue;
+      }
       if (!(error instanceof KeyriteError)) throw error;
       failed.push({ custodian: recorded.custodian, code: error.code, reason: error.message });
       ctx.inputs.notify?.({ kind: 'refused', step: step.id, code: error.code, message: `${recorded.custodian}'s share: ${error.message}` });

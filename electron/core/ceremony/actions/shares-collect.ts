@@ -9,11 +9,12 @@
 import { KeyriteError } from '../../../../shared/result.ts';
 import { bytesToHex, hexToBytes } from '../../../../shared/transcript/bytes.ts';
 import { human } from '../../hsm/index.ts';
-import { RebuildSession, recordedSetOf, ShareRejection } from '../../shares/index.ts';
+import { RebuildSession, recordedSetOf, ShareRejection, type AcceptOutcome } from '../../shares/index.ts';
 import { readShareInput } from '../../shares/share-input.ts';
-import type { ActionHandler } from '../runner/context.ts';
+import type { ActionHandler, RunContext } from '../runner/context.ts';
 import { START_OVER, shareSourceOf } from '../runner/inputs.ts';
 import { checkRecordedPolicy, previousShareSet, type RecordedShareSet } from '../runner/previous-ceremony.ts';
+import { recordCancelled, WorkCancelled } from '../runner/work-progress.ts';
 import { keySpecOf } from './hsm-generate-key.ts';
 import { holdSecret } from './secret-generate.ts';
 import { policyOf } from './share-policy.ts';
@@ -25,7 +26,10 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
   // The whole set as the earlier, verified transcript recorded it: every share
   // must agree with it (set id, M, N, secret commitment, its own commitment),
   // so custodians who re-seal their shares under a forged header are refused.
+  // The share being opened now reports its KDF here (one session may outlive many shares).
+  let kdfProgress: (fraction: number) => void = () => {};
   const newSession = () => new RebuildSession({
+    onKdfProgress: (p) => kdfProgress(p.fraction),
     ceremonyId: set.ceremonyId,
     recordedSet: recordedSetOf({ setId: set.setId, threshold: set.threshold, total: set.total, secretCommitment: set.commitment, shares: set.shares }),
   });
@@ -50,7 +54,17 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
       const share = shareSourceOf(presented);
       const notTheirs = notPresentersShare(set, expected, custodian, share);
       if (notTheirs !== undefined) passphrase.wipe();
-      const outcome = notTheirs === undefined ? await session.accept(share, passphrase) : { accepted: false as const, rejection: notTheirs };
+      let outcome;
+      try {
+        outcome = notTheirs === undefined ? await openOne(ctx, step.id, custodian, (signal, progress) => {
+          kdfProgress = progress;
+          return session.accept(share, passphrase, signal);
+        }) : { accepted: false as const, rejection: notTheirs };
+      } catch (error) {
+        if (!(error instanceof WorkCancelled)) throw error;
+        recordCancelled(ctx, step, error, 'The share was not accepted; the shares accepted before it stand.', 'Present a share.');
+        continue;
+      }
       if (outcome.accepted) {
         present.push({ custodian, index: outcome.progress.shares.at(-1)?.index ?? 0 });
         ctx.journal.append({ type: 'share/accepted', step: step.id, actors: [custodian], payload: { custodian, accepted: outcome.progress.shares.length, threshold: set.threshold } });
@@ -87,6 +101,12 @@ export const sharesCollect: ActionHandler<'shares.collect'> = async (ctx, step) 
     session.close();
   }
 };
+
+/** Opens one presented share (its KDF reports progress and may be cancelled: a refused or cancelled share leaves the session as it was). */
+function openOne(ctx: RunContext, step: string, custodian: string, accept: (signal: AbortSignal, progress: (fraction: number) => void) => Promise<AcceptOutcome>): Promise<AcceptOutcome> {
+  const name = ctx.enrolled.get(custodian)?.name ?? custodian;
+  return ctx.work.cancellable({ step, work: 'opening-share', items: 1, label: () => `Opening the share of ${name}` }, (signal, progress) => accept(signal, (fraction) => progress(1, fraction)));
+}
 
 /**
  * A share counts for the custodian presenting it only if they are an

@@ -16,6 +16,7 @@ import type { CredentialKdfCost, ParticipantCredential } from '../credential.ts'
 import type { CeremonyClock } from './ceremony-clock.ts';
 import type { CeremonyInputs } from './inputs.ts';
 import type { RehearsalHsms } from './rehearsal-hsm.ts';
+import type { CeremonyWork } from './work-progress.ts';
 
 export interface RunContext {
   readonly script: CeremonyScript;
@@ -54,6 +55,8 @@ export interface RunContext {
   readonly now: () => Date;
   /** Where steps wait for a date (ceremony-clock.ts): production refuses a future date, a rehearsal advances, recorded. */
   readonly clock: CeremonyClock;
+  /** Long work's progress, and the cancellation of the part that may be cancelled (work-progress.ts). */
+  readonly work: CeremonyWork;
 }
 
 /** A key's deprecation or scheduled destruction, as its step decided it. */

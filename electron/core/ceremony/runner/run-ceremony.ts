@@ -35,6 +35,7 @@ import { openRehearsalHsms, tokensMappedNote, type RehearsalHsms, type TokenMapp
 import { journalledClock } from './ceremony-clock.ts';
 import { preparePeopleException } from './people-exception.ts';
 import { recordRefusedInput, signException, signStage } from './sign-stage.ts';
+import { CeremonyWork } from './work-progress.ts';
 
 export interface RehearsalOptions {
   parsed: ParsedScript;
@@ -62,6 +63,8 @@ export interface RunObserver {
   recorded?(event: TranscriptEvent): void;
   /** Every signed checkpoint: its tree size and root. */
   checkpoint?(size: number, root: Uint8Array): void;
+  /** Where long work reports its progress, and where the host cancels it (work-progress.ts); a silent one otherwise. */
+  work?: CeremonyWork;
 }
 
 export interface RehearsalOutcome {
@@ -165,7 +168,7 @@ export function newRunContext(run: CeremonyRun, hsms: RehearsalHsms): RunContext
     script: run.parsed.script, inputs: run.inputs, journal: run.journal, ceremonyKey: run.ceremonyKey, outFolder: run.outFolder, hsms, now: clock.now, clock, keyLifecycle: new Map(),
     completedSteps: run.machine.state.completed.length, devices: undefined, kdfCost: run.kdfCost,
     sessions: new Map(), credentials: new Map(), enrolled: new Map(), inventories: new Map(), generated: new Map(), secrets: new Map(),
-    hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(),
+    hostCheckValues: new Map(), shareSets: new Map(), loaded: new Map(), work: run.observer?.work ?? new CeremonyWork(),
   };
 }
 
@@ -235,7 +238,11 @@ export async function driveCeremony(run: CeremonyRun, begin: (adopt: (ctx: RunCo
     for (const cosigner of cosigners.values()) await journal.cosign(cosigner);
     journal.close();
     const keys = [...run.earlierCeremonyKeys, ceremonyKey.verifierKey.text, ...[...cosigners.values()].map((c) => c.verifierKey.text)];
+    // Not cancellable: the transcript is closed and cosigned; the bundle is its only export. One item: the verifier (the lead's hot path) takes no callback.
+    const verifying = { step: null, work: 'verifying-bundle', label: 'Exporting and verifying the evidence bundle', item: 1, items: 1, total: 1 } as const;
+    run.observer?.work?.report({ ...verifying, done: 0, state: 'running' });
     bundle = await exportBundle(transcriptFolder, join(outFolder, 'bundle'), keys, now());
+    run.observer?.work?.report({ ...verifying, done: 1, state: 'finished' });
   } finally {
     journal.close();
     ceremonyKey.destroy();

@@ -25,9 +25,11 @@ import { shareFileAt } from '../runner/answers-inputs.ts';
 import { START_OVER } from '../runner/inputs.ts';
 import { resumeRehearsal } from '../runner/resume.ts';
 import { runRehearsal, type RehearsalOutcome } from '../runner/run-ceremony.ts';
+import { CeremonyWork, type WorkReport } from '../runner/work-progress.ts';
 import { buildView } from './ceremony-view.ts';
 import { summariseEvent } from './event-summary.ts';
 import { PeopleInputs } from './people-inputs.ts';
+import { throttleProgress } from './progress-throttle.ts';
 
 type SessionView = NonNullable<CeremonyView['session']>;
 
@@ -35,6 +37,8 @@ export interface SessionEvents {
   changed(view: CeremonyView): void;
   recorded(event: { seq: number; at: string; type: string; step: string | null; actors: string[]; summary: string }): void;
   checkpoint(checkpoint: { size: number; rootHex: string; rootWords: string[] }): void;
+  /** Long work's progress (a share's KDF, loads into HSMs, the bundle's verification), at most about ten a second. */
+  progress?(report: WorkReport): void;
 }
 
 export interface SessionOptions {
@@ -73,6 +77,7 @@ export class CeremonySession {
   #outcome: RehearsalOutcome | undefined;
   #tokenLabels = new Map<string, string>();
   #resumed: SessionView['resumed'] = null;
+  readonly #work: CeremonyWork;
   readonly finished: Promise<RehearsalOutcome>;
 
   constructor(options: SessionOptions) {
@@ -89,6 +94,8 @@ export class CeremonySession {
         shortfalls: () => (this.#state === undefined ? [] : enrolmentShortfalls(this.#state.script, this.#state.participants)),
       },
     });
+    const progress = options.events.progress;
+    this.#work = new CeremonyWork(progress === undefined ? undefined : throttleProgress((report) => progress(report)));
     const run = options.resume === true ? resumeRehearsal : runRehearsal;
     this.finished = run({
       parsed: options.parsed,
@@ -106,6 +113,7 @@ export class CeremonySession {
           const value = human(root);
           this.#events.checkpoint({ size, rootHex: value.hex, rootWords: value.words });
         },
+        work: this.#work,
       },
     }).then((outcome) => {
       this.#outcome = outcome;
@@ -216,9 +224,21 @@ export class CeremonySession {
     this.#inputs.raise(raised);
   }
 
-  /** Abort from anywhere: the pending question is cancelled, the runner records why, wipes its secrets and closes the transcript as aborted. */
+  /**
+   * Cancels the long work running now where that is safe (a share's KDF);
+   * the runner records it and asks its question again. Refused when nothing
+   * cancellable runs (waiting for people, loading into an HSM, closing).
+   */
+  cancelWork(): void {
+    if (!this.#work.cancel()) throw new KeyriteError('CEREMONY_NOTHING_TO_CANCEL', 'Nothing that can be cancelled is running: only sealing or opening a share can be; loading into an HSM and the close run to their end.');
+  }
+
+  /** Abort from anywhere: the pending question is cancelled (and cancellable work with it), the runner records why, wipes its secrets and closes the transcript as aborted. */
   async abort(reason: string): Promise<RehearsalOutcome> {
-    if (this.running) this.#inputs.cancel(new KeyriteError('CEREMONY_ABORTED', `Aborted by the people in the room: ${reason}`.slice(0, 2048)));
+    if (this.running) {
+      this.#inputs.cancel(new KeyriteError('CEREMONY_ABORTED', `Aborted by the people in the room: ${reason}`.slice(0, 2048)));
+      this.#work.cancel();
+    }
     return this.finished;
   }
 

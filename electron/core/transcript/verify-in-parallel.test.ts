@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JOURNAL_PATH, verifyBundle } from '../../../shared/transcript/bundle.ts';
+import { nodeSha256 } from './node-sha256.ts';
+import { applyTamper, bundleFiles, partsInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
+import { verifyBundleInParallel, type ParallelOptions } from './verify-in-parallel.ts';
+
+let fixture: TamperFixture;
+beforeAll(async () => {
+  fixture = await tamperFixture();
+});
+
+function tamperedFiles(t: Tamper): Map<string, Uint8Array> | undefined {
+  const tampered = applyTamper(fixture, t);
+  return tampered === undefined ? undefined : bundleFiles(fixture.keys, tampered.journal, tampered.checkpoints, tampered.manifestCeremony);
+}
+
+/** What the pure verifier says on one core, without the events. */
+function pure(files: Map<string, Uint8Array>, keys: 'given' | 'the bundle\'s' = 'given') {
+  const { events: _events, ...verdict } = verifyBundle(files, { ...(keys === 'given' ? { trustedKeys: fixture.keys } : {}), sha256: nodeSha256 });
+  return verdict;
+}
+
+/** Two threads, the journal in parts, with the stand-in worker taking `takes` parts before this thread takes any. */
+function inParts(parts: number, takes: number, counter?: { parts: number }): ParallelOptions {
+  return { trustedKeys: fixture.keys, minBytes: 0, threads: 2, partsPerThread: Math.ceil(parts / 2), helper: partsInThread(takes, counter) };
+}
+
+describe('the parallel verifier says exactly what the pure verifier says (without the events)', () => {
+  it('with the journal in any number of parts, the worker taking any of them, over 600 random tamperings and the intact bundle', async () => {
+    const counter = { parts: 0 };
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.option(tamper, { freq: 5 }), fc.integer({ min: 2, max: 24 }), fc.nat(24), async (t, parts, takes) => {
+        const files = t === null ? bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints) : tamperedFiles(t);
+        if (files === undefined) return;
+        const verdict = await verifyBundleInParallel(files, inParts(parts, takes, counter));
+        expect(verdict, JSON.stringify({ t, parts, takes })).toStrictEqual(pure(files));
+        compared++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(compared).toBeGreaterThan(560);
+    // The stand-in worker took parts in most runs (not only when none was left for it).
+    expect(counter.parts).toBeGreaterThan(compared);
+  }, 180_000);
+
+  it('the parts are joined, not re-verified, when none finds a problem: the intact bundle in 2 to 40 parts, each thread taking any number', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const expected = pure(intact);
+    expect(expected.status).toBe('verified');
+    const journal = intact.get(JOURNAL_PATH) as Uint8Array;
+    expect(journal.length).toBeGreaterThan(256);
+    for (let parts = 2; parts <= 40; parts += 2) {
+      for (const takes of [0, 1, parts / 2, parts - 1, parts]) {
+        const counter = { parts: 0 };
+        expect(await verifyBundleInParallel(intact, inParts(parts, takes, counter)), `${parts}/${takes}`).toStrictEqual(expected);
+        expect(counter.parts).toBe(takes);
+      }
+    }
+  });
+
+  it('through the worker thread: the intact bundle, a cut at a checkpoint, an edited line, a forged signature, a deleted line, and random tamperings', async () => {
+    const fixed: Tamper[] = [
+      { kind: 'cut', at: 100, forgeClose: false, otherCeremony: true },
+      { kind: 'cut', at: 150, forgeClose: true, otherCeremony: false },
+      { kind: 'edit', at: 700, byte: 0x41 },
+      { kind: 'edit', at: fixture.journal.length - 700, byte: 0x41 },
+      { kind: 'replace-signature', checkpoint: 1, seed: 7 },
+      { kind: 'delete', i: 199 },
+      { kind: 'swap', i: 120, j: 121 },
+      { kind: 'truncate', at: 1000 },
+    ];
+    const random = fc.sample(tamper, { numRuns: 12, seed: 5 });
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const cases = [intact, ...[...fixed, ...random].map(tamperedFiles).filter((files) => files !== undefined)];
+    for (const files of cases) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads: 2 })).toStrictEqual(pure(files));
+    // Three threads: two workers share the parts with this one.
+    for (const files of cases.slice(0, 4)) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads: 3 })).toStrictEqual(pure(files));
+    // Without given keys both take the bundle's own keys.txt.
+    expect(await verifyBundleInParallel(intact, { minBytes: 0, threads: 2 })).toStrictEqual(pure(intact, 'the bundle\'s'));
+  }, 180_000);
+
+  it('parts a worker took and never answered for (it failed) are checked here, with the same answer', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const dies: ParallelOptions['helper'] = (work) => {
+      // It takes three parts, then fails before it answers.
+      for (let k = 0; k < 3; k++) Atomics.add(work.taken, 0, 1);
+      return { answer: Promise.reject(new Error('worker died')), cancel: () => undefined };
+    };
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: dies })).toStrictEqual(pure(intact));
+    const edited = tamperedFiles({ kind: 'edit', at: 700, byte: 0x41 });
+    expect(edited).toBeDefined();
+    expect(await verifyBundleInParallel(edited as Map<string, Uint8Array>, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: dies })).toStrictEqual(pure(edited as Map<string, Uint8Array>));
+  });
+
+  it('one thread, or a journal below the threshold, is verified on this thread alone (no worker is asked)', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const never: ParallelOptions['helper'] = () => {
+      throw new Error('no worker should be asked');
+    };
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 1, helper: never })).toStrictEqual(pure(intact));
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, threads: 2, helper: never })).toStrictEqual(pure(intact));
+  });
+
+  it('a bundle without a journal is unreadable on both', async () => {
+    const files = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    files.delete(JOURNAL_PATH);
+    expect(await verifyBundleInParallel(files, { minBytes: 0, threads: 2 })).toStrictEqual(pure(files, 'the bundle\'s'));
+  });
+});
