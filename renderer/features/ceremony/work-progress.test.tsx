@@ -20,7 +20,7 @@ const sealing = (done: number, state: Progress['state'] = 'running', cancellable
 const progress = (payload: Progress): KeyriteEvent => ({ name: 'ceremony/progress', payload });
 
 const session = (request: NonNullable<CeremonyView['session']>['request']): NonNullable<CeremonyView['session']> => ({
-  ceremonyId: 'c/1', scriptId: 'master-key-split-and-load', title: 'Split', mode: 'rehearsal', status: 'running', steps: [], current: null, participants: [], roles: [],
+  ceremonyId: 'c/1', scriptId: 'master-key-split-and-load', title: 'Split', mode: 'rehearsal', status: 'running', steps: [], preflight: [], current: null, participants: [], roles: [],
   request, lastRefusal: null, failure: null, bundle: null, resumed: null,
 });
 
