@@ -21,6 +21,7 @@ import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { expectAccessibleInBothThemes } from './axe.ts';
 import { expect, test, type KeyriteApp } from './fixtures.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
+import { findSecrets, type KnownSecret } from './secret-scan.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LONG = { timeout: 120_000 };
@@ -81,8 +82,11 @@ export interface DriveResult {
   refusals: string[];
 }
 
-/** Every secret typed in this worker: the spec scans what the renderer received for each. */
-export const typedSecrets = new Set<string>();
+/** Every secret typed in this worker, with the field it was typed in: the spec scans what the renderer received for each. */
+export const typedSecrets = new Map<string, string>();
+const remember = (text: string, where: string): void => {
+  if (!typedSecrets.has(text)) typedSecrets.set(text, where);
+};
 
 const utcNow = (): string => new Date().toISOString().slice(11, 19);
 
@@ -148,7 +152,7 @@ export class CeremonyDriver {
   }
 
   async typeSecret(field: Locator, text: string): Promise<void> {
-    typedSecrets.add(text);
+    remember(text, `typed in ${field.toString()}`);
     await this.type(field, text);
   }
 
@@ -328,7 +332,7 @@ export class CeremonyDriver {
     await this.type(form.getByLabel('Full name', { exact: true }), person.name);
     await this.choose(form.getByLabel('Role', { exact: true }), role);
     await this.typeSecret(form.getByLabel('Signing passphrase', { exact: true }), person.passphrase);
-    if (confirmation !== person.passphrase) typedSecrets.add(confirmation);
+    if (confirmation !== person.passphrase) remember(confirmation, 'a mistyped signing passphrase confirmation');
     await this.type(form.getByLabel('Signing passphrase again', { exact: true }), confirmation);
     await expect(form.getByTestId('passphrase-strength')).toBeVisible();
     await this.press(form.getByRole('button', { name: 'Enrol this participant' }));
@@ -413,7 +417,7 @@ export class CeremonyDriver {
   async typePaperForm(form: Locator, name: string, custodian: string, passphrase: string, mistakes: Set<Mistake>): Promise<void> {
     await test.step(`${name} types the words of their paper form`, async () => {
       const paper = paperFormOn(await form.getByLabel('Medium holding the share', { exact: true }).inputValue(), custodian);
-      for (const line of paper.lines) typedSecrets.add(line.replace(/^\d+\s+/u, ''));
+      paper.lines.forEach((line, i) => remember(line.replace(/^\d+\s+/u, ''), `line ${i + 1} of ${custodian}'s paper form`));
       await this.presentBy(form, 'words');
       const field = form.getByLabel(`Words from ${name}'s paper form`, { exact: true });
       const check = form.getByTestId('share-words-check');
@@ -443,13 +447,15 @@ export function verifyFolder(folder: string): { status: string; eventCount: numb
   return { status: result.status, eventCount: result.eventCount };
 }
 
-/** Fails if any secret typed so far appears in anything the renderer received: raw, hex or base64. */
+/**
+ * Fails if any secret of the run appears in anything the renderer received:
+ * every secret typed so far, in every form secret-scan.ts searches (raw
+ * bytes, hex, base64 and base64url at every alignment), walking typed
+ * arrays as bytes. Names each secret found by what it is, never its value.
+ */
 export function expectNoSecretIn(received: readonly unknown[]): void {
-  const everything = JSON.stringify(received);
-  const found: string[] = [];
-  for (const text of typedSecrets) {
-    const bytes = Buffer.from(text, 'utf8');
-    for (const form of [text, bytes.toString('hex'), bytes.toString('base64')]) if (everything.includes(form)) found.push(`${text} as ${form}`);
-  }
+  expect(received.length, 'the bridge captured what the renderer received').toBeGreaterThan(0);
+  const secrets: KnownSecret[] = [...typedSecrets].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) }));
+  const found = findSecrets(received, secrets).map((hit) => `${hit.what}, as ${hit.form}, in ${hit.path}`);
   expect(found, 'secrets found in messages the renderer received').toEqual([]);
 }
