@@ -5,13 +5,15 @@
  * cast coming from the ceremony's rehearsal answers file (the same people,
  * PINs, share passphrases and serials `keyrite rehearse` uses). It waits on
  * the screen and the transcript timeline, never on time. Every secret it
- * types is remembered, so a spec can scan what the renderer received.
+ * types is remembered, and after each ceremony the share files its run
+ * wrote or read are opened in the test process (run-secrets.ts), so a spec
+ * can scan what the renderer received for all of them.
  *
  * `keyboard: true` uses the keyboard alone: Tab to move, typing, arrows in
  * a list, Enter to press.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { parse } from 'yaml';
@@ -21,6 +23,7 @@ import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { expectAccessibleInBothThemes } from './axe.ts';
 import { expect, test, type KeyriteApp } from './fixtures.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
+import { runSecrets } from './run-secrets.ts';
 import { findSecrets, type KnownSecret } from './secret-scan.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -230,6 +233,8 @@ export class CeremonyDriver {
     const seen = options.seen ?? new Set<string>();
     const refusals: string[] = [];
     const presented = new Set<string>();
+    /** The medium folder each custodian's share was presented from: its files are secret material of this run. */
+    const media = new Map<string, string>();
     const page = this.page;
     const panel = page.locator('.request-panel');
     let last = 0;
@@ -284,7 +289,7 @@ export class CeremonyDriver {
           await this.press(panel.getByRole('button', { name: 'Write the share here' }));
           break;
         case 'share':
-          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords);
+          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords, media);
           break;
         case 'previous-bundle': {
           const prefix = options.previousScriptId;
@@ -302,6 +307,10 @@ export class CeremonyDriver {
     await expect(outcome.getByRole('heading', { name: 'Ceremony closed' })).toBeVisible();
     await expect(page.getByTestId('bundle-verified')).toHaveText('yes');
     const bundleFolder = ((await page.getByTestId('bundle-folder').textContent()) ?? '').trim();
+    await test.step('gather the secret material the run wrote or read (test process only)', async () => {
+      await runSecrets.collectMedia(join(dirname(bundleFolder), 'media'), cast.custodianPassphrases);
+      for (const [custodian, folder] of media) await runSecrets.collectMedium(folder, cast.custodianPassphrases[custodian]);
+    });
     return { bundleFolder, refusals };
   }
 
@@ -362,7 +371,7 @@ export class CeremonyDriver {
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
   }
 
-  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords?: string): Promise<void> {
+  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords: string | undefined, media: Map<string, string>): Promise<void> {
     const page = this.page;
     if (presented.size > 0 && mistakes.delete('start-over-shares')) {
       // People find they began with the wrong envelopes: the shares accepted so far are discarded (after a confirmation) and everyone presents again.
@@ -383,6 +392,7 @@ export class CeremonyDriver {
     await this.choose(form.getByLabel('Custodian presenting', { exact: true }), custodian?.name ?? next);
     await this.presentBy(form, 'file');
     await this.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
+    media.set(next, await form.getByLabel('Medium holding the share', { exact: true }).inputValue());
     if (next === byWords) {
       await this.typePaperForm(form, custodian?.name ?? next, next, cast.custodianPassphrases[next] ?? '', mistakes);
       presented.add(next);
@@ -449,13 +459,14 @@ export function verifyFolder(folder: string): { status: string; eventCount: numb
 
 /**
  * Fails if any secret of the run appears in anything the renderer received:
- * every secret typed so far, in every form secret-scan.ts searches (raw
+ * every secret typed so far and every share, envelope, armour text and
+ * master secret the runs wrote or read (run-secrets.ts), in every form secret-scan.ts searches (raw
  * bytes, hex, base64 and base64url at every alignment), walking typed
  * arrays as bytes. Names each secret found by what it is, never its value.
  */
 export function expectNoSecretIn(received: readonly unknown[]): void {
   expect(received.length, 'the bridge captured what the renderer received').toBeGreaterThan(0);
-  const secrets: KnownSecret[] = [...typedSecrets].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) }));
+  const secrets: KnownSecret[] = [...[...typedSecrets].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) })), ...runSecrets.list()];
   const found = findSecrets(received, secrets).map((hit) => `${hit.what}, as ${hit.form}, in ${hit.path}`);
   expect(found, 'secrets found in messages the renderer received').toEqual([]);
 }

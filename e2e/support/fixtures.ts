@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
+import { runSecrets } from './run-secrets.ts';
 import { ScriptedChooser } from './scripted-chooser.ts';
 import { attachTestBridge } from './test-bridge.ts';
 
@@ -94,6 +95,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await engine.close();
       }
     } finally {
+      // The run's secret material gathered for the scan lives no longer than the test.
+      runSecrets.wipe();
       rmSync(`${dataDir}.power-cut`, { recursive: true, force: true });
       // The rehearsal token points SOFTHSM2_CONF at its own folder; restore the run's.
       if (previousConf === undefined) delete process.env['SOFTHSM2_CONF'];
