@@ -18,7 +18,7 @@ import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
 import { runSecrets } from './run-secrets.ts';
 import { ScriptedChooser } from './scripted-chooser.ts';
-import { attachTestBridge } from './test-bridge.ts';
+import { attachTestBridge, type DroppedEvent } from './test-bridge.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(repo, '.vite/renderer/main_window');
@@ -33,6 +33,8 @@ export interface KeyriteApp {
   page: Page;
   /** Every message the renderer received (chromium project only; empty on Electron). */
   received: unknown[];
+  /** Events the outgoing check held back (chromium project only); the fixture fails the test if any. */
+  dropped: readonly DroppedEvent[];
   /** Resolves when the audit timeline shows an event of this type. */
   waitForAuditEvent(type: string): Promise<void>;
   /** Saves a screenshot as a test artifact. */
@@ -88,7 +90,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           await page.reload();
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use({ ...makeApp(page, bridge.received, testInfo, chooser), restartEngine });
+        await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine });
+        // The outgoing check caught what the engine tried to send: the test fails, naming each event.
+        if (bridge.dropped.length > 0) {
+          throw new Error(`the test bridge held back ${bridge.dropped.length} event(s) the engine tried to send: ${bridge.dropped.map((d) => `${d.event} (${d.code}: ${d.reason})`).join('; ')}`);
+        }
       } finally {
         bridge.detach();
         await browser.close();
@@ -156,6 +162,7 @@ function makeApp(page: Page, received: unknown[], testInfo: TestInfo, chooser = 
   return {
     page,
     received,
+    dropped: [],
     chooser,
     async waitForAuditEvent(type) {
       await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();
