@@ -5,15 +5,22 @@
  * reshare (4) then choose ceremony 2's evidence bundle and its media from
  * what the engine offers for this data folder. One engine, one page, one
  * test (each ceremony a step), driven through the UI alone; each ends with
- * a bundle the outcome screen and the pure verifier call verified. A bad
- * share passphrase at the recovery is explained (which share, why) and the
- * recovery goes on; its third share is typed from the words of its paper
- * form, first with a misspelt word that main's line check names by place,
- * then corrected. No passphrase, share passphrase, PIN or typed share word
- * appears in anything the renderer received.
+ * a bundle the outcome screen and the pure verifier call verified. At the
+ * recovery, wrong shares are refused in the engine's words (code, which
+ * share, why) and the recovery goes on: a wrong share passphrase, a damaged
+ * copy of a share file, a share of another set, and a share already
+ * accepted handed over a second time (stray-shares.ts); its third share is
+ * typed from the words of its paper form, first with a misspelt word that
+ * main's line check names by place, then corrected. No passphrase, share
+ * passphrase, PIN, typed share word, share file, envelope, share or master
+ * secret of the runs appears in anything the renderer received, in any
+ * encoding (secret-scan.ts).
  */
+import { dirname } from 'node:path';
 import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
+import { runSecrets } from '../support/run-secrets.ts';
+import { placeStrayShares } from '../support/stray-shares.ts';
 
 const SPLIT = 'master-key-split-and-load';
 
@@ -29,21 +36,31 @@ test.describe('ceremonies 2, 3, 6 and 4 over one data folder', () => {
       await expect(home).toBeVisible();
     };
 
+    let splitRun = '';
+    const splitCast = castOf('02-master-key-split-and-load.answers.yaml');
     await test.step('ceremony 2: master key, 3-of-5 split, load into two HSMs', async () => {
       await driver.start('Master key generation, 3-of-5 split and load');
-      const result = await driver.run(castOf('02-master-key-split-and-load.answers.yaml'));
+      const result = await driver.run(splitCast);
+      splitRun = dirname(result.bundleFolder);
       await driver.timelineShows('share-set/issued');
       expect(verifyFolder(result.bundleFolder).status).toBe('verified');
       await backHome();
     });
 
-    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares, one bad passphrase first, the collection started over after the first share, one typed from its paper form', async () => {
-      await driver.start('Master key recovery into a replacement HSM');
-      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'start-over-shares', 'misspelt-share-word'], byWords: 'gus' });
-      // The first share twice (before and after the start-over), then the other two.
-      await driver.timelineShows('share/accepted', 4);
-      await driver.timelineShows('shares/started-over', 1);
-      expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+    await test.step('ceremony 3: recovery from three of ceremony 2\'s shares: a wrong passphrase, a damaged copy, a share of another set and a share already accepted refused in words; the collection started over after the first share; one typed from its paper form', async () => {
+      const strays = await placeStrayShares(splitRun, splitCast.custodianPassphrases, runSecrets);
+      try {
+        await driver.start('Master key recovery into a replacement HSM');
+        const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'start-over-shares', 'misspelt-share-word'], byWords: 'gus', wrongShares: strays.wrong });
+        // The first share twice (before and after the start-over), then the other two; every wrong one refused and recorded.
+        await driver.timelineShows('share/accepted', 4);
+        await driver.timelineShows('shares/started-over', 1);
+        await driver.timelineShows('share/refused', 4);
+        expect(result.refusals).toEqual(expect.arrayContaining(['SHARE_WRONG_PASSPHRASE', 'SHARE_CHECKSUM_MISMATCH', 'SHARE_OTHER_SET', 'SHARE_NOT_RECORDED']));
+        expect(verifyFolder(result.bundleFolder).status).toBe('verified');
+      } finally {
+        strays.remove();
+      }
       await backHome();
     });
 

@@ -25,6 +25,7 @@ import { expect, test, type KeyriteApp } from './fixtures.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
 import { runSecrets } from './run-secrets.ts';
 import { findSecrets, type KnownSecret } from './secret-scan.ts';
+import type { WrongShare } from './stray-shares.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LONG = { timeout: 120_000 };
@@ -75,6 +76,8 @@ export interface DriveOptions {
   keyboard?: boolean;
   /** Names of screens already checked with axe and photographed (shared across ceremonies of one spec). */
   seen?: Set<string>;
+  /** Shares handed over by the wrong hands or damaged (stray-shares.ts), each at its presenter's turn before their own share; each must be refused in the engine's words. */
+  wrongShares?: WrongShare[];
   /** Takes a request before the driver answers it: true when the spec dealt with it (raised an exception there, cut the power there). */
   intercept?: (request: { kind: string; id: number }) => Promise<boolean>;
 }
@@ -230,6 +233,7 @@ export class CeremonyDriver {
   /** Answers every request until the outcome screen; returns the bundle folder the screen names. */
   async run(cast: Cast, options: DriveOptions = {}): Promise<DriveResult> {
     const mistakes = new Set(options.mistakes ?? []);
+    const wrongShares = [...(options.wrongShares ?? [])];
     const seen = options.seen ?? new Set<string>();
     const refusals: string[] = [];
     const presented = new Set<string>();
@@ -289,7 +293,7 @@ export class CeremonyDriver {
           await this.press(panel.getByRole('button', { name: 'Write the share here' }));
           break;
         case 'share':
-          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords, media);
+          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords, media, wrongShares);
           break;
         case 'previous-bundle': {
           const prefix = options.previousScriptId;
@@ -371,7 +375,7 @@ export class CeremonyDriver {
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
   }
 
-  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords: string | undefined, media: Map<string, string>): Promise<void> {
+  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords: string | undefined, media: Map<string, string>, wrongShares: WrongShare[]): Promise<void> {
     const page = this.page;
     if (presented.size > 0 && mistakes.delete('start-over-shares')) {
       // People find they began with the wrong envelopes: the shares accepted so far are discarded (after a confirmation) and everyone presents again.
@@ -385,6 +389,12 @@ export class CeremonyDriver {
     const next = cast.presenters.find((c) => !presented.has(c));
     if (next === undefined) {
       await this.press(page.getByRole('button', { name: 'No more shares' }));
+      return;
+    }
+    // A wrong share comes after a wrong passphrase, before the custodian's own share.
+    const wrong = mistakes.has('bad-share-passphrase') ? -1 : wrongShares.findIndex((w) => w.by === next);
+    if (wrong >= 0) {
+      await this.presentWrongShare(cast, wrongShares.splice(wrong, 1)[0] as WrongShare);
       return;
     }
     const custodian = cast.participants.find((p) => p.id === next);
@@ -401,8 +411,34 @@ export class CeremonyDriver {
     const bad = mistakes.delete('bad-share-passphrase');
     await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
     await this.press(form.getByRole('button', { name: 'Present this share' }));
-    if (bad) await expect(page.getByTestId('ceremony-refusal')).toContainText(new RegExp(next, 'i'), LONG);
+    if (bad) await this.refusalSays('SHARE_WRONG_PASSPHRASE', new RegExp(`${next}'s share: Share ".+\\.share" \\(share \\d+ of set [0-9a-f]{8}…, held by ${next}\\) was refused: the passphrase is wrong`));
     else presented.add(next);
+  }
+
+  /**
+   * A wrong share presented from the medium the form lists for it: the
+   * refusal notice (an alert) carries the engine's code and says which share
+   * (the presenter, the file, what its header claims) and why; the refusal is
+   * on the timeline; the count of shares accepted is as it was, and the
+   * engine asks for a share again (the run goes on to the next request).
+   */
+  async presentWrongShare(cast: Cast, wrong: WrongShare): Promise<void> {
+    const page = this.page;
+    const progress = page.getByTestId('share-progress');
+    const before = ((await progress.textContent()) ?? '').trim();
+    const refused = await page.locator('[data-testid="ceremony-event"][data-type="share/refused"]').count();
+    const form = page.getByRole('form', { name: 'Present a share' });
+    await this.choose(form.getByLabel('Custodian presenting', { exact: true }), cast.participants.find((p) => p.id === wrong.by)?.name ?? wrong.by);
+    await this.presentBy(form, 'file');
+    await this.choose(form.getByLabel('Medium holding the share', { exact: true }), wrong.medium);
+    await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), cast.custodianPassphrases[wrong.by] ?? '');
+    await this.press(form.getByRole('button', { name: 'Present this share' }));
+    await this.timelineShows('share/refused', refused + 1);
+    const notice = page.getByRole('alert').getByTestId('ceremony-refusal');
+    await expect(notice).toHaveAttribute('data-code', wrong.code, LONG);
+    await expect(notice).toContainText(`${wrong.by}'s share: Share "${wrong.file}"`);
+    await expect(notice).toContainText(wrong.says);
+    await expect(progress).toHaveText(before);
   }
 
   // ---- a share typed from its paper form ------------------------------------
