@@ -87,22 +87,24 @@ function serialisedBytes(value: object): Uint8Array | null {
   return out;
 }
 
-/** Every searchable run of bytes in `messages`, laid end to end in one buffer (one search per form, not per string). */
+/** Every searchable run of bytes in `messages`, laid end to end in one buffer (one search over it, not one per string). */
 export function haystacksOf(messages: readonly unknown[]): { buffer: Buffer; parts: Haystack[] } {
-  const chunks: Buffer[] = [];
+  // Gathered first and written once into a buffer of the summed length: the
+  // chain spec's messages hold hundreds of thousands of short strings.
+  const pieces: (string | Uint8Array)[] = [];
   const parts: Haystack[] = [];
   let at = 0;
-  const push = (path: string, bytes: Uint8Array): void => {
-    if (bytes.length === 0) return;
-    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    chunks.push(chunk);
-    parts.push({ path, start: at, end: at + chunk.length });
-    at += chunk.length;
+  const push = (path: string, piece: string | Uint8Array): void => {
+    const length = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.byteLength;
+    if (length === 0) return;
+    pieces.push(piece);
+    parts.push({ path, start: at, end: at + length });
+    at += length;
   };
   const pushString = (path: string, text: string): void => {
-    push(path, Buffer.from(text, 'utf8'));
-    // eslint-disable-next-line no-control-regex -- the bytes above 0x7f that a binary string holds
-    if (/[\u0080-\u00ff]/u.test(text) && !/[^\u0000-\u00ff]/u.test(text)) push(`${path} (as one byte a character)`, Buffer.from(text, 'latin1'));
+    push(path, text);
+    // eslint-disable-next-line no-control-regex -- a binary string: code units 0x80-0xff, none above
+    if (/[^\u0000-\u007f]/u.test(text) && !/[^\u0000-\u00ff]/u.test(text)) push(`${path} (as one byte a character)`, Buffer.from(text, 'latin1'));
   };
   const seen = new Set<object>();
   const walk = (value: unknown, path: string): void => {
@@ -128,15 +130,21 @@ export function haystacksOf(messages: readonly unknown[]): { buffer: Buffer; par
       value.forEach((item, i) => walk(item, `${path}[${i}]`));
       return;
     }
-    const asBytes = serialisedBytes(value);
+    const asBytes = '0' in value ? serialisedBytes(value) : null;
     if (asBytes !== null) push(`${path} (as bytes)`, asBytes);
-    for (const [key, item] of Object.entries(value)) {
-      pushString(`${path} (key ${JSON.stringify(key.slice(0, 40))})`, key);
-      walk(item, `${path}.${key}`);
+    for (const key of Object.keys(value)) {
+      pushString(`${path}.${key} (the key itself)`, key);
+      walk((value as Record<string, unknown>)[key], `${path}.${key}`);
     }
   };
   messages.forEach((m, i) => walk(m, `received[${i}]`));
-  return { buffer: Buffer.concat(chunks), parts };
+  const buffer = Buffer.allocUnsafe(at);
+  pieces.forEach((piece, i) => {
+    const { start } = parts[i] as Haystack;
+    if (typeof piece === 'string') buffer.write(piece, start, 'utf8');
+    else buffer.set(piece, start);
+  });
+  return { buffer, parts };
 }
 
 /** The part holding [from, to), or undefined when the match runs across two parts (not one message's value). */
@@ -153,19 +161,42 @@ function partHolding(parts: readonly Haystack[], from: number, to: number): Hays
   return undefined;
 }
 
-/** Every place any of `secrets` appears in `messages`, in any form; empty when none does. */
+/**
+ * Every place any of `secrets` appears in `messages`, in any form (the
+ * first place for each secret and form); empty when none does. One pass
+ * over the bytes: each position's next four bytes are looked up among the
+ * needles' first four (every needle has at least 8), and only a candidate is
+ * compared in full. Searching needle by needle costs a full pass each, some
+ * 500 passes over the chain spec's messages.
+ */
 export function findSecrets(messages: readonly unknown[], secrets: readonly KnownSecret[]): SecretHit[] {
   const { buffer, parts } = haystacksOf(messages);
-  const hits: SecretHit[] = [];
+  const byPrefix = new Map<number, { what: string; needle: Needle; found: boolean }[]>();
+  /** The low 16 bits of every prefix: most positions are ruled out by one array read, before the map. */
+  const maybe = new Uint8Array(65536);
   for (const secret of secrets) {
     if (secret.bytes.length < MIN_SECRET_BYTES) continue;
     for (const needle of formsOf(secret.bytes)) {
-      for (let at = buffer.indexOf(needle.bytes); at >= 0; at = buffer.indexOf(needle.bytes, at + 1)) {
-        const part = partHolding(parts, at, at + needle.bytes.length);
-        if (part === undefined) continue;
-        hits.push({ what: secret.what, form: needle.form, path: part.path });
-        break;
-      }
+      const prefix = needle.bytes.readUInt32BE(0);
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), { what: secret.what, needle, found: false }]);
+      maybe[prefix & 0xffff] = 1;
+    }
+  }
+  const hits: SecretHit[] = [];
+  let window = 0;
+  for (let end = 0; end < buffer.length; end++) {
+    window = ((window << 8) | (buffer[end] as number)) >>> 0;
+    if (end < 3 || maybe[window & 0xffff] === 0) continue;
+    const candidates = byPrefix.get(window);
+    if (candidates === undefined) continue;
+    const start = end - 3;
+    for (const candidate of candidates) {
+      const length = candidate.needle.bytes.length;
+      if (candidate.found || start + length > buffer.length || buffer.compare(candidate.needle.bytes, 0, length, start, start + length) !== 0) continue;
+      const part = partHolding(parts, start, start + length);
+      if (part === undefined) continue;
+      candidate.found = true;
+      hits.push({ what: candidate.what, form: candidate.needle.form, path: part.path });
     }
   }
   return hits;
