@@ -423,6 +423,10 @@ export class CeremonyDriver {
    * engine asks for a share again (the run goes on to the next request).
    */
   async presentWrongShare(cast: Cast, wrong: WrongShare): Promise<void> {
+    await test.step(`${wrong.by} presents the share on ${wrong.medium}: refused with ${wrong.code}`, () => this.#presentWrongShare(cast, wrong));
+  }
+
+  async #presentWrongShare(cast: Cast, wrong: WrongShare): Promise<void> {
     const page = this.page;
     const progress = page.getByTestId('share-progress');
     const before = ((await progress.textContent()) ?? '').trim();
