@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import type { Page } from '@playwright/test';
 import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { expect, test, type KeyriteApp } from '../support/fixtures.ts';
+import { findSecrets } from '../support/secret-scan.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const answersFile = join(repo, 'electron/core/ceremony/runner/fixtures/01-root-key-generation.answers.yaml');
@@ -61,9 +62,10 @@ async function openAuditorFromHome(app: KeyriteApp): Promise<Page> {
 }
 
 function expectNothingSecretReceived(app: KeyriteApp, paths: string[]): void {
-  const received = JSON.stringify(app.received);
   expect(app.received.length).toBeGreaterThan(0);
-  for (const secret of rehearsalSecrets()) expect(received, 'a rehearsal passphrase or PIN reached the renderer').not.toContain(secret);
+  const secrets = rehearsalSecrets().map((text, i) => ({ what: `rehearsal passphrase or PIN ${i + 1} of the answers file`, bytes: new TextEncoder().encode(text) }));
+  expect(findSecrets(app.received, secrets), 'a rehearsal passphrase or PIN reached the renderer').toEqual([]);
+  const received = JSON.stringify(app.received);
   for (const path of paths) expect(received, 'a bundle path reached the renderer').not.toContain(path);
 }
 

@@ -5,13 +5,15 @@
  * cast coming from the ceremony's rehearsal answers file (the same people,
  * PINs, share passphrases and serials `keyrite rehearse` uses). It waits on
  * the screen and the transcript timeline, never on time. Every secret it
- * types is remembered, so a spec can scan what the renderer received.
+ * types is remembered, and after each ceremony the share files its run
+ * wrote or read are opened in the test process (run-secrets.ts), so a spec
+ * can scan what the renderer received for all of them.
  *
  * `keyboard: true` uses the keyboard alone: Tab to move, typing, arrows in
  * a list, Enter to press.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { parse } from 'yaml';
@@ -21,6 +23,9 @@ import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { expectAccessibleInBothThemes } from './axe.ts';
 import { expect, test, type KeyriteApp } from './fixtures.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
+import { runSecrets } from './run-secrets.ts';
+import { findSecrets, type KnownSecret } from './secret-scan.ts';
+import type { WrongShare } from './stray-shares.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LONG = { timeout: 120_000 };
@@ -71,6 +76,8 @@ export interface DriveOptions {
   keyboard?: boolean;
   /** Names of screens already checked with axe and photographed (shared across ceremonies of one spec). */
   seen?: Set<string>;
+  /** Shares handed over by the wrong hands or damaged (stray-shares.ts), each at its presenter's turn before their own share; each must be refused in the engine's words. */
+  wrongShares?: WrongShare[];
   /** Takes a request before the driver answers it: true when the spec dealt with it (raised an exception there, cut the power there). */
   intercept?: (request: { kind: string; id: number }) => Promise<boolean>;
 }
@@ -81,8 +88,11 @@ export interface DriveResult {
   refusals: string[];
 }
 
-/** Every secret typed in this worker: the spec scans what the renderer received for each. */
-export const typedSecrets = new Set<string>();
+/** Every secret typed in this worker, with the field it was typed in: the spec scans what the renderer received for each. */
+export const typedSecrets = new Map<string, string>();
+const remember = (text: string, where: string): void => {
+  if (!typedSecrets.has(text)) typedSecrets.set(text, where);
+};
 
 const utcNow = (): string => new Date().toISOString().slice(11, 19);
 
@@ -148,7 +158,7 @@ export class CeremonyDriver {
   }
 
   async typeSecret(field: Locator, text: string): Promise<void> {
-    typedSecrets.add(text);
+    remember(text, `typed in ${field.toString()}`);
     await this.type(field, text);
   }
 
@@ -223,9 +233,12 @@ export class CeremonyDriver {
   /** Answers every request until the outcome screen; returns the bundle folder the screen names. */
   async run(cast: Cast, options: DriveOptions = {}): Promise<DriveResult> {
     const mistakes = new Set(options.mistakes ?? []);
+    const wrongShares = [...(options.wrongShares ?? [])];
     const seen = options.seen ?? new Set<string>();
     const refusals: string[] = [];
     const presented = new Set<string>();
+    /** The medium folder each custodian's share was presented from: its files are secret material of this run. */
+    const media = new Map<string, string>();
     const page = this.page;
     const panel = page.locator('.request-panel');
     let last = 0;
@@ -280,7 +293,7 @@ export class CeremonyDriver {
           await this.press(panel.getByRole('button', { name: 'Write the share here' }));
           break;
         case 'share':
-          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords);
+          await this.presentNext(cast, presented, mistakes, options.previousScriptId ?? '', options.byWords, media, wrongShares);
           break;
         case 'previous-bundle': {
           const prefix = options.previousScriptId;
@@ -298,6 +311,10 @@ export class CeremonyDriver {
     await expect(outcome.getByRole('heading', { name: 'Ceremony closed' })).toBeVisible();
     await expect(page.getByTestId('bundle-verified')).toHaveText('yes');
     const bundleFolder = ((await page.getByTestId('bundle-folder').textContent()) ?? '').trim();
+    await test.step('gather the secret material the run wrote or read (test process only)', async () => {
+      await runSecrets.collectMedia(join(dirname(bundleFolder), 'media'), cast.custodianPassphrases);
+      for (const [custodian, folder] of media) await runSecrets.collectMedium(folder, cast.custodianPassphrases[custodian]);
+    });
     return { bundleFolder, refusals };
   }
 
@@ -328,7 +345,7 @@ export class CeremonyDriver {
     await this.type(form.getByLabel('Full name', { exact: true }), person.name);
     await this.choose(form.getByLabel('Role', { exact: true }), role);
     await this.typeSecret(form.getByLabel('Signing passphrase', { exact: true }), person.passphrase);
-    if (confirmation !== person.passphrase) typedSecrets.add(confirmation);
+    if (confirmation !== person.passphrase) remember(confirmation, 'a mistyped signing passphrase confirmation');
     await this.type(form.getByLabel('Signing passphrase again', { exact: true }), confirmation);
     await expect(form.getByTestId('passphrase-strength')).toBeVisible();
     await this.press(form.getByRole('button', { name: 'Enrol this participant' }));
@@ -358,7 +375,7 @@ export class CeremonyDriver {
     else if (passphrase !== right.passphrase) await this.refusalSays('CEREMONY_CREDENTIAL_MISMATCH', /passphrase/i);
   }
 
-  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords?: string): Promise<void> {
+  async presentNext(cast: Cast, presented: Set<string>, mistakes: Set<Mistake>, previousScriptId: string, byWords: string | undefined, media: Map<string, string>, wrongShares: WrongShare[]): Promise<void> {
     const page = this.page;
     if (presented.size > 0 && mistakes.delete('start-over-shares')) {
       // People find they began with the wrong envelopes: the shares accepted so far are discarded (after a confirmation) and everyone presents again.
@@ -374,11 +391,18 @@ export class CeremonyDriver {
       await this.press(page.getByRole('button', { name: 'No more shares' }));
       return;
     }
+    // A wrong share comes after a wrong passphrase, before the custodian's own share.
+    const wrong = mistakes.has('bad-share-passphrase') ? -1 : wrongShares.findIndex((w) => w.by === next);
+    if (wrong >= 0) {
+      await this.presentWrongShare(cast, wrongShares.splice(wrong, 1)[0] as WrongShare);
+      return;
+    }
     const custodian = cast.participants.find((p) => p.id === next);
     const form = page.getByRole('form', { name: 'Present a share' });
     await this.choose(form.getByLabel('Custodian presenting', { exact: true }), custodian?.name ?? next);
     await this.presentBy(form, 'file');
     await this.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${previousScriptId}-.*: media/${next}$`));
+    media.set(next, await form.getByLabel('Medium holding the share', { exact: true }).inputValue());
     if (next === byWords) {
       await this.typePaperForm(form, custodian?.name ?? next, next, cast.custodianPassphrases[next] ?? '', mistakes);
       presented.add(next);
@@ -387,8 +411,38 @@ export class CeremonyDriver {
     const bad = mistakes.delete('bad-share-passphrase');
     await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), bad ? 'not the share passphrase' : (cast.custodianPassphrases[next] ?? ''));
     await this.press(form.getByRole('button', { name: 'Present this share' }));
-    if (bad) await expect(page.getByTestId('ceremony-refusal')).toContainText(new RegExp(next, 'i'), LONG);
+    if (bad) await this.refusalSays('SHARE_WRONG_PASSPHRASE', new RegExp(`${next}'s share: Share ".+\\.share" \\(share \\d+ of set [0-9a-f]{8}…, held by ${next}\\) was refused: the passphrase is wrong`));
     else presented.add(next);
+  }
+
+  /**
+   * A wrong share presented from the medium the form lists for it: the
+   * refusal notice (an alert) carries the engine's code and says which share
+   * (the presenter, the file, what its header claims) and why; the refusal is
+   * on the timeline; the count of shares accepted is as it was, and the
+   * engine asks for a share again (the run goes on to the next request).
+   */
+  async presentWrongShare(cast: Cast, wrong: WrongShare): Promise<void> {
+    await test.step(`${wrong.by} presents the share on ${wrong.medium}: refused with ${wrong.code}`, () => this.#presentWrongShare(cast, wrong));
+  }
+
+  async #presentWrongShare(cast: Cast, wrong: WrongShare): Promise<void> {
+    const page = this.page;
+    const progress = page.getByTestId('share-progress');
+    const before = ((await progress.textContent()) ?? '').trim();
+    const refused = await page.locator('[data-testid="ceremony-event"][data-type="share/refused"]').count();
+    const form = page.getByRole('form', { name: 'Present a share' });
+    await this.choose(form.getByLabel('Custodian presenting', { exact: true }), cast.participants.find((p) => p.id === wrong.by)?.name ?? wrong.by);
+    await this.presentBy(form, 'file');
+    await this.choose(form.getByLabel('Medium holding the share', { exact: true }), wrong.medium);
+    await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), cast.custodianPassphrases[wrong.by] ?? '');
+    await this.press(form.getByRole('button', { name: 'Present this share' }));
+    await this.timelineShows('share/refused', refused + 1);
+    const notice = page.getByRole('alert').getByTestId('ceremony-refusal');
+    await expect(notice).toHaveAttribute('data-code', wrong.code, LONG);
+    await expect(notice).toContainText(`${wrong.by}'s share: Share "${wrong.file}"`);
+    await expect(notice).toContainText(wrong.says);
+    await expect(progress).toHaveText(before);
   }
 
   // ---- a share typed from its paper form ------------------------------------
@@ -413,7 +467,7 @@ export class CeremonyDriver {
   async typePaperForm(form: Locator, name: string, custodian: string, passphrase: string, mistakes: Set<Mistake>): Promise<void> {
     await test.step(`${name} types the words of their paper form`, async () => {
       const paper = paperFormOn(await form.getByLabel('Medium holding the share', { exact: true }).inputValue(), custodian);
-      for (const line of paper.lines) typedSecrets.add(line.replace(/^\d+\s+/u, ''));
+      paper.lines.forEach((line, i) => remember(line.replace(/^\d+\s+/u, ''), `line ${i + 1} of ${custodian}'s paper form`));
       await this.presentBy(form, 'words');
       const field = form.getByLabel(`Words from ${name}'s paper form`, { exact: true });
       const check = form.getByTestId('share-words-check');
@@ -443,13 +497,16 @@ export function verifyFolder(folder: string): { status: string; eventCount: numb
   return { status: result.status, eventCount: result.eventCount };
 }
 
-/** Fails if any secret typed so far appears in anything the renderer received: raw, hex or base64. */
+/**
+ * Fails if any secret of the run appears in anything the renderer received:
+ * every secret typed so far and every share, envelope, armour text and
+ * master secret the runs wrote or read (run-secrets.ts), in every form secret-scan.ts searches (raw
+ * bytes, hex, base64 and base64url at every alignment), walking typed
+ * arrays as bytes. Names each secret found by what it is, never its value.
+ */
 export function expectNoSecretIn(received: readonly unknown[]): void {
-  const everything = JSON.stringify(received);
-  const found: string[] = [];
-  for (const text of typedSecrets) {
-    const bytes = Buffer.from(text, 'utf8');
-    for (const form of [text, bytes.toString('hex'), bytes.toString('base64')]) if (everything.includes(form)) found.push(`${text} as ${form}`);
-  }
+  expect(received.length, 'the bridge captured what the renderer received').toBeGreaterThan(0);
+  const secrets: KnownSecret[] = [...[...typedSecrets].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) })), ...runSecrets.list()];
+  const found = findSecrets(received, secrets).map((hit) => `${hit.what}, as ${hit.form}, in ${hit.path}`);
   expect(found, 'secrets found in messages the renderer received').toEqual([]);
 }

@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
+import { runSecrets } from './run-secrets.ts';
 import { ScriptedChooser } from './scripted-chooser.ts';
-import { attachTestBridge } from './test-bridge.ts';
+import { attachTestBridge, type DroppedEvent } from './test-bridge.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(repo, '.vite/renderer/main_window');
@@ -32,6 +33,8 @@ export interface KeyriteApp {
   page: Page;
   /** Every message the renderer received (chromium project only; empty on Electron). */
   received: unknown[];
+  /** Events the outgoing check held back (chromium project only); the fixture fails the test if any. */
+  dropped: readonly DroppedEvent[];
   /** Resolves when the audit timeline shows an event of this type. */
   waitForAuditEvent(type: string): Promise<void>;
   /** Saves a screenshot as a test artifact. */
@@ -87,13 +90,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           await page.reload();
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use({ ...makeApp(page, bridge.received, testInfo, chooser), restartEngine });
+        await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine });
+        // The outgoing check caught what the engine tried to send: the test fails, naming each event.
+        if (bridge.dropped.length > 0) {
+          throw new Error(`the test bridge held back ${bridge.dropped.length} event(s) the engine tried to send: ${bridge.dropped.map((d) => `${d.event} (${d.code}: ${d.reason})`).join('; ')}`);
+        }
       } finally {
         bridge.detach();
         await browser.close();
         await engine.close();
       }
     } finally {
+      // The run's secret material gathered for the scan lives no longer than the test.
+      runSecrets.wipe();
       rmSync(`${dataDir}.power-cut`, { recursive: true, force: true });
       // The rehearsal token points SOFTHSM2_CONF at its own folder; restore the run's.
       if (previousConf === undefined) delete process.env['SOFTHSM2_CONF'];
@@ -153,6 +162,7 @@ function makeApp(page: Page, received: unknown[], testInfo: TestInfo, chooser = 
   return {
     page,
     received,
+    dropped: [],
     chooser,
     async waitForAuditEvent(type) {
       await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();

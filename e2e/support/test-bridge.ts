@@ -3,7 +3,10 @@
  * goes through the same router (sender check, size cap, schemas, secret
  * check) and every event through the same outgoing check as in the Electron
  * main process. Everything the page receives is captured, so a spec can
- * scan it for secrets.
+ * scan it for secrets; every event the outgoing check holds back (a secret
+ * in it, or outside the contract) is recorded by name and reason, and the
+ * app fixture fails the test over it: a leak the check caught is still a
+ * leak the engine tried to make, and the renderer missed an event.
  */
 import type { Frame, Page } from '@playwright/test';
 import { build } from 'vite';
@@ -11,6 +14,7 @@ import { createRouter } from '../../electron/ipc/router.ts';
 import { checkOutgoingEvent } from '../../electron/ipc/outgoing-event.ts';
 import type { SenderInfo } from '../../electron/ipc/sender-policy.ts';
 import type { Engine } from '../../electron/core/engine.ts';
+import { KeyriteError } from '../../shared/result.ts';
 
 /** What Playwright tells a binding about its caller. */
 interface BindingSource {
@@ -43,9 +47,18 @@ export function pageBridgeScript(): Promise<string> {
   return pageBridgeCode;
 }
 
+/** An event the outgoing check held back: its name, the check's code (SECRET_LEAK, BOUNDARY_INVALID_EVENT) and reason, never its payload. */
+export interface DroppedEvent {
+  event: string;
+  code: string;
+  reason: string;
+}
+
 export interface TestBridge {
   /** Every message the page received: command answers and events. */
   readonly received: unknown[];
+  /** Every event the outgoing check refused to send. */
+  readonly dropped: DroppedEvent[];
   detach(): void;
   /** TEST ONLY: the page talks to `engine` from now on (a restart after a simulated power cut); `received` goes on. */
   replaceEngine(engine: Engine): void;
@@ -53,12 +66,13 @@ export interface TestBridge {
 
 export async function attachTestBridge(page: Page, engine: Engine, origin: string): Promise<TestBridge> {
   const received: unknown[] = [];
+  const dropped: DroppedEvent[] = [];
   const senderOf = (source: BindingSource): SenderInfo => ({
     webContentsId: source.page === page ? PAGE_ID : null,
     isTopFrame: source.frame.parentFrame() === null,
     frameUrl: source.frame.url(),
   });
-  let connection = connect(page, engine, origin, received);
+  let connection = connect(page, engine, origin, received, dropped);
   await page.exposeBinding('__keyriteTestBridgeInvoke', async (source: BindingSource, name: unknown, request: unknown) => {
     const answer = await connection.router.route(senderOf(source), name, request);
     received.push(answer);
@@ -67,16 +81,17 @@ export async function attachTestBridge(page: Page, engine: Engine, origin: strin
   await page.addInitScript({ content: await pageBridgeScript() });
   return {
     received,
+    dropped,
     detach: () => connection.stop(),
     replaceEngine(next) {
       connection.stop();
-      connection = connect(page, next, origin, received);
+      connection = connect(page, next, origin, received, dropped);
     },
   };
 }
 
 /** One engine behind the page: its router (the same checks as Electron's main process) and its events, checked on the way out. */
-function connect(page: Page, engine: Engine, origin: string, received: unknown[]): { router: ReturnType<typeof createRouter>; stop: () => void } {
+function connect(page: Page, engine: Engine, origin: string, received: unknown[], dropped: DroppedEvent[]): { router: ReturnType<typeof createRouter>; stop: () => void } {
   const router = createRouter({
     handlers: engine.handlers,
     policy: { trustedWebContents: new Set([PAGE_ID]), origin },
@@ -89,6 +104,7 @@ function connect(page: Page, engine: Engine, origin: string, received: unknown[]
       checked = checkOutgoingEvent(event);
     } catch (error) {
       console.error('[test-bridge] event not sent:', error);
+      dropped.push({ event: event.name, code: error instanceof KeyriteError ? error.code : 'UNEXPECTED', reason: error instanceof Error ? error.message : String(error) });
       return;
     }
     received.push(checked);
