@@ -9,8 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hexToBytes } from '../../shared/transcript/bytes.ts';
 import { digestAsWords } from '../../shared/transcript/words.ts';
-import { readBundle } from '../core/transcript/bundle-read.ts';
-import { MAX_THREADS, PARALLEL_MIN_BYTES, defaultThreads, verifyBundleInParallel, type BundleVerdict } from '../core/transcript/verify-in-parallel.ts';
+import { MAX_THREADS, PARALLEL_MIN_BYTES, defaultThreads, readAndVerifyBundle, type BundleVerdict } from '../core/transcript/verify-in-parallel.ts';
 import { COMMAND_SUMMARIES, type Command, type CommandIo } from './command.ts';
 
 /** Distinct exit codes (docs/formats/transcript.md §5). */
@@ -83,9 +82,8 @@ export const verifyCommand: Command = {
     let result: BundleVerdict;
     try {
       if (parsed.values.keys !== undefined) given.push(...readFileSync(parsed.values.keys, 'utf8').split('\n').filter((line) => line.trim() !== ''));
-      const files = readBundle(bundlePath);
       const trust = given.length > 0 ? { trustedKeys: given } : {};
-      result = await verifyBundleInParallel(files, { ...trust, threads });
+      result = await readAndVerifyBundle(bundlePath, { ...trust, threads });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       result = { status: 'unreadable', summary: `The bundle could not be read: ${reason}`, ceremonyId: undefined, eventCount: 0, signedSize: 0, rootHex: undefined, checkpoints: [], manifestProblems: [], trust: given.length > 0 ? 'given-keys' : 'bundle-keys' };

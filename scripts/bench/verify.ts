@@ -21,7 +21,7 @@ import { fixtureClosingEvent, fixtureEvent, fixtureSigners, fixtureCeremonyId } 
 import { MemoryTranscript } from '../../electron/core/transcript/memory-transcript.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 import { nodeCrypto } from '../../electron/core/transcript/node-crypto.ts';
-import { defaultThreads, verifyBundleInParallel, verifyBundleVerdict, type BundleVerdict } from '../../electron/core/transcript/verify-in-parallel.ts';
+import { defaultThreads, readAndVerifyBundle, verifyBundleVerdict, type BundleVerdict } from '../../electron/core/transcript/verify-in-parallel.ts';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const CHECKPOINT_EVERY = 10_000;
@@ -81,7 +81,7 @@ try {
   const threads = defaultThreads();
   const measures: { label: string; run: () => unknown }[] = [
     { label: 'sha256sum of every bundle file (reference)', run: () => execFileSync('sha256sum', files, { stdio: ['ignore', 'ignore', 'inherit'] }) },
-    { label: `keyrite verify's path: ${threads} threads (one a core)`, run: async () => verified(await verifyBundleInParallel(readBundle(folder), { trustedKeys: keys })) },
+    { label: `keyrite verify's path: ${threads} threads (one a core)`, run: async () => verified(await readAndVerifyBundle(folder, { trustedKeys: keys })) },
     { label: 'keyrite verify --threads 1', run: () => verified(verifyBundleVerdict(readBundle(folder), { trustedKeys: keys })) },
     { label: 'with every event kept (the auditor\'s screen)', run: () => verified(verifyBundle(readBundle(folder), { trustedKeys: keys, ...nodeCrypto })) },
     { label: 'one core, pure (@noble/hashes SHA-256)', run: () => verified(verifyBundle(readBundle(folder), { trustedKeys: keys })) },

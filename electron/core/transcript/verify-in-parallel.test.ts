@@ -1,14 +1,30 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_PATH, verifyBundle } from '../../../shared/transcript/bundle.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { applyTamper, bundleFiles, partsInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
-import { verifyBundleInParallel, type ParallelOptions } from './verify-in-parallel.ts';
+import { partsOnWorker, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type ParallelOptions } from './verify-in-parallel.ts';
+import { partBounds, takeParts } from '../../../shared/transcript/journal-parts.ts';
 
 let fixture: TamperFixture;
 beforeAll(async () => {
   fixture = await tamperFixture();
 });
+const root = mkdtempSync(join(tmpdir(), 'keyrite-parallel-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The bundle's files written as a folder. */
+function written(name: string, files: ReadonlyMap<string, Uint8Array>): string {
+  const folder = join(root, name);
+  for (const [path, bytes] of files) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), bytes);
+  }
+  return folder;
+}
 
 function tamperedFiles(t: Tamper): Map<string, Uint8Array> | undefined {
   const tampered = applyTamper(fixture, t);
@@ -107,5 +123,38 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const files = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
     files.delete(JOURNAL_PATH);
     expect(await verifyBundleInParallel(files, { minBytes: 0, threads: 2 })).toStrictEqual(pure(files, 'the bundle\'s'));
+  });
+
+  it('from a folder, with workers started before the reading (keyrite verify): the same verdict, intact and edited', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const edited = tamperedFiles({ kind: 'edit', at: 900, byte: 0x41 }) as Map<string, Uint8Array>;
+    for (const [name, files] of [['intact', intact], ['edited', edited]] as const) {
+      const folder = written(name, files);
+      for (const threads of [1, 2, 3]) expect(await readAndVerifyBundle(folder, { trustedKeys: fixture.keys, minBytes: 0, threads }), `${name} ${threads}`).toStrictEqual(pure(files));
+    }
+    // Unreadable: the reading says why.
+    await expect(readAndVerifyBundle(join(root, 'nothing-here'), { minBytes: 0, threads: 2 })).rejects.toThrow(/ENOENT/u);
+  });
+
+  it('workers started ahead and never given work are ended by close; one given work answers', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    const workers = startWorkers(2);
+    try {
+      expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: workers.helper })).toStrictEqual(pure(intact));
+    } finally {
+      workers.close();
+    }
+  });
+
+  it('a worker thread given the work alone takes every part, and finds what this thread finds', async () => {
+    const journal = new Uint8Array(new SharedArrayBuffer(fixture.journal.length));
+    journal.set(fixture.journal);
+    const work = () => ({ journal, bounds: partBounds(journal, 7), sizes: [100, 200], taken: new Int32Array(new SharedArrayBuffer(4)) });
+    const here = takeParts(work(), nodeSha256);
+    for (const helper of [partsOnWorker, startWorkers(1).helper]) {
+      const there = await helper(work()).answer;
+      expect(there.map(({ index }) => index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(there).toStrictEqual(here);
+    }
   });
 });

@@ -9,11 +9,14 @@
  * verifyBundle names (verify-in-parallel.test.ts compares the two over
  * tampered bundles).
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { claimedSizes, joinParts, partBounds, rootsOfParts, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
+import { readBundle } from './bundle-read.ts';
 import { workerEnvironment } from './compile-cache.ts';
 import { nodeCrypto } from './node-crypto.ts';
 
@@ -26,12 +29,14 @@ export const PARALLEL_MIN_BYTES = 4_000_000;
 
 /**
  * Parts per thread. A worker starts late and runs its first parts before
- * V8 has optimised them, so it takes fewer parts than this thread; parts
- * small enough that neither thread waits long for the other's last one,
- * and few enough that each part's own start (its first line read twice,
- * the line before it hashed) stays small (bench:verify).
+ * V8 has optimised them (its first 2 MB part took 130 to 160 ms where this
+ * thread took 55), so it takes fewer parts than this thread; parts small
+ * enough that neither thread waits long for the other's last one (about
+ * 1 MB, 30 ms, for 100,000 events on two threads), and few enough that
+ * each part's own start (its first line read twice, the line before it
+ * hashed) stays small (bench:verify).
  */
-export const PARTS_PER_THREAD = 8;
+export const PARTS_PER_THREAD = 16;
 
 /** Beyond four threads a 100,000-event journal gains little: each worker's start-up costs what a part does. */
 export const MAX_THREADS = 4;
@@ -62,15 +67,31 @@ export interface ParallelOptions {
   readonly helper?: (work: SharedParts) => PartsHelper;
 }
 
-/** Takes parts on a worker thread. The answer rejects if the worker cannot start or fails. */
-export function partsOnWorker(work: SharedParts): PartsHelper {
-  let worker: Worker;
+/** A worker thread that will take parts once given the work; any failure before then is kept for that moment. */
+interface WaitingWorker {
+  readonly worker: Worker;
+  failure: Error | undefined;
+}
+
+function startWorker(): WaitingWorker | Error {
   try {
-    worker = new Worker(new URL('./journal-parts-worker.ts', import.meta.url), { workerData: work, env: workerEnvironment() });
+    const worker = new Worker(new URL('./journal-parts-worker.ts', import.meta.url), { env: workerEnvironment() });
+    // Until it is given work it keeps no process alive (a verification that does not need it ends at once).
+    worker.unref();
+    const waiting: WaitingWorker = { worker, failure: undefined };
+    worker.once('error', (error) => (waiting.failure = error));
+    return waiting;
   } catch (error) {
-    return { answer: Promise.reject(error instanceof Error ? error : new Error(String(error))), cancel: () => undefined };
+    return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** Gives a waiting worker the work. The answer rejects if the worker failed or fails. */
+function give(waiting: WaitingWorker | Error, work: SharedParts): PartsHelper {
+  if (waiting instanceof Error) return { answer: Promise.reject(waiting), cancel: () => undefined };
+  const { worker } = waiting;
   const answer = new Promise<TakenPart[]>((resolve, reject) => {
+    if (waiting.failure !== undefined) reject(waiting.failure);
     worker.once('message', (taken: TakenPart[]) => {
       resolve(taken);
       void worker.terminate();
@@ -80,7 +101,55 @@ export function partsOnWorker(work: SharedParts): PartsHelper {
   });
   // An early failure is handled where the answer is awaited, or not at all when it is cancelled.
   answer.catch(() => undefined);
+  worker.ref();
+  worker.postMessage(work);
   return { answer, cancel: () => void worker.terminate() };
+}
+
+/** Takes parts on a new worker thread. The answer rejects if the worker cannot start or fails. */
+export function partsOnWorker(work: SharedParts): PartsHelper {
+  return give(startWorker(), work);
+}
+
+/**
+ * Worker threads started ahead of the work, so that their start-up (100 to
+ * 300 ms, bench:verify) overlaps the reading of the bundle: `helper` gives
+ * the next one the work (a new one when none is left), `close` ends those
+ * never given any.
+ */
+export function startWorkers(count: number): { helper: (work: SharedParts) => PartsHelper; close: () => void } {
+  const idle = Array.from({ length: count }, startWorker);
+  return {
+    helper: (work) => give(idle.shift() ?? startWorker(), work),
+    close: () => {
+      for (const waiting of idle.splice(0)) if (!(waiting instanceof Error)) void waiting.worker.terminate();
+    },
+  };
+}
+
+/**
+ * `keyrite verify`: reads the bundle at `path` (a folder or .tar) and
+ * verifies it with `threads` threads; when the journal is large enough to
+ * share, the workers start before the reading.
+ */
+export async function readAndVerifyBundle(path: string, options: Omit<ParallelOptions, 'helper'> = {}): Promise<BundleVerdict> {
+  const threads = options.threads ?? defaultThreads();
+  const workers = threads > 1 && bundleBytes(path) >= (options.minBytes ?? PARALLEL_MIN_BYTES) ? startWorkers(threads - 1) : undefined;
+  try {
+    return await verifyBundleInParallel(readBundle(path), { ...options, threads, ...(workers === undefined ? {} : { helper: workers.helper }) });
+  } finally {
+    workers?.close();
+  }
+}
+
+/** The journal's size in a bundle folder, or the archive's size (an upper bound); 0 if neither can be read (the reading then says why). */
+function bundleBytes(path: string): number {
+  try {
+    const stat = statSync(path);
+    return stat.isDirectory() ? statSync(join(path, JOURNAL_PATH)).size : stat.size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The journal in memory every thread sees: starting a worker then copies nothing (a 30 MB copy costs this thread ~40 ms, bench:verify). */
@@ -123,14 +192,17 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const shared = shareable(journal);
   const work: SharedParts = { journal: shared, bounds: partBounds(shared, threads * (options.partsPerThread ?? PARTS_PER_THREAD)), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
   const helpers = Array.from({ length: threads - 1 }, () => (options.helper ?? partsOnWorker)(work));
+  // First, while the workers start: the signatures, and the journal file's
+  // hash for the manifest; then parts until none is left, so that every
+  // thread ends with the parts at once (afterwards this thread would end
+  // later by their cost, bench:verify).
+  const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
+  const journalSha256 = nodeCrypto.sha256(journal);
   const taken = takeParts(work, nodeCrypto.sha256);
   if (taken.some(({ part }) => part.firstBadEvent !== undefined)) {
     for (const helper of helpers) helper.cancel();
     return alone();
   }
-  // While the helpers finish their last parts: the signatures, and the journal file's hash for the manifest.
-  const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
-  const journalSha256 = nodeCrypto.sha256(journal);
   for (const helper of helpers) {
     try {
       taken.push(...(await helper.answer));
