@@ -41,10 +41,11 @@ export async function main(argv: readonly string[], io: CommandIo = { out: (t) =
 }
 
 if (import.meta.main) {
-  // The commands' modules are compiled once and kept (compile-cache.ts): a
-  // cold `keyrite verify` otherwise strips and compiles some twenty
-  // TypeScript files before it reads a byte of the bundle.
-  const cache = privateCompileCache();
+  // `keyrite verify`'s modules are compiled once and kept (compile-cache.ts):
+  // a cold run otherwise strips and compiles some twenty TypeScript files
+  // before it reads a byte of the bundle. Only verify: the commands that
+  // handle PINs, passphrases and shares run no cached code.
+  const cache = process.argv[2] === 'verify' ? privateCompileCache() : undefined;
   if (cache !== undefined) enableCompileCache(cache);
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,5 +1,5 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { privateCompileCache, workerEnvironment } from './compile-cache.ts';
@@ -31,6 +31,33 @@ describe('the verifier threads\' compile cache', () => {
     }
     expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'b'), NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined();
     expect(workerEnvironment({ XDG_CACHE_HOME: join(root, 'b'), NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual({ XDG_CACHE_HOME: join(root, 'b'), NODE_DISABLE_COMPILE_CACHE: '1' });
+  });
+
+  it('takes XDG_CACHE_HOME only when it is absolute: an empty or relative one would put the cache where keyrite runs (a bundle\'s medium)', () => {
+    const home = homedir();
+    for (const xdg of ['', 'relative', './x']) expect(privateCompileCache({ XDG_CACHE_HOME: xdg })).toBe(join(home, '.cache', 'keyrite', 'node-compile-cache'));
+  });
+
+  it('is not used through a symbolic link, or under a folder others may write in', () => {
+    // The cache folder itself a link to a folder of ours.
+    mkdirSync(join(root, 'c', 'keyrite'), { recursive: true });
+    mkdirSync(join(root, 'elsewhere'), { mode: 0o700 });
+    symlinkSync(join(root, 'elsewhere'), join(root, 'c', 'keyrite', 'node-compile-cache'));
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'c') })).toBeUndefined();
+    // A parent a link.
+    symlinkSync(join(root, 'a'), join(root, 'link-to-a'));
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'link-to-a') })).toBeUndefined();
+    // keyrite's own folder, or a folder above it, writable by others (not sticky).
+    mkdirSync(join(root, 'd', 'keyrite', 'node-compile-cache'), { recursive: true, mode: 0o700 });
+    chmodSync(join(root, 'd', 'keyrite'), 0o777);
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'd') })).toBeUndefined();
+    chmodSync(join(root, 'd', 'keyrite'), 0o700);
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'd') })).toBe(join(root, 'd', 'keyrite', 'node-compile-cache'));
+    chmodSync(join(root, 'd'), 0o777);
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'd') })).toBeUndefined();
+    // Sticky, as /tmp is: others cannot rename what is ours there.
+    chmodSync(join(root, 'd'), 0o1777);
+    expect(privateCompileCache({ XDG_CACHE_HOME: join(root, 'd') })).toBe(join(root, 'd', 'keyrite', 'node-compile-cache'));
   });
 
   it('is not used where the folder cannot be made', () => {
