@@ -136,7 +136,7 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     await expect(readAndVerifyBundle(join(root, 'nothing-here'), { minBytes: 0, threads: 2 })).rejects.toThrow(/ENOENT/u);
   });
 
-  it('workers started ahead and never given work are ended by close; one given work answers', async () => {
+  it('workers started ahead: the one given work answers with the verifier\'s verdict (close then ends the one never given any)', async () => {
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
     const workers = startWorkers(2);
     try {

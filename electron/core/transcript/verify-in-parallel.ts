@@ -80,6 +80,8 @@ function startWorker(): WaitingWorker | Error {
     worker.unref();
     const waiting: WaitingWorker = { worker, failure: undefined };
     worker.once('error', (error) => (waiting.failure = error));
+    // A thread that ended before it was given work will never answer.
+    worker.once('exit', (code) => (waiting.failure ??= new Error(`journal-parts worker exited with ${code} before it was given work`)));
     return waiting;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -211,6 +213,8 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
       // worker file) or failed: the parts it took are checked below, with the same result.
     }
   }
+  // A worker found a problem (and stopped the taking): the whole journal on this thread, which names it.
+  if (taken.some(({ part }) => part.firstBadEvent !== undefined)) return alone();
   const byIndex = new Map(taken.map(({ index, part }) => [index, part]));
   const parts: PartScan[] = [];
   for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number, nodeCrypto.sha256, work.sizes));
