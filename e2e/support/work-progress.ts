@@ -34,21 +34,18 @@ export function holdThreadPool(maxMs = 60_000): ThreadPoolHold {
   let released: Promise<void> | undefined;
   const release = (): Promise<void> => {
     released ??= (async () => {
-      // Readers waiting in open(2) count as readers: a non-blocking writer's open succeeds and wakes them. It stays open until every reader got through.
-      let writer: number | undefined;
-      for (let i = 0; writer === undefined; i++) {
-        try {
-          writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-        } catch (error) {
-          // ENXIO: no thread has reached the FIFO yet; wait for one.
-          if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || i > 1000) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
+      // O_RDWR: on Linux a FIFO opened for reading and writing never blocks
+      // and never fails for want of a reader (fifo(7)), and as a writer it
+      // wakes every thread waiting in open(2) for reading, however late one
+      // gets there. It stays open until every one of them got through.
+      const writer = openSync(fifo, constants.O_RDWR);
+      try {
+        await Promise.all(opened);
+      } finally {
+        closeSync(writer);
+        clearTimeout(timer);
+        rmSync(folder, { recursive: true, force: true });
       }
-      await Promise.all(opened);
-      closeSync(writer);
-      clearTimeout(timer);
-      rmSync(folder, { recursive: true, force: true });
     })();
     return released;
   };

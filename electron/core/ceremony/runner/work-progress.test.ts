@@ -95,6 +95,24 @@ describe('CeremonyWork', () => {
     expect(work.canCancel).toBe(false);
     expect(reports.slice(1).map((r) => [r.state, r.done, r.cancellable])).toEqual([['running', 0, true], ['running', 500, true], ['finished', 1000, false]]);
   });
+
+  it('a cancel ends the work as cancelled by the operator; an abort ends it with the abort itself (not recorded as a cancel)', async () => {
+    const work = new CeremonyWork();
+    const running = (): Promise<never> => work.cancellable({ step: 's', work: 'sealing-share', items: 2, label: (k) => `Sealing share ${k} of 2` }, (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')))));
+    const cancelled = running();
+    expect(work.cancel()).toBe(true);
+    await expect(cancelled).rejects.toMatchObject({ code: 'CEREMONY_WORK_CANCELLED', message: 'Sealing share 1 of 2: cancelled by the operator.' });
+    const aborted = running();
+    const abort = new KeyriteError('CEREMONY_ABORTED', 'Aborted by the people in the room: fire drill');
+    expect(work.cancel(abort)).toBe(true);
+    await expect(aborted).rejects.toBe(abort);
+    // Work that finishes although its signal was aborted ends the same way.
+    const finishing = work.cancellable({ step: 's', work: 'opening-share', items: 1, label: () => 'Opening' }, async () => {
+      work.cancel(abort);
+      return 1;
+    });
+    await expect(finishing).rejects.toBe(abort);
+  });
 });
 
 describe('ceremony 2: sealing shares shows progress and may be cancelled; loads and the close may not', () => {

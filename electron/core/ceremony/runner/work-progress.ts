@@ -57,10 +57,15 @@ export class CeremonyWork {
     this.#listener?.({ ...report, cancellable: false });
   }
 
-  /** Cancels the cancellable work running now; false (nothing done) when none runs. */
-  cancel(): boolean {
+  /**
+   * Cancels the cancellable work running now; false (nothing done) when none
+   * runs. With `instead` (an abort of the whole ceremony) the work ends with
+   * that error rather than WorkCancelled, so it is not recorded as the
+   * operator cancelling one piece of work and asked again.
+   */
+  cancel(instead?: KeyriteError): boolean {
     if (!this.canCancel) return false;
-    this.#controller?.abort();
+    this.#controller?.abort(instead);
     return true;
   }
 
@@ -87,13 +92,15 @@ export class CeremonyWork {
     progress(1, 0);
     try {
       const value = await run(controller.signal, progress);
-      if (controller.signal.aborted) throw new WorkCancelled(report('cancelled', false));
+      if (controller.signal.aborted) throw controller.signal.reason instanceof KeyriteError ? controller.signal.reason : new WorkCancelled(report('cancelled', false));
       this.#listener?.(report('finished', false));
       return value;
     } catch (error) {
       if (!controller.signal.aborted) throw error;
       const cancelled = report('cancelled', false);
       this.#listener?.(cancelled);
+      const instead: unknown = controller.signal.reason;
+      if (instead instanceof KeyriteError) throw instead;
       throw error instanceof WorkCancelled ? error : new WorkCancelled(cancelled);
     } finally {
       this.#controller = undefined;

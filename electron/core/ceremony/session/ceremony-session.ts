@@ -236,8 +236,10 @@ export class CeremonySession {
   /** Abort from anywhere: the pending question is cancelled (and cancellable work with it), the runner records why, wipes its secrets and closes the transcript as aborted. */
   async abort(reason: string): Promise<RehearsalOutcome> {
     if (this.running) {
-      this.#inputs.cancel(new KeyriteError('CEREMONY_ABORTED', `Aborted by the people in the room: ${reason}`.slice(0, 2048)));
-      this.#work.cancel();
+      const aborted = new KeyriteError('CEREMONY_ABORTED', `Aborted by the people in the room: ${reason}`.slice(0, 2048));
+      this.#inputs.cancel(aborted);
+      // The running KDF ends with the abort itself, not as a cancel by the operator (which would be recorded and asked again).
+      this.#work.cancel(aborted);
     }
     return this.finished;
   }
