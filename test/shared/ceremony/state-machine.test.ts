@@ -504,7 +504,11 @@ describe('ceremony state machine, model-based (fc.commands)', () => {
       ],
       { maxCommands: 100, size: 'max' },
     );
-    fc.assert(
+    // A run raises an exception and records the deviating result it names
+    // only by chance (a CI run's 60 runs once held none, and the check below
+    // failed): until one has, another 60 runs (at most 600 in all), each held
+    // to every check, so the test never passes without that path exercised.
+    for (let round = 0; round < 10 && deviated === 0; round++) fc.assert(
       fc.property(commands, (cmds) => {
         const model: Model = { status: 'running', step: 0, stage: stageOf(0), enrolled: [], signers: [], result: undefined, maxStep: 0, checked: 0, exceptions: [], checkedExceptions: 0 };
         const real: Real = { state: startCeremony(script, hash, nonce), log: [] };
