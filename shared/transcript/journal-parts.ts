@@ -148,13 +148,16 @@ export function scanJournalPart(journal: Uint8Array, start: number, end: number,
   const range = new CompactRange(sha256, firstLine);
   const cuts: RangeState[] = [];
   const last = firstLine + leafHashes.length / 32;
+  const growTo = (size: number): void => {
+    while (range.end < size) range.append(leafHashes, (range.end - firstLine) * 32);
+  };
   if (firstBadEvent === undefined) {
     for (const size of sizes) {
       if (size <= firstLine || size > last) continue;
-      while (range.end < size) range.append(leafHashes, (range.end - firstLine) * 32);
+      growTo(size);
       cuts.push(range.state());
     }
-    while (range.end < last) range.append(leafHashes, (range.end - firstLine) * 32);
+    growTo(last);
   }
   return { firstLine, lineCount, leafHashes, firstBadEvent, ceremonyId, lastEvent, unterminatedBytes, range: range.state(), cuts };
 }

@@ -90,10 +90,10 @@ function startWorker(): WaitingWorker | Error {
 
 /** Gives a waiting worker the work. The answer rejects if the worker failed or fails. */
 function give(waiting: WaitingWorker | Error, work: SharedParts): PartsHelper {
-  if (waiting instanceof Error) return { answer: Promise.reject(waiting), cancel: () => undefined };
+  // A worker that could not start, or failed or ended while it waited, is not given the work.
+  if (waiting instanceof Error || waiting.failure !== undefined) return { answer: Promise.reject(waiting instanceof Error ? waiting : waiting.failure), cancel: () => undefined };
   const { worker } = waiting;
   const answer = new Promise<TakenPart[]>((resolve, reject) => {
-    if (waiting.failure !== undefined) reject(waiting.failure);
     worker.once('message', (taken: TakenPart[]) => {
       resolve(taken);
       void worker.terminate();
