@@ -7,11 +7,13 @@
  * dismissing it returns to Home with the ceremony's state gone. Each
  * screen (the script's problems, the first question, the abort form, the
  * aborted outcome) is photographed into the report and axe-checked in both
- * themes (screens.ts).
+ * themes (screens.ts). And the check itself: under a modal dialog, whose
+ * page behind is inert, both themes are still checked (axe.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { CeremonyDriver } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { checkScreen } from '../support/screens.ts';
@@ -59,5 +61,32 @@ test.describe('starting and aborting a ceremony from Home', () => {
     await page.getByRole('button', { name: 'Back to home' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
     await expect(page.getByText('A ceremony is open')).toHaveCount(0);
+  });
+
+  test('under a modal dialog (the toggle behind it inert) both themes are still axe-checked, through the system colour scheme', async ({ app }, testInfo) => {
+    const { page } = app;
+    await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
+    // A stand-in modal whose text is readable in the light theme only (dark grey on the dark theme's canvas).
+    await page.evaluate(() => {
+      const dialog = document.createElement('dialog');
+      dialog.setAttribute('aria-label', 'Stand-in dialog');
+      const text = document.createElement('p');
+      text.textContent = 'Readable in the light theme only';
+      text.style.color = 'light-dark(#1b1d1f, #2a2a2a)';
+      dialog.append(text);
+      document.body.append(dialog);
+      dialog.showModal();
+    });
+    expect(await page.evaluate(() => document.querySelector(':modal')?.getAttribute('aria-label'))).toBe('Stand-in dialog');
+    const failure = await expectAccessibleInBothThemes(page, 'stand-in modal', testInfo).then(
+      () => '',
+      (error: unknown) => String(error),
+    );
+    // The light theme passed; the dark one was really dark, and its contrast failure is named.
+    expect(failure).toContain('stand-in modal (dark, system theme under a modal dialog)');
+    expect(failure).toContain('color-contrast');
+    expect(failure).not.toContain('(light');
+    // The system's colour scheme is no longer emulated.
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(false);
   });
 });
