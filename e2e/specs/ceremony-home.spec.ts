@@ -5,9 +5,9 @@
  * offers Start; a started ceremony aborted at its first question with a reason ends
  * on the outcome screen (aborted, reason recorded, bundle written), and
  * dismissing it returns to Home with the ceremony's state gone. Each
- * screen (the script's problems, the first question, the abort form, the
- * aborted outcome) is photographed into the report and axe-checked in both
- * themes (screens.ts). And the check itself: under a modal dialog, whose
+ * screen (the script's problems, the checked script, the first question,
+ * the abort form, the aborted outcome) is photographed into the report and
+ * axe-checked in both themes (screens.ts). And the check itself: under a modal dialog, whose
  * page behind is inert, both themes are still checked (axe.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -37,6 +37,7 @@ test.describe('starting and aborting a ceremony from Home', () => {
     const good = readFileSync(join(repo, 'assets/ceremonies/07-hsm-inventory-and-policy.yaml'));
     await page.getByLabel('Open a script file').setInputFiles({ name: 'inventory.yaml', mimeType: 'text/yaml', buffer: good });
     await expect(page.getByRole('list', { name: 'Checked script' }).getByRole('button', { name: 'Start HSM inventory and policy check' })).toBeVisible();
+    await checkScreen(page, testInfo, 'ceremony-home-checked-script');
   });
 
   test('abort at the first question ends on the outcome screen with the reason; dismiss goes home and forgets the ceremony', async ({ app }, testInfo) => {
