@@ -49,6 +49,25 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
     expect(hashJournalTree(new Uint8Array(0), defaultSha256, [0]).roots.get(0)).toEqual(treeRoot([]));
   });
 
+  it('hashes any bytes line by line, however many lines (short lines grow its room for leaf hashes), empty lines and 0x00 bytes included', () => {
+    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 6 }).map((line) => line.map((b) => (b === 0x0a ? 0x00 : b))), { maxLength: 600 }), fc.boolean(), (lines, cut) => {
+      const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0) - (cut && lines.length > 0 ? 1 : 0));
+      let at = 0;
+      for (const [i, line] of lines.entries()) {
+        bytes.set(line, at);
+        at += line.length;
+        if (!(cut && i === lines.length - 1)) bytes[at++] = 0x0a;
+      }
+      // An unterminated empty last line is no line: the bytes end with the newline before it.
+      const count = cut && lines.length > 0 && (lines[lines.length - 1] as Uint8Array).length === 0 ? lines.length - 1 : lines.length;
+      const tree = hashJournalTree(bytes, defaultSha256, [count]);
+      const leaves = lines.slice(0, count).map((line) => leafHash(line));
+      expect(tree.lineCount).toBe(count);
+      expect(tree.leafHashes).toEqual(new Uint8Array(leaves.flatMap((leaf) => [...leaf])));
+      expect(tree.roots.get(count)).toEqual(treeRoot(leaves));
+    }), { numRuns: 300 });
+  });
+
   it('takes its sizes from signed checkpoint notes only: text that is not a note claims none', () => {
     const notes = [7, 20, 21, 40, 99].map((size) => ({ name: String(size), note: `x\n${size}\nAAAA\n` }));
     expect(claimedSizes(notes)).toEqual([]);
