@@ -82,6 +82,11 @@ export function ModalDialog({ labelledBy, describedBy, className, opener, onCanc
         event.preventDefault();
         cancel();
       }}
+      onClose={(event) => {
+        // A close React did not ask for: Chromium closes a dialog on Escape without a cancellable cancel event when the
+        // page has had no user activation since (the close watcher's anti-abuse rule, HTML "close requests").
+        if (!event.currentTarget.open && !cancelled.current) cancel();
+      }}
     >
       {children(cancel)}
     </dialog>
