@@ -11,7 +11,11 @@
  *   for its sign-off, a fresh engine starts on the same data folder, Home
  *   lists the interrupted ceremony, Resume goes on (the lost HSM login's PIN
  *   asked again) to a verified bundle holding ceremony/resumed.
- * Neither sends a passphrase or PIN to the renderer.
+ * Neither sends a passphrase or PIN to the renderer. Each screen on the way
+ * is photographed into the report and axe-checked in both themes: the
+ * exception form, its signing stage before and after the administrator
+ * signs, the duplicate signature refused, Home listing the interrupted
+ * ceremony and the resumed ceremony.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +66,8 @@ test.describe('ceremony 7: an exception signed at the screen, and a resume after
           // The administrator signed; signing again is refused in words, and the witness is asked for.
           phase = 'after';
           await expect(page.getByTestId('exception-quorum')).toContainText(`Signed: ${administrator.name}`);
+          // The signing stage after its first signature: the quorum names who signed and who is still needed.
+          await driver.checkScreen('exception-signing-administrator-signed', seen);
           await driver.signAs(administrator);
           await driver.refusalSays('CEREMONY_SIGN_OFF_DUPLICATE', /already signed this exception; dual control needs distinct people/);
           refusals.push('CEREMONY_SIGN_OFF_DUPLICATE');

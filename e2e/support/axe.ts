@@ -33,8 +33,27 @@ export async function expectAccessible(page: Page, screen: string, testInfo?: Te
  * Checks the page in the light and then the dark theme, switched with the
  * app's own visible toggle (a person's path, and it must itself be
  * accessible), then puts the theme back to following the system.
+ *
+ * While a modal dialog is open (`<dialog>` shown with showModal()), the
+ * page behind it, the toggle too, is inert (HTML, "modal dialogs"): no
+ * person can reach it. The theme then follows the system (every check ends
+ * there), so the system's colour scheme is switched instead, which is what
+ * the light-dark() pairs of renderer/styles.css follow.
  */
 export async function expectAccessibleInBothThemes(page: Page, screen: string, testInfo?: TestInfo): Promise<void> {
+  if (await page.evaluate(() => document.querySelector(':modal') !== null)) {
+    await expect(page.locator('html'), 'the theme follows the system while a modal dialog is open').not.toHaveAttribute('data-theme', /./);
+    try {
+      for (const theme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        expect(await page.evaluate((t) => matchMedia(`(prefers-color-scheme: ${t})`).matches, theme)).toBe(true);
+        await expectAccessible(page, `${screen} (${theme}, system theme under a modal dialog)`, testInfo);
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: null });
+    }
+    return;
+  }
   const themes = page.getByRole('group', { name: 'Theme' });
   for (const theme of ['Light', 'Dark'] as const) {
     await themes.getByRole('radio', { name: theme }).check();

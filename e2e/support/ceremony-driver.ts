@@ -20,10 +20,10 @@ import { parse } from 'yaml';
 import { readBundle } from '../../electron/core/transcript/bundle-export.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 import { verifyBundle } from '../../shared/transcript/bundle.ts';
-import { expectAccessibleInBothThemes } from './axe.ts';
 import { expect, test, type KeyriteApp } from './fixtures.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
 import { runSecrets } from './run-secrets.ts';
+import { checkScreen } from './screens.ts';
 import { findSecrets, type KnownSecret } from './secret-scan.ts';
 import type { WrongShare } from './stray-shares.ts';
 
@@ -114,12 +114,12 @@ const codeIn = (text: string): string => /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*$/
 
 export class CeremonyDriver {
   readonly page: Page;
-  readonly #app: KeyriteApp;
   readonly #testInfo: TestInfo;
   readonly #keyboard: boolean;
+  /** Screens checked when a call is given no set of its own (refusals, confirmations): each once a driver. */
+  readonly #seen = new Set<string>();
 
   constructor(app: KeyriteApp, testInfo: TestInfo, keyboard = false) {
-    this.#app = app;
     this.page = app.page;
     this.#testInfo = testInfo;
     this.#keyboard = keyboard;
@@ -143,14 +143,13 @@ export class CeremonyDriver {
     return list.getByRole('listitem').filter({ has: this.page.getByText(type, { exact: true }) });
   }
 
-  /** A screen seen for the first time: a screenshot artifact (named by ceremony and screen) and an axe check in both themes. */
-  async checkScreen(name: string, seen: Set<string>): Promise<void> {
+  /** A screen seen for the first time: a screenshot (named by ceremony and screen) saved and attached to the report, and an axe check in both themes (screens.ts). */
+  async checkScreen(name: string, seen: Set<string> = this.#seen): Promise<void> {
     if (seen.has(name)) return;
     seen.add(name);
     const main = this.page.locator('main[data-ceremony]');
     const ceremony = (await main.count()) > 0 ? ((await main.getAttribute('data-ceremony')) ?? 'ceremony') : 'home';
-    await this.#app.screenshot(`ceremony-${ceremony}-${name}`);
-    await expectAccessibleInBothThemes(this.page, `${ceremony}: ${name}`, this.#testInfo);
+    await checkScreen(this.page, this.#testInfo, `ceremony-${ceremony}-${name}`);
   }
 
   // ---- keyboard or pointer -------------------------------------------------
@@ -226,6 +225,7 @@ export class CeremonyDriver {
     const notice = this.page.getByRole('alert', { name: 'Not accepted' }).filter({ hasText: code });
     await expect(notice).toBeVisible(LONG);
     await expect(notice).toContainText(words);
+    await this.checkScreen(`refused-${code}`);
   }
 
   // ---- exceptions and resuming ------------------------------------------------
@@ -300,6 +300,7 @@ export class CeremonyDriver {
     await this.checkScreen('exception-form', seen);
     await this.press(form.getByRole('button', { name: 'Record the exception for signing' }));
     await expect(this.page.getByRole('dialog').getByRole('heading', { name: 'Sign the exception' })).toBeVisible(LONG);
+    await this.checkScreen('exception-signing', seen);
   }
 
   /** Home after a restart: the interrupted ceremony is listed; Resume opens it where it stopped and says so. */
@@ -310,6 +311,7 @@ export class CeremonyDriver {
     await this.press(list.getByRole('button', { name: new RegExp(`^Resume ${title} \\(`) }));
     await expect(this.page.getByRole('heading', { level: 1, name: title })).toBeVisible(LONG);
     await expect(this.page.getByRole('heading', { name: 'Resumed after an interruption' })).toBeVisible(LONG);
+    await this.checkScreen('resumed', seen);
   }
 
   /** Answers every request until the outcome screen; returns the bundle folder the screen names. */
@@ -477,6 +479,7 @@ export class CeremonyDriver {
       // People find they began with the wrong envelopes: the shares accepted so far are discarded (after a confirmation) and everyone presents again.
       await this.press(page.getByRole('button', { name: 'Start over…' }));
       await expect(page.getByRole('group', { name: /Discard the share accepted so far/ })).toBeVisible();
+      await this.checkScreen('start-over-confirmation');
       await this.press(page.getByRole('button', { name: 'Discard them and start over' }));
       await expect(page.getByTestId('share-progress')).toContainText(/^\s*0 of \d+ shares accepted/, LONG);
       await this.timelineShows('shares/started-over');
@@ -539,6 +542,7 @@ export class CeremonyDriver {
     await expect(notice).toContainText(`${wrong.by}'s share: Share "${wrong.file}"`);
     await expect(notice).toContainText(wrong.says);
     await expect(progress).toHaveText(before);
+    await this.checkScreen(`refused-${wrong.code}`);
   }
 
   // ---- a share typed from its paper form ------------------------------------
@@ -572,8 +576,7 @@ export class CeremonyDriver {
         await this.typeSecret(field, wrong.text);
         await expect(check).toHaveText('Line 2, word 3 is not in the word list; check it against the paper.');
         // The words form, with main's feedback showing, is a screen of its own.
-        await this.#app.screenshot('ceremony-share-words-feedback');
-        await expectAccessibleInBothThemes(this.page, 'share words with line feedback', this.#testInfo);
+        await this.checkScreen('share-words-feedback');
       }
       await this.typeSecret(field, paper.text);
       await expect(check).toHaveText(new RegExp(`^All ${paper.lines.length} lines check \\(\\d+ words\\)\\.$`));

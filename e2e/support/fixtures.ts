@@ -17,6 +17,7 @@ import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
 import { runSecrets } from './run-secrets.ts';
+import { attachOtherScreenshots, photograph } from './screens.ts';
 import { ScriptedChooser } from './scripted-chooser.ts';
 import { attachTestBridge, type DroppedEvent } from './test-bridge.ts';
 
@@ -37,7 +38,7 @@ export interface KeyriteApp {
   dropped: readonly DroppedEvent[];
   /** Resolves when the audit timeline shows an event of this type. */
   waitForAuditEvent(type: string): Promise<void>;
-  /** Saves a screenshot as a test artifact. */
+  /** Saves a screenshot as a test artifact, attached to the HTML report under its name. */
   screenshot(name: string): Promise<void>;
   /** The host's file chooser, scripted by the spec (chromium project; on Electron the native dialog cannot be scripted). */
   chooser: ScriptedChooser;
@@ -91,6 +92,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
         await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine });
+        await attachOtherScreenshots(testInfo);
         // The outgoing check caught what the engine tried to send: the test fails, naming each event.
         if (bridge.dropped.length > 0) {
           throw new Error(`the test bridge held back ${bridge.dropped.length} event(s) the engine tried to send: ${bridge.dropped.map((d) => `${d.event} (${d.code}: ${d.reason})`).join('; ')}`);
@@ -145,6 +147,7 @@ async function useElectronApp(dataDir: string, pkcs11Module: string | undefined,
   try {
     const page = await electronApp.firstWindow();
     await use(makeApp(page, [], testInfo));
+    await attachOtherScreenshots(testInfo);
     await screenshotOnFailure(page, testInfo);
   } finally {
     await electronApp.close();
@@ -168,7 +171,7 @@ function makeApp(page: Page, received: unknown[], testInfo: TestInfo, chooser = 
       await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();
     },
     async screenshot(name) {
-      await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+      await photograph(page, testInfo, name);
     },
   };
 }

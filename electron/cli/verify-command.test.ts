@@ -87,7 +87,7 @@ describe('keyrite verify', () => {
     // Any number of threads says the same, word for word (below 4 MB the journal is checked on one thread either way).
     expect(await run('verify', tampered, '--json', '--threads', '1')).toEqual(bad);
     expect(await run('verify', tampered, '--json', '--threads', '4')).toEqual(bad);
-    for (const threads of ['0', '5', '1.5', 'two']) expect((await run('verify', tampered, '--threads', threads)).code).toBe(64);
+    for (const threads of ['0', '5', '1.5', 'two', '0x2', '2e0', ' 2', '']) expect((await run('verify', tampered, '--threads', threads)).code).toBe(64);
 
     const tail = join(root, 'tail');
     execFileSync('cp', ['-r', bundle.folder, tail]);

@@ -30,8 +30,9 @@ evidence), and the manifest's file hashes and ceremony id.
   --keys <file>    a file of vkeys, one per line
   --json           print the result as JSON instead of text
   --threads N      threads that share the journal's checking, 1 to ${MAX_THREADS} (default:
-                   one a core, here ${defaultThreads()}); a journal under ${PARALLEL_MIN_BYTES / 1e6} MB is checked
-                   on one thread. Every count gives the same verdict.
+                   one a core, here ${defaultThreads()}): one hashes the journal's tree, the others
+                   check its lines; a journal under ${PARALLEL_MIN_BYTES / 1e6} MB is checked on one
+                   thread. Every count gives the same verdict.
 
 Exit status: 0 verified, 1 tampered, 2 unsigned tail (events after the last
 checkpoint), 3 unreadable (not a bundle, or no trusted ceremony key), 64 usage.
@@ -73,7 +74,8 @@ export const verifyCommand: Command = {
       return 0;
     }
     const [bundlePath, ...extra] = parsed.positionals;
-    const threads = parsed.values.threads === undefined ? defaultThreads() : Number(parsed.values.threads);
+    // Decimal digits only: Number() would also take '0x2', '2e0' and ' 2 '.
+    const threads = parsed.values.threads === undefined ? defaultThreads() : /^[0-9]+$/u.test(parsed.values.threads) ? Number(parsed.values.threads) : Number.NaN;
     if (bundlePath === undefined || extra.length > 0 || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
       io.error(help);
       return VERIFY_EXIT.usage;

@@ -3,41 +3,41 @@
  * into parts at line boundaries, the parts shared among cores. Every check
  * of a line needs only the line itself and the leaf hash of the line before
  * it, so a part is checked exactly as scanJournal checks the whole journal,
- * given the number of lines before it and that one leaf hash (scan.ts,
- * JournalPart), and a part keeps no events (the verdict needs only the
- * last). Each part also builds its own piece of the RFC 6962 tree (a
- * CompactRange from its first line), so joining the tree costs O(log n)
- * hashes a part instead of a hash per line on one core.
+ * given the number of lines before it (scan.ts, JournalPart), except that it
+ * hashes nothing: its links are checked when the parts are joined, against
+ * the leaf hashes another core computed for the whole journal
+ * (journal-tree.ts). A part keeps no events (the verdict needs only the
+ * last).
  *
  * Joining is only for the common case, where no part finds a problem. When
- * one does, the host scans the whole journal instead: the first bad event,
- * and the reason given for it, are then the ones the verifier names alone.
+ * one does, or a link does not hold, the host scans the whole journal
+ * instead: the first bad event, and the reason given for it, are then the
+ * ones the verifier names alone.
  */
 import { parseCheckpointText } from './checkpoint.ts';
 import type { TranscriptEvent } from './event.ts';
 import { utf8Decode } from './bytes.ts';
-import { CompactRange, defaultSha256, leafHash, type RangeState, type Sha256 } from './merkle.ts';
+import type { JournalTree } from './journal-tree.ts';
 import { parseNote } from './note-format.ts';
-import { scanJournal, type NamedNotes, type ScannedJournal } from './scan.ts';
+import { linksHold, scanJournal, type DeferredLinks, type NamedNotes, type ScannedJournal } from './scan.ts';
 
 /** What checking one part found. Plain data, so a worker thread can send it. */
 export interface PartScan {
+  /** Where the part is in the journal's bytes: [start, end). */
+  readonly start: number;
+  readonly end: number;
   /** Lines in the journal before this part. */
   readonly firstLine: number;
   /** Lines in this part, counting an unterminated last one. */
   readonly lineCount: number;
-  /** Leaf hashes of the part's valid lines, 32 bytes each, in order. */
-  readonly leafHashes: Uint8Array;
   readonly firstBadEvent: { readonly index: number; readonly reason: string } | undefined;
   readonly ceremonyId: string | undefined;
   /** The part's last valid event. */
   readonly lastEvent: TranscriptEvent | undefined;
   /** Bytes after the part's last newline. */
   readonly unterminatedBytes: number;
-  /** The tree's leaves [firstLine, firstLine + valid lines) as a compact range. */
-  readonly range: RangeState;
-  /** The same range cut at each claimed tree size it reaches past its first line, in increasing order. */
-  readonly cuts: readonly RangeState[];
+  /** Its lines' links, checked at the join (undefined when the part found a problem first). */
+  readonly links: DeferredLinks | undefined;
 }
 
 /** The byte offset just after the first newline at or after `share` (0..1) of the journal: where a second part starts. */
@@ -68,7 +68,7 @@ export interface SharedParts {
   readonly journal: Uint8Array;
   /** partBounds: part k is bytes [bounds[k], bounds[k + 1]). */
   readonly bounds: readonly number[];
-  /** The tree sizes the checkpoints claim (claimedSizes). */
+  /** The tree sizes the checkpoints claim (claimedSizes), where the tree's roots are wanted (journal-tree.ts). */
   readonly sizes: readonly number[];
   readonly taken: Int32Array;
 }
@@ -84,14 +84,14 @@ export interface TakenPart {
  * the sharing for every core (the host then scans the whole journal on one
  * core, which names the first bad line exactly).
  */
-export function takeParts(work: SharedParts, sha256: Sha256 = defaultSha256, limit = Infinity): TakenPart[] {
-  const { journal, bounds, sizes, taken } = work;
+export function takeParts(work: SharedParts, limit = Infinity): TakenPart[] {
+  const { journal, bounds, taken } = work;
   const parts = bounds.length - 1;
   const done: TakenPart[] = [];
   while (done.length < limit) {
     const index = Atomics.add(taken, 0, 1);
     if (index >= parts) break;
-    const part = scanJournalPart(journal, bounds[index] as number, bounds[index + 1] as number, sha256, sizes);
+    const part = scanJournalPart(journal, bounds[index] as number, bounds[index + 1] as number);
     done.push({ index, part });
     if (part.firstBadEvent !== undefined) {
       Atomics.store(taken, 0, parts);
@@ -128,51 +128,27 @@ function linesBefore(journal: Uint8Array, start: number, end: number): number {
 
 /**
  * Checks the lines in bytes [start, end) of a journal; `start` is 0 or just
- * after a newline, `end` the journal's end or just after a newline. `sizes`
- * are the tree sizes the checkpoints claim (claimedSizes), where the part
- * cuts its range.
+ * after a newline, `end` the journal's end or just after a newline.
  */
-export function scanJournalPart(journal: Uint8Array, start: number, end: number, sha256: Sha256 = defaultSha256, sizes: readonly number[] = []): PartScan {
-  // Only the verdict is wanted: no events are kept but the last.
-  let scanned: ScannedJournal;
-  let firstLine = 0;
-  if (start === 0) {
-    scanned = scanJournal(journal.subarray(0, end), sha256, { keepEvents: false });
-  } else {
-    firstLine = linesBefore(journal, start, end);
-    const previousStart = journal.lastIndexOf(0x0a, start - 2) + 1;
-    const previousLeaf = leafHash(journal.subarray(previousStart, start - 1), sha256);
-    scanned = scanJournal(journal.subarray(start, end), sha256, { part: { firstLine, previousLeaf }, keepEvents: false });
-  }
-  const { lastEvent, leafHashes, firstBadEvent, ceremonyId, lineCount, unterminatedBytes } = scanned;
-  const range = new CompactRange(sha256, firstLine);
-  const cuts: RangeState[] = [];
-  const last = firstLine + leafHashes.length / 32;
-  const growTo = (size: number): void => {
-    while (range.end < size) range.append(leafHashes, (range.end - firstLine) * 32);
-  };
-  if (firstBadEvent === undefined) {
-    for (const size of sizes) {
-      if (size <= firstLine || size > last) continue;
-      growTo(size);
-      cuts.push(range.state());
-    }
-    growTo(last);
-  }
-  return { firstLine, lineCount, leafHashes, firstBadEvent, ceremonyId, lastEvent, unterminatedBytes, range: range.state(), cuts };
+export function scanJournalPart(journal: Uint8Array, start: number, end: number): PartScan {
+  const firstLine = start === 0 ? 0 : linesBefore(journal, start, end);
+  // Only the verdict is wanted: no events are kept but the last; nothing is hashed (links are deferred).
+  const { lastEvent, firstBadEvent, ceremonyId, lineCount, unterminatedBytes, links } = scanJournal(journal.subarray(start, end), undefined, { part: { firstLine }, keepEvents: false });
+  return { start, end, firstLine, lineCount, firstBadEvent, ceremonyId, lastEvent, unterminatedBytes, links: firstBadEvent === undefined ? links : undefined };
 }
 
 /**
  * The parts (in order, covering the journal) joined into the whole
- * journal's scan, without its events; or undefined if a part found a
- * problem or the parts name different ceremonies.
+ * journal's scan, without its events, with the leaf hashes of its tree; or
+ * undefined if a part found a problem, the parts name different
+ * ceremonies, count other lines than the tree, or a link does not hold.
  */
-export function joinParts(parts: readonly PartScan[]): ScannedJournal | undefined {
+export function joinParts(journal: Uint8Array, parts: readonly PartScan[], tree: JournalTree): ScannedJournal | undefined {
   let lineCount = 0;
   let ceremonyId: string | undefined;
   let lastEvent: TranscriptEvent | undefined;
   for (const part of parts) {
-    if (part.firstBadEvent !== undefined || part.firstLine !== lineCount) return undefined;
+    if (part.firstBadEvent !== undefined || part.links === undefined || part.firstLine !== lineCount) return undefined;
     if (part.ceremonyId !== undefined) {
       if (ceremonyId !== undefined && part.ceremonyId !== ceremonyId) return undefined;
       ceremonyId = part.ceremonyId;
@@ -180,8 +156,9 @@ export function joinParts(parts: readonly PartScan[]): ScannedJournal | undefine
     lineCount += part.lineCount;
     lastEvent = part.lastEvent ?? lastEvent;
   }
-  const leafHashes = new Uint8Array(lineCount * 32);
-  for (const part of parts) leafHashes.set(part.leafHashes, part.firstLine * 32);
+  const { leafHashes } = tree;
+  if (tree.lineCount !== lineCount || leafHashes.length !== lineCount * 32) return undefined;
+  for (const part of parts) if (!linksHold(journal.subarray(part.start, part.end), part.links as DeferredLinks, part.firstLine, part.lineCount, leafHashes)) return undefined;
   return {
     events: [],
     lastEvent,
@@ -206,23 +183,4 @@ export function claimedSizes(notes: NamedNotes): number[] {
     if (typeof checkpoint !== 'string') sizes.add(checkpoint.size);
   }
   return [...sizes].sort((a, b) => a - b);
-}
-
-/**
- * The RFC 6962 root at every claimed size the joined parts reach, from
- * their ranges: each part's range is merged onto the ranges before it, and
- * each of its cuts onto a copy of them (O(log n) hashes each).
- */
-export function rootsOfParts(parts: readonly PartScan[], sha256: Sha256 = defaultSha256): Map<number, Uint8Array> {
-  const roots = new Map<number, Uint8Array>();
-  const tree = new CompactRange(sha256);
-  for (const part of parts) {
-    for (const cut of part.cuts) {
-      const upTo = CompactRange.fromState(tree.state(), sha256);
-      upTo.merge(cut);
-      roots.set(upTo.end, upTo.root());
-    }
-    tree.merge(part.range);
-  }
-  return roots;
 }

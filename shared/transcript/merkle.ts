@@ -35,6 +35,28 @@ export function leafHash(leaf: Uint8Array, sha256: Sha256 = defaultSha256): Uint
   return sha256(input);
 }
 
+/**
+ * RFC 6962 §2.1 leaf hashes of byte ranges of one array (the journal's
+ * lines), written to `out`. The input 0x00 || line is made in one buffer
+ * that every line reuses: a copy of the whole journal costs more (its fresh
+ * pages fault in), and an array per line more again (bench:verify).
+ */
+export class LeafHasher {
+  readonly #sha256: Sha256;
+  #input = new Uint8Array(4096);
+
+  constructor(sha256: Sha256) {
+    this.#sha256 = sha256;
+  }
+
+  /** The leaf hash of bytes[start, end) written to out[at, at + 32). */
+  hashInto(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+    if (end - start >= this.#input.length) this.#input = new Uint8Array(2 * (end - start + 1));
+    this.#input.set(bytes.subarray(start, end), 1);
+    sha256Into(this.#sha256, this.#input.subarray(0, end - start + 1), out, at);
+  }
+}
+
 /** RFC 6962 §2.1: node hash = SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array, sha256: Sha256 = defaultSha256): Uint8Array {
   const input = new Uint8Array(1 + left.length + right.length);
@@ -45,133 +67,63 @@ export function nodeHash(left: Uint8Array, right: Uint8Array, sha256: Sha256 = d
 }
 
 /**
- * A compact range (as transparency-dev/merkle's compact package calls it):
- * the leaves [begin, end) of an RFC 6962 tree held as the fewest perfect,
- * aligned subtrees that cover them, left to right. From begin 0 these are
- * the tree's right edge, one subtree per set bit of the size, largest
- * first: appending is amortised O(1) hashes and the root at any size is
- * O(log n), so the verifier checks a checkpoint at every size it needs in
- * one pass over the events. From any other begin, a range is a part of the
- * tree built on its own (one core's share of the journal) and merged onto
- * the range just before it with O(log n) hashes (verify-in-parallel.ts).
+ * The tree's right edge: one perfect subtree root per set bit of the size,
+ * largest first. Appending is amortised O(1) hashes and the root at any size
+ * is O(log n), so the verifier checks a checkpoint at every size it needs in
+ * one pass over the events.
  */
 export class CompactRange {
   readonly #sha256: Sha256;
-  // The subtree roots, 32 bytes each, in one array (no allocation per leaf,
-  // bench:verify), and each one's height. From begin 0 there is at most one
-  // subtree per bit of the size; from another begin, at most two (the
-  // range's left edge rising, its right edge falling): 128 covers 2^64.
-  readonly #roots = new Uint8Array(128 * 32);
-  readonly #levels = new Uint8Array(128);
+  // The perfect subtree roots, 32 bytes each, largest first, in one array:
+  // no allocation per leaf (bench:verify). A size below 2^64 has at most 64.
+  readonly #roots = new Uint8Array(64 * 32);
   #count = 0;
   // 0x01 || left || right, reused for every node hash: an array of more than
   // 64 bytes is allocated off V8's heap, which costs more than the hash
   // itself (bench:verify).
   readonly #node = new Uint8Array(65);
-  readonly #begin: number;
-  #end: number;
+  #size = 0;
 
-  constructor(sha256: Sha256 = defaultSha256, begin = 0) {
-    if (!Number.isSafeInteger(begin) || begin < 0) throw new RangeError(`a range cannot begin at leaf ${begin}`);
+  constructor(sha256: Sha256 = defaultSha256) {
     this.#sha256 = sha256;
     this.#node[0] = 1;
-    this.#begin = begin;
-    this.#end = begin;
   }
 
-  /** The range's leaves as plain data (a worker thread sends it), and back. */
-  static fromState(state: RangeState, sha256: Sha256 = defaultSha256): CompactRange {
-    const range = new CompactRange(sha256, state.begin);
-    range.#merge(state);
-    if (range.#end !== state.end || range.#count !== state.levels.length) throw new RangeError(`not a compact range of [${state.begin}, ${state.end})`);
-    return range;
-  }
-
-  state(): RangeState {
-    return { begin: this.#begin, end: this.#end, levels: this.#levels.slice(0, this.#count), hashes: this.#roots.slice(0, this.#count * 32) };
-  }
-
-  /** Leaves in the range (from begin 0: the tree's size). */
   get size(): number {
-    return this.#end - this.#begin;
-  }
-
-  get begin(): number {
-    return this.#begin;
-  }
-
-  get end(): number {
-    return this.#end;
+    return this.#size;
   }
 
   /** Appends the leaf hash (already prefixed and hashed, see leafHash) at hashes[at, at + 32). */
   append(hashes: Uint8Array, at = 0): void {
-    this.#push(hashes, at, 0, this.#end++);
-  }
-
-  /** Appends the range that begins where this one ends (its subtrees as they are: no leaf is hashed again). */
-  merge(next: RangeState): void {
-    if (next.begin !== this.#end) throw new RangeError(`a range ending at leaf ${this.#end} cannot take one beginning at ${next.begin}`);
-    this.#merge(next);
-  }
-
-  #merge({ levels, hashes, end }: RangeState): void {
-    let leaf = this.#end;
-    for (let i = 0; i < levels.length; i++) {
-      const level = levels[i] as number;
-      const width = 2 ** level;
-      if (leaf % width !== 0 || leaf + width > end) throw new RangeError(`no subtree of height ${level} at leaf ${leaf}`);
-      this.#push(hashes, i * 32, level, leaf / width);
-      leaf += width;
-    }
-    if (leaf !== end) throw new RangeError(`the subtrees end at leaf ${leaf}, not ${end}`);
-    this.#end = end;
-  }
-
-  /**
-   * Adds the subtree at hashes[from, from + 32) of height `level`, the
-   * `index`th of its height: while it is a right child whose left sibling is
-   * the last subtree held, the two become their parent (RFC 6962 §2.1). The
-   * merged hash is written where the next merge reads its right half,
-   * node[33, 65).
-   */
-  #push(hashes: Uint8Array, from: number, level: number, index: number): void {
+    let size = this.#size++;
     const roots = this.#roots;
-    const levels = this.#levels;
     const node = this.#node;
-    let right = hashes;
-    while (index % 2 === 1 && this.#count > 0 && levels[this.#count - 1] === level) {
+    let right: Uint8Array = hashes;
+    let from = at;
+    // Each trailing 1 bit of the size is a subtree of the new one's size to
+    // merge with. The merged hash is written where the next merge reads its
+    // right half, node[33, 65).
+    while (size % 2 === 1) {
       const top = --this.#count * 32;
       for (let k = 0; k < 32; k++) node[1 + k] = roots[top + k] as number;
       if (right !== node) for (let k = 0; k < 32; k++) node[33 + k] = right[from + k] as number;
       sha256Into(this.#sha256, node, node, 33);
       right = node;
       from = 33;
-      level++;
-      index = (index - 1) / 2;
+      size = (size - 1) / 2;
     }
-    const top = this.#count * 32;
-    levels[this.#count++] = level;
+    const top = this.#count++ * 32;
     for (let k = 0; k < 32; k++) roots[top + k] = right[from + k] as number;
   }
 
-  /** RFC 6962 §2.1 MTH of the leaves appended so far (SHA-256() when empty); only a range from leaf 0 is a tree. */
+  /** RFC 6962 §2.1 MTH of the leaves appended so far (SHA-256() when empty). */
   root(): Uint8Array {
-    if (this.#begin !== 0) throw new RangeError(`a range beginning at leaf ${this.#begin} has no root`);
     if (this.#count === 0) return this.#sha256(new Uint8Array(0));
     const roots = this.#roots;
     let root: Uint8Array = roots.slice((this.#count - 1) * 32, this.#count * 32);
     for (let i = this.#count - 2; i >= 0; i--) root = nodeHash(roots.subarray(i * 32, i * 32 + 32), root, this.#sha256);
     return root;
   }
-}
-
-/** A CompactRange as plain data: its subtrees' heights, left to right, and their hashes, 32 bytes each. */
-export interface RangeState {
-  readonly begin: number;
-  readonly end: number;
-  readonly levels: Uint8Array;
-  readonly hashes: Uint8Array;
 }
 
 /** MTH over leaf hashes (RFC 6962 §2.1). */

@@ -4,15 +4,17 @@
  * before any of the next), naming the first line that fails. No signature
  * code, so the journal can use it on opening without loading the curves.
  *
- * A host may check a journal in parts, one a core (journal-parts.ts): a
- * part is scanned as a journal of its own, given the number of lines before
- * it and the leaf hash of the line just before it (JournalPart).
+ * A host may check a journal in parts, on several cores (journal-parts.ts),
+ * while another core hashes its tree (journal-tree.ts): a part is scanned as
+ * a journal of its own, given the number of lines before it (JournalPart),
+ * without hashing, and its links are checked once the tree's leaf hashes are
+ * known (linksHold).
  */
 import { bytesEqual, hexToBytes, utf8Decode } from './bytes.ts';
 import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, checkEventValues, hashPattern, type TranscriptEvent } from './event.ts';
-import { defaultSha256, sha256Into, treeRoot, type Sha256 } from './merkle.ts';
+import { LeafHasher, defaultSha256, treeRoot, type Sha256 } from './merkle.ts';
 import { parseNote } from './note-format.ts';
 import { readPlainLine } from './plain-line.ts';
 import { checkPayload } from './payloads.ts';
@@ -131,7 +133,7 @@ export interface ScannedJournal {
   readonly events: TranscriptEvent[];
   /** The last of those events. */
   readonly lastEvent: TranscriptEvent | undefined;
-  /** Their RFC 6962 leaf hashes, 32 bytes each, in order. */
+  /** Their RFC 6962 leaf hashes, 32 bytes each, in order (none for a part: its links are deferred). */
   readonly leafHashes: Uint8Array;
   /** The same hashes, one array each (the live journal keeps them for proofs). */
   readonly leaves: Uint8Array[];
@@ -141,6 +143,18 @@ export interface ScannedJournal {
   readonly lineCount: number;
   /** Bytes after the last newline (a torn write, if the journal is live). */
   readonly unterminatedBytes: number;
+  /** A part's links, to be checked against the leaf hashes (linksHold); absent for a whole journal, whose links are checked in the scan. */
+  readonly links?: DeferredLinks;
+}
+
+/**
+ * Each line's prev as a part found it, for linksHold: where its 64 hex
+ * digits are in the part's bytes, or (prevAt -1) its text, for a line read
+ * in full.
+ */
+export interface DeferredLinks {
+  readonly prevAt: Int32Array;
+  readonly prevText: ReadonlyMap<number, string>;
 }
 
 const hexDigits = '0123456789abcdef';
@@ -171,18 +185,17 @@ function leafAt(hashes: Uint8Array, i: number): Uint8Array {
 
 /**
  * Where a journal's bytes are one part of a larger journal (a host checks
- * the parts on several cores): the number of lines before it, and the leaf
- * hash of the line just before it, which its first line's prev must match.
+ * the parts on several cores): the number of lines before it. A part hashes
+ * nothing: its lines' links wait for the tree's leaf hashes (linksHold).
  */
 export interface JournalPart {
   readonly firstLine: number;
-  readonly previousLeaf: Uint8Array;
 }
 
 export interface ScanOptions {
   /** Checkpoint notes; they only help name an edited last-but-one event. */
   readonly checkpoints?: NamedNotes;
-  /** The journal is this part of a larger one: sequence numbers and the indices reported count from its first line, and that line links to `previousLeaf`. */
+  /** The journal is this part of a larger one: sequence numbers and the indices reported count from its first line, and links are deferred (ScannedJournal.links). */
   readonly part?: JournalPart;
   /**
    * Keep every event (the default). A host that wants only the verdict
@@ -200,10 +213,9 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   const count = starts.length;
   // Line i here is line `at + i` of the whole journal.
   const at = part?.firstLine ?? 0;
-  const leafHashes = new Uint8Array(count * 32);
-  // RFC 6962 leaf input is 0x00 || line, made in one buffer that every line
-  // reuses (a copy of the whole journal costs more: its fresh pages fault in).
-  let leafInput = new Uint8Array(4096);
+  const links = part === undefined ? undefined : { prevAt: new Int32Array(count).fill(-1), prevText: new Map<number, string>() };
+  const leafHashes = new Uint8Array(links === undefined ? count * 32 : 0);
+  const leafHasher = new LeafHasher(sha256);
   const events: TranscriptEvent[] = [];
   let lastEvent: TranscriptEvent | undefined;
   let firstBadEvent: { index: number; reason: string } | undefined;
@@ -212,9 +224,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   for (let i = 0; i < count; i++) {
     const start = starts[i] as number;
     const end = ends[i] as number;
-    if (end - start >= leafInput.length) leafInput = new Uint8Array(2 * (end - start + 1));
-    leafInput.set(journal.subarray(start, end), 1);
-    sha256Into(sha256, leafInput.subarray(0, end - start + 1), leafHashes, i * 32);
+    if (links === undefined) leafHasher.hashInto(journal, start, end, leafHashes, i * 32);
     // Speed (bench:verify): the common line is read without a full parse,
     // and is then canonical (plain-line.ts); whether prev is hex is settled
     // below, by comparing it with the hash it must be.
@@ -226,12 +236,12 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     }
     const event = checked.event;
     // The envelope's last rule: a prev equal to the hash it must be is hex; any other is tested.
-    const previous = i > 0 ? leafHashes : part?.previousLeaf;
-    const previousAt = i > 0 ? (i - 1) * 32 : 0;
+    // A part's links wait for the leaf hashes (linksHold), where a prev that is not hex matches none.
     const linked =
-      previous === undefined ? event.prev === GENESIS_PREV
-      : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(journal, plain.prevAt, previous, previousAt)
-      : hexMatches(event.prev, previous, previousAt);
+      at + i === 0 ? event.prev === GENESIS_PREV
+      : links !== undefined ? deferLink(links, i, event.prev, plain?.prevAt)
+      : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(journal, plain.prevAt, leafHashes, (i - 1) * 32)
+      : hexMatches(event.prev, leafHashes, (i - 1) * 32);
     if (!linked && !hashPattern.test(event.prev)) {
       firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
       break;
@@ -252,8 +262,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     // The hash link first: an edit to event i-1 (its ceremony id included)
     // shows as a broken link at i, and blameBrokenLink names the edited line.
     if (!linked) {
-      // A part's first line: the line before it is another part's, so the link alone is named.
-      firstBadEvent = i === 0 && part !== undefined ? { index: at, reason: `prev does not match the hash of event ${at - 1}` } : blameBrokenLink(i, split, leafHashes, event, checkpoints, sha256, at);
+      firstBadEvent = blameBrokenLink(i, split, leafHashes, event, checkpoints, sha256);
       break;
     }
     ceremonyId ??= event.ceremony;
@@ -272,13 +281,39 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     lastEvent,
     leafHashes: validHashes,
     get leaves() {
-      return Array.from({ length: valid }, (_, i) => leafAt(validHashes, i));
+      return Array.from({ length: validHashes.length / 32 }, (_, i) => leafAt(validHashes, i));
     },
     firstBadEvent,
     ceremonyId,
     lineCount: count,
     unterminatedBytes: journal.length - (lastNewline + 1),
+    ...(links === undefined ? {} : { links }),
   };
+}
+
+/** Records line i's prev for linksHold: where it is in the bytes when read there as 64 digits, else its text. Answers true: it is checked later. */
+function deferLink(links: { prevAt: Int32Array; prevText: Map<number, string> }, i: number, prev: string, prevAt: number | undefined): true {
+  if (prevAt !== undefined && prev.length === 64) links.prevAt[i] = prevAt;
+  else links.prevText.set(i, prev);
+  return true;
+}
+
+/**
+ * A part's deferred links against the whole journal's leaf hashes: the prev
+ * of each of its lines (but the journal's first, which the scan held to
+ * GENESIS_PREV) is the hex of the leaf hash of the line before it. `bytes`
+ * are the part's, as scanned; `lines` its valid lines.
+ */
+export function linksHold(bytes: Uint8Array, links: DeferredLinks, firstLine: number, lines: number, leafHashes: Uint8Array): boolean {
+  for (let i = 0; i < lines; i++) {
+    const line = firstLine + i;
+    if (line === 0) continue;
+    const at = (line - 1) * 32;
+    if (at + 32 > leafHashes.length) return false;
+    const prevAt = links.prevAt[i] as number;
+    if (prevAt >= 0 ? !hexBytesMatch(bytes, prevAt, leafHashes, at) : !hexMatches(links.prevText.get(i) ?? '', leafHashes, at)) return false;
+  }
+  return true;
 }
 
 /**
@@ -287,11 +322,10 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
  * event i itself was. A single change to line i-1 breaks only link i; a
  * change to line i breaks link i+1 as well.
  */
-function blameBrokenLink(i: number, split: LineSplit, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256, at: number): { index: number; reason: string } {
-  const blamePrevious = { index: at + i - 1, reason: `its hash is not the one event ${at + i} recorded` };
-  const blameThis = { index: at + i, reason: `prev does not match the hash of event ${at + i - 1}` };
-  // A part's last line: the line that would vouch for it, and the tree, are beyond the part.
-  if (i === 0 || (at > 0 && i + 1 >= split.starts.length)) return blameThis;
+function blameBrokenLink(i: number, split: LineSplit, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256): { index: number; reason: string } {
+  const blamePrevious = { index: i - 1, reason: `its hash is not the one event ${i} recorded` };
+  const blameThis = { index: i, reason: `prev does not match the hash of event ${i - 1}` };
+  if (i === 0) return blameThis;
   const leaf = leafAt(leafHashes, i);
   if (i + 1 < split.starts.length) {
     const scanned = scanLine(split.text(i + 1));

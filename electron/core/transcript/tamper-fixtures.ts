@@ -9,12 +9,13 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { CHECKPOINT_FOLDER, JOURNAL_PATH, KEYS_PATH, MANIFEST_PATH, buildManifest } from '../../../shared/transcript/bundle.ts';
 import { bytesToHex, utf8ToBytes } from '../../../shared/transcript/bytes.ts';
 import { GENESIS_PREV, canonicalLine } from '../../../shared/transcript/event.ts';
-import { takeParts, type SharedParts } from '../../../shared/transcript/journal-parts.ts';
+import { takeParts } from '../../../shared/transcript/journal-parts.ts';
+import { hashJournalTree } from '../../../shared/transcript/journal-tree.ts';
 import { leafHash } from '../../../shared/transcript/merkle.ts';
 import { SIGNATURE_TYPE, formatNote, makeVerifierKey, parseNote } from '../../../shared/transcript/note.ts';
 import { fixtureCeremonyId, fixtureTranscript } from './fixtures.ts';
 import { nodeSha256 } from './node-sha256.ts';
-import type { PartsHelper } from './verify-in-parallel.ts';
+import type { Helpers } from './verify-in-parallel.ts';
 
 export type Notes = { name: string; note: string }[];
 
@@ -163,15 +164,20 @@ export function applyTamper(f: TamperFixture, t: Tamper): Tampered | undefined {
 }
 
 /**
- * A stand-in for verifyBundleInParallel's worker thread: it takes up to
- * `limit` parts in this thread at once, before this thread takes any (a
- * worker takes them whenever it is ready; the verdict must not depend on
- * which thread took which). `counter` counts the parts it took.
+ * Stand-ins for verifyBundleInParallel's worker threads, in this thread: a
+ * worker that takes parts takes up to `limit` of them at once, before this
+ * thread takes any (a worker takes them whenever it is ready; the verdict
+ * must not depend on which thread took which), and `counter` counts them;
+ * the tree is hashed at once, or (`tree: 'fails'`) its worker fails, having
+ * hashed nothing.
  */
-export function partsInThread(limit: number, counter = { parts: 0 }): (work: SharedParts) => PartsHelper {
-  return (work) => {
-    const taken = takeParts(work, nodeSha256, limit);
-    counter.parts += taken.length;
-    return { answer: Promise.resolve(taken), cancel: () => undefined };
+export function helpersInThread(limit: number, counter = { parts: 0 }, tree: 'hashed' | 'fails' = 'hashed'): Helpers {
+  return {
+    tree: (work) => ({ answer: tree === 'fails' ? Promise.reject(new Error('tree worker died')) : Promise.resolve(hashJournalTree(work.journal, nodeSha256, work.sizes)), cancel: () => undefined }),
+    parts: (work) => {
+      const taken = takeParts(work, limit);
+      counter.parts += taken.length;
+      return { answer: Promise.resolve(taken), cancel: () => undefined };
+    },
   };
 }

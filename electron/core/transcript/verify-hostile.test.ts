@@ -42,7 +42,7 @@ import { MemoryTranscript } from './memory-transcript.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { readTar, writeTar } from './tar.ts';
 import { buildReportModel } from './report-model.ts';
-import { notesOf, partsInThread, type Notes } from './tamper-fixtures.ts';
+import { helpersInThread, notesOf, type Notes } from './tamper-fixtures.ts';
 import { verifyBundleInParallel, verifyBundleVerdict, type BundleVerdict } from './verify-in-parallel.ts';
 
 const scale = Number(process.env['HOSTILE_RUNS'] ?? '1');
@@ -212,9 +212,9 @@ async function verifyEverywhere(files: Map<string, Uint8Array>, options: { paral
   const verdict = verifyBundleVerdict(files, { trustedKeys });
   expect(verdict).toStrictEqual(withoutEvents(given));
   if (options.parallel !== undefined) {
-    // Eight parts, of which the stand-in worker takes a share first.
-    const helper = partsInThread(Math.round(options.parallel * 8));
-    expect(await verifyBundleInParallel(files, { trustedKeys, minBytes: 0, threads: 2, partsPerThread: 4, helper })).toStrictEqual(verdict);
+    // Eight parts, of which the stand-in worker takes a share first; the tree hashed by another stand-in.
+    const helpers = helpersInThread(Math.round(options.parallel * 8));
+    expect(await verifyBundleInParallel(files, { trustedKeys, minBytes: 0, threads: 3, partsPerThread: 4, helpers })).toStrictEqual(verdict);
   }
   return given;
 }
@@ -454,7 +454,7 @@ describe('checkpoint notes holding hostile text', () => {
       fc.asyncProperty(fc.nat(notes.length - 1), noteEdit, parallelShare, async (which, edit, share) => {
         const name = (notes[which] as Notes[number]).name;
         const { note, mayVerify } = editNote((notes[which] as Notes[number]).note, edit);
-        // The parallel path computes roots at every size a note claims, signed or not (journal-parts.ts rootsOfParts).
+        // The parallel path computes roots at every size a note claims, signed or not (journal-tree.ts).
         const result = await verifyEverywhere(bundleOf({ notes: notes.map((n, k) => (k === which ? { name, note } : n)) }), { ownKeys: false, ...(share === null ? {} : { parallel: share }) });
         const context = `${result.status}: ${result.summary}`;
         if (mayVerify) {

@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_PATH, verifyBundle } from '../../../shared/transcript/bundle.ts';
 import { nodeSha256 } from './node-sha256.ts';
-import { applyTamper, bundleFiles, partsInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
-import { partsOnWorker, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type ParallelOptions } from './verify-in-parallel.ts';
+import { applyTamper, bundleFiles, helpersInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
+import { onWorkers, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type Helpers, type ParallelOptions } from './verify-in-parallel.ts';
 import { partBounds, takeParts } from '../../../shared/transcript/journal-parts.ts';
+import { hashJournalTree } from '../../../shared/transcript/journal-tree.ts';
 
 let fixture: TamperFixture;
 beforeAll(async () => {
@@ -37,9 +38,9 @@ function pure(files: Map<string, Uint8Array>, keys: 'given' | 'the bundle\'s' = 
   return verdict;
 }
 
-/** Two threads, the journal in parts, with the stand-in worker taking `takes` parts before this thread takes any. */
-function inParts(parts: number, takes: number, counter?: { parts: number }): ParallelOptions {
-  return { trustedKeys: fixture.keys, minBytes: 0, threads: 2, partsPerThread: Math.ceil(parts / 2), helper: partsInThread(takes, counter) };
+/** Three threads: the tree hashed by a stand-in, the journal in parts, with the stand-in worker taking `takes` parts before this thread takes any. */
+function inParts(parts: number, takes: number, counter?: { parts: number }, tree?: 'fails'): ParallelOptions {
+  return { trustedKeys: fixture.keys, minBytes: 0, threads: 3, partsPerThread: Math.ceil(parts / 2), helpers: helpersInThread(takes, counter, tree) };
 }
 
 describe('the parallel verifier says exactly what the pure verifier says (without the events)', () => {
@@ -47,11 +48,11 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const counter = { parts: 0 };
     let compared = 0;
     await fc.assert(
-      fc.asyncProperty(fc.option(tamper, { freq: 5 }), fc.integer({ min: 2, max: 24 }), fc.nat(24), async (t, parts, takes) => {
+      fc.asyncProperty(fc.option(tamper, { freq: 5 }), fc.integer({ min: 2, max: 24 }), fc.nat(24), fc.boolean(), async (t, parts, takes, treeFails) => {
         const files = t === null ? bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints) : tamperedFiles(t);
         if (files === undefined) return;
-        const verdict = await verifyBundleInParallel(files, inParts(parts, takes, counter));
-        expect(verdict, JSON.stringify({ t, parts, takes })).toStrictEqual(pure(files));
+        const verdict = await verifyBundleInParallel(files, inParts(parts, takes, counter, treeFails ? 'fails' : undefined));
+        expect(verdict, JSON.stringify({ t, parts, takes, treeFails })).toStrictEqual(pure(files));
         compared++;
       }),
       { numRuns: 600 },
@@ -97,26 +98,33 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     expect(await verifyBundleInParallel(intact, { minBytes: 0, threads: 2 })).toStrictEqual(pure(intact, 'the bundle\'s'));
   }, 180_000);
 
-  it('parts a worker took and never answered for (it failed) are checked here, with the same answer', async () => {
+  it('parts a worker took and never answered for (it failed), and a tree its worker never hashed, are done here, with the same answer', async () => {
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
-    const dies: ParallelOptions['helper'] = (work) => {
-      // It takes three parts, then fails before it answers.
-      for (let k = 0; k < 3; k++) Atomics.add(work.taken, 0, 1);
-      return { answer: Promise.reject(new Error('worker died')), cancel: () => undefined };
-    };
-    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: dies })).toStrictEqual(pure(intact));
+    const dies = (tree: 'hashed' | 'fails'): Helpers => ({
+      tree: helpersInThread(0, undefined, tree).tree,
+      parts: (work) => {
+        // It takes three parts, then fails before it answers.
+        for (let k = 0; k < 3; k++) Atomics.add(work.taken, 0, 1);
+        return { answer: Promise.reject(new Error('worker died')), cancel: () => undefined };
+      },
+    });
     const edited = tamperedFiles({ kind: 'edit', at: 700, byte: 0x41 });
     expect(edited).toBeDefined();
-    expect(await verifyBundleInParallel(edited as Map<string, Uint8Array>, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: dies })).toStrictEqual(pure(edited as Map<string, Uint8Array>));
+    for (const files of [intact, edited as Map<string, Uint8Array>]) {
+      for (const tree of ['hashed', 'fails'] as const) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads: 3, helpers: dies(tree) }), tree).toStrictEqual(pure(files));
+      // Two threads: the tree's worker alone, and it fails.
+      expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helpers: helpersInThread(0, undefined, 'fails') })).toStrictEqual(pure(files));
+    }
   });
 
   it('one thread, or a journal below the threshold, is verified on this thread alone (no worker is asked)', async () => {
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
-    const never: ParallelOptions['helper'] = () => {
+    const ask = (): never => {
       throw new Error('no worker should be asked');
     };
-    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 1, helper: never })).toStrictEqual(pure(intact));
-    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, threads: 2, helper: never })).toStrictEqual(pure(intact));
+    const never: Helpers = { tree: ask, parts: ask };
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 1, helpers: never })).toStrictEqual(pure(intact));
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, threads: 2, helpers: never })).toStrictEqual(pure(intact));
   });
 
   it('a bundle without a journal is unreadable on both', async () => {
@@ -140,21 +148,25 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
     const workers = startWorkers(2);
     try {
-      expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helper: workers.helper })).toStrictEqual(pure(intact));
+      expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 3, helpers: workers.helpers })).toStrictEqual(pure(intact));
     } finally {
       workers.close();
     }
   });
 
-  it('a worker thread given the work alone takes every part, and finds what this thread finds', async () => {
+  it('a worker thread given the work alone takes every part, or hashes the tree, and finds what this thread finds', async () => {
     const journal = new Uint8Array(new SharedArrayBuffer(fixture.journal.length));
     journal.set(fixture.journal);
-    const work = () => ({ journal, bounds: partBounds(journal, 7), sizes: [100, 200], taken: new Int32Array(new SharedArrayBuffer(4)) });
-    const here = takeParts(work(), nodeSha256);
-    for (const helper of [partsOnWorker, startWorkers(1).helper]) {
-      const there = await helper(work()).answer;
+    const work = () => ({ journal, bounds: partBounds(journal, 7), sizes: [0, 100, 200, 201], taken: new Int32Array(new SharedArrayBuffer(4)) });
+    const here = takeParts(work());
+    const tree = hashJournalTree(journal, nodeSha256, work().sizes);
+    expect([...tree.roots.keys()]).toEqual([0, 100, 200]);
+    const ahead = startWorkers(2);
+    for (const helpers of [onWorkers, ahead.helpers]) {
+      const there = await helpers.parts(work()).answer;
       expect(there.map(({ index }) => index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(there).toStrictEqual(here);
+      expect(await helpers.tree(work()).answer).toStrictEqual(tree);
     }
   });
 });

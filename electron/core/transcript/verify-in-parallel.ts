@@ -1,7 +1,9 @@
 /**
  * `keyrite verify`'s verifier: the pure verifier (shared/transcript/bundle.ts)
- * for the verdict alone, on this thread or with the journal's parts shared
- * among threads (shared/transcript/journal-parts.ts). Its answer is
+ * for the verdict alone, on this thread or on several: one worker thread
+ * hashes the journal's tree (shared/transcript/journal-tree.ts) while this
+ * thread, and any other workers, check its lines in parts
+ * (shared/transcript/journal-parts.ts). Its answer is
  * verifyBundle's, without the events (the command prints none; the
  * auditor's screen, which shows them, calls verifyBundle itself). When a
  * part finds a problem, the whole bundle is verified again on this thread,
@@ -14,11 +16,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
-import { claimedSizes, joinParts, partBounds, rootsOfParts, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
+import { claimedSizes, joinParts, partBounds, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
+import { hashJournalTree, type JournalTree } from '../../../shared/transcript/journal-tree.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import { readBundle } from './bundle-read.ts';
 import { workerEnvironment } from './compile-cache.ts';
 import { nodeCrypto } from './node-crypto.ts';
+import type { WorkerJob } from './journal-parts-worker.ts';
 
 /**
  * Below this journal size (about 13,000 events) verify on this thread alone:
@@ -28,13 +32,12 @@ import { nodeCrypto } from './node-crypto.ts';
 export const PARALLEL_MIN_BYTES = 4_000_000;
 
 /**
- * Parts per thread. A worker starts late and runs its first parts before
- * V8 has optimised them (its first 2 MB part took 130 to 160 ms where this
- * thread took 55), so it takes fewer parts than this thread; parts small
- * enough that neither thread waits long for the other's last one (about
- * 1 MB, 30 ms, for 100,000 events on two threads), and few enough that
- * each part's own start (its first line read twice, the line before it
- * hashed) stays small (bench:verify).
+ * Parts per thread that checks lines. A worker starts late and runs its
+ * first parts before V8 has optimised them (its first 2 MB part took 130 to
+ * 160 ms where this thread took 55), so it takes fewer parts than this
+ * thread; parts small enough that neither thread waits long for the
+ * other's last one, and few enough that each part's own start (its first
+ * line read twice) stays small (bench:verify).
  */
 export const PARTS_PER_THREAD = 16;
 
@@ -49,22 +52,28 @@ export function defaultThreads(): number {
 /** verifyBundle's answer, without the events. */
 export type BundleVerdict = Omit<BundleVerification, 'events'>;
 
-/** A thread taking parts: what it took, and a way to stop it. */
-export interface PartsHelper {
-  readonly answer: Promise<TakenPart[]>;
+/** Work on another thread: its answer, and a way to stop it. */
+export interface Helper<T> {
+  readonly answer: Promise<T>;
   readonly cancel: () => void;
+}
+
+/** How the other threads are started: the first one hashes the tree, any more take parts. */
+export interface Helpers {
+  readonly tree: (work: SharedParts) => Helper<JournalTree>;
+  readonly parts: (work: SharedParts) => Helper<TakenPart[]>;
 }
 
 export interface ParallelOptions {
   /** vkeys the auditor brought; when absent, the bundle's own keys.txt (as verifyBundle). */
   readonly trustedKeys?: readonly string[];
-  /** Threads in all, this one included (defaultThreads); 1 verifies on this thread alone. */
+  /** Threads in all, this one included (defaultThreads); 1 verifies on this thread alone, 2 has a worker hash the tree while this thread checks the lines, each more takes parts of the lines. */
   readonly threads?: number;
   /** Journals smaller than this are verified on this thread alone (PARALLEL_MIN_BYTES). */
   readonly minBytes?: number;
   readonly partsPerThread?: number;
-  /** Starts a thread that takes parts; a worker thread by default (tests take parts in-thread). */
-  readonly helper?: (work: SharedParts) => PartsHelper;
+  /** Starts the other threads; worker threads by default (tests stand in for them in this thread). */
+  readonly helpers?: Helpers;
 }
 
 /** A worker thread that will take parts once given the work; any failure before then is kept for that moment. */
@@ -88,14 +97,14 @@ function startWorker(): WaitingWorker | Error {
   }
 }
 
-/** Gives a waiting worker the work. The answer rejects if the worker failed or fails. */
-function give(waiting: WaitingWorker | Error, work: SharedParts): PartsHelper {
+/** Gives a waiting worker its job. The answer rejects if the worker failed or fails. */
+function give<T>(waiting: WaitingWorker | Error, job: WorkerJob): Helper<T> {
   // A worker that could not start, or failed or ended while it waited, is not given the work.
   if (waiting instanceof Error || waiting.failure !== undefined) return { answer: Promise.reject(waiting instanceof Error ? waiting : waiting.failure), cancel: () => undefined };
   const { worker } = waiting;
-  const answer = new Promise<TakenPart[]>((resolve, reject) => {
-    worker.once('message', (taken: TakenPart[]) => {
-      resolve(taken);
+  const answer = new Promise<T>((resolve, reject) => {
+    worker.once('message', (found: T) => {
+      resolve(found);
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -104,25 +113,27 @@ function give(waiting: WaitingWorker | Error, work: SharedParts): PartsHelper {
   // An early failure is handled where the answer is awaited, or not at all when it is cancelled.
   answer.catch(() => undefined);
   worker.ref();
-  worker.postMessage(work);
+  worker.postMessage(job);
   return { answer, cancel: () => void worker.terminate() };
 }
 
-/** Takes parts on a new worker thread. The answer rejects if the worker cannot start or fails. */
-export function partsOnWorker(work: SharedParts): PartsHelper {
-  return give(startWorker(), work);
-}
+/** Each job on a new worker thread. An answer rejects if its worker cannot start or fails. */
+export const onWorkers: Helpers = {
+  tree: (work) => give(startWorker(), { role: 'tree', work }),
+  parts: (work) => give(startWorker(), { role: 'parts', work }),
+};
 
 /**
  * Worker threads started ahead of the work, so that their start-up (100 to
- * 300 ms, bench:verify) overlaps the reading of the bundle: `helper` gives
- * the next one the work (a new one when none is left), `close` ends those
+ * 300 ms, bench:verify) overlaps the reading of the bundle: `helpers` give
+ * the next one a job (a new one when none is left), `close` ends those
  * never given any.
  */
-export function startWorkers(count: number): { helper: (work: SharedParts) => PartsHelper; close: () => void } {
+export function startWorkers(count: number): { helpers: Helpers; close: () => void } {
   const idle = Array.from({ length: count }, startWorker);
+  const next = <T>(job: WorkerJob): Helper<T> => give<T>(idle.shift() ?? startWorker(), job);
   return {
-    helper: (work) => give(idle.shift() ?? startWorker(), work),
+    helpers: { tree: (work) => next({ role: 'tree', work }), parts: (work) => next({ role: 'parts', work }) },
     close: () => {
       for (const waiting of idle.splice(0)) if (!(waiting instanceof Error)) void waiting.worker.terminate();
     },
@@ -138,7 +149,7 @@ export async function readAndVerifyBundle(path: string, options: Omit<ParallelOp
   const threads = options.threads ?? defaultThreads();
   const workers = threads > 1 && bundleBytes(path) >= (options.minBytes ?? PARALLEL_MIN_BYTES) ? startWorkers(threads - 1) : undefined;
   try {
-    return await verifyBundleInParallel(readBundle(path), { ...options, threads, ...(workers === undefined ? {} : { helper: workers.helper }) });
+    return await verifyBundleInParallel(readBundle(path), { ...options, threads, ...(workers === undefined ? {} : { helpers: workers.helpers }) });
   } finally {
     workers?.close();
   }
@@ -177,11 +188,14 @@ export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, opti
 }
 
 /**
- * verifyBundleVerdict with the journal's parts shared among `threads`
- * threads. Each thread takes the next part not yet taken, checks it and
- * builds its piece of the tree; this thread then checks the signatures and
- * the journal file's hash, checks any part a failed worker left, joins the
- * parts and their pieces of the tree, and asks the pure verifier for the
+ * verifyBundleVerdict on `threads` threads. A worker hashes the journal's
+ * tree, every line's leaf hash and the roots the checkpoints claim, while
+ * this thread (and each further worker) takes the next part of the journal
+ * not yet taken and checks its lines. This thread first checks the
+ * signatures and the journal file's hash, then takes parts until none is
+ * left; it checks any part a failed worker left, and hashes the tree itself
+ * if its worker failed; it joins the parts, checking every line's link
+ * against the tree's leaf hashes, and asks the pure verifier for the
  * verdict with that work done.
  */
 export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Array>, options: ParallelOptions = {}): Promise<BundleVerdict> {
@@ -192,34 +206,49 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   if (journal === undefined || threads < 2 || journal.length < (options.minBytes ?? PARALLEL_MIN_BYTES)) return alone();
   const notes = bundleCheckpoints(files);
   const shared = shareable(journal);
-  const work: SharedParts = { journal: shared, bounds: partBounds(shared, threads * (options.partsPerThread ?? PARTS_PER_THREAD)), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
-  const helpers = Array.from({ length: threads - 1 }, () => (options.helper ?? partsOnWorker)(work));
-  // First, while the workers start: the signatures, and the journal file's
-  // hash for the manifest; then parts until none is left, so that every
-  // thread ends with the parts at once (afterwards this thread would end
-  // later by their cost, bench:verify).
+  const checkers = threads - 1;
+  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? PARTS_PER_THREAD)), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
+  const helpers = options.helpers ?? onWorkers;
+  const tree = helpers.tree(work);
+  const others = Array.from({ length: checkers - 1 }, () => helpers.parts(work));
+  // A failure is handled where an answer is awaited, or not at all when the work ends without it.
+  for (const helper of [tree, ...others]) helper.answer.catch(() => undefined);
+  const stop = () => {
+    tree.cancel();
+    for (const other of others) other.cancel();
+  };
+  // First, while the workers start: the signatures, and the journal file's hash for the manifest.
   const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
   const journalSha256 = nodeCrypto.sha256(journal);
-  const taken = takeParts(work, nodeCrypto.sha256);
+  const taken = takeParts(work);
   if (taken.some(({ part }) => part.firstBadEvent !== undefined)) {
-    for (const helper of helpers) helper.cancel();
+    stop();
     return alone();
   }
-  for (const helper of helpers) {
+  for (const other of others) {
     try {
-      taken.push(...(await helper.answer));
+      taken.push(...(await other.answer));
     } catch {
       // A worker that could not run (no threads, a bundled app without the
       // worker file) or failed: the parts it took are checked below, with the same result.
     }
   }
   // A worker found a problem (and stopped the taking): the whole journal on this thread, which names it.
-  if (taken.some(({ part }) => part.firstBadEvent !== undefined)) return alone();
+  if (taken.some(({ part }) => part.firstBadEvent !== undefined)) {
+    stop();
+    return alone();
+  }
   const byIndex = new Map(taken.map(({ index, part }) => [index, part]));
   const parts: PartScan[] = [];
-  for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number, nodeCrypto.sha256, work.sizes));
-  const scanned = joinParts(parts);
+  for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
+  let hashed: JournalTree;
+  try {
+    hashed = await tree.answer;
+  } catch {
+    // As for parts: a tree its worker could not hash is hashed here.
+    hashed = hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
+  }
+  const scanned = joinParts(shared, parts, hashed);
   if (scanned === undefined) return alone();
-  const roots = rootsOfParts(parts, nodeCrypto.sha256);
-  return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots, signatures, journalSha256 } }));
+  return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots: hashed.roots, signatures, journalSha256 } }));
 }

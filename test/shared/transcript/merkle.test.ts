@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompactRange, consistencyProof, inclusionProof, leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../../shared/transcript/merkle.ts';
 
@@ -68,35 +67,5 @@ describe('RFC 6962 Merkle tree', () => {
       expect(hex(range.root())).toBe(hex(mth(data.slice(0, n))));
       if (n < 64) range.append(leaves[n] as Uint8Array);
     }
-  });
-
-  it('CompactRange in parts: ranges built from any cuts and merged in order give the root of every size (0..64)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 64 }), fc.uniqueArray(fc.integer({ min: 1, max: 63 }), { maxLength: 6 }), fc.boolean(), (n, rawCuts, throughState) => {
-        const cuts = [0, ...rawCuts.filter((c) => c < n).sort((a, b) => a - b), n];
-        const whole = new CompactRange();
-        for (let p = 0; p + 1 < cuts.length; p++) {
-          const part = new CompactRange(undefined, cuts[p]);
-          for (let i = cuts[p] as number; i < (cuts[p + 1] as number); i++) part.append(leaves[i] as Uint8Array);
-          expect(part.size).toBe((cuts[p + 1] as number) - (cuts[p] as number));
-          whole.merge(throughState ? CompactRange.fromState(part.state()).state() : part.state());
-          expect(hex(whole.root()), `${cuts.join(',')} at ${whole.end}`).toBe(hex(mth(data.slice(0, whole.end))));
-        }
-        expect(whole.end).toBe(n);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('CompactRange refuses a range that does not follow, a root of a range not from leaf 0, and a state that is not a compact range', () => {
-    const later = new CompactRange(undefined, 5);
-    later.append(leaves[5] as Uint8Array);
-    expect(() => later.root()).toThrow(/beginning at leaf 5 has no root/);
-    expect(() => new CompactRange().merge(later.state())).toThrow(/ending at leaf 0 cannot take one beginning at 5/);
-    // A subtree of height 1 cannot start at leaf 5; two leaves 0 and 1 side by side are one subtree, not two.
-    expect(() => CompactRange.fromState({ begin: 5, end: 7, levels: Uint8Array.of(1), hashes: new Uint8Array(32) })).toThrow(/no subtree of height 1 at leaf 5/);
-    expect(() => CompactRange.fromState({ begin: 0, end: 2, levels: Uint8Array.of(0, 0), hashes: new Uint8Array(64) })).toThrow(/not a compact range/);
-    expect(() => CompactRange.fromState({ begin: 0, end: 3, levels: Uint8Array.of(1), hashes: new Uint8Array(32) })).toThrow(/end at leaf 2, not 3/);
-    expect(() => new CompactRange(undefined, -1)).toThrow(RangeError);
   });
 });
