@@ -6,21 +6,29 @@
  * the keyboard, is recorded (work/cancelled), explained, and the share
  * passphrases are asked for again; the ceremony then goes on to a bundle
  * that verifies. The HSM loads and the bundle's verification report their
- * progress too, never cancellable; no secret is in any progress event.
+ * progress too, never cancellable. Then recovery (ceremony 3) from that
+ * bundle and its media: the opening of the first custodian's share (its
+ * KDF) shows its progress and is cancelled with the keyboard; the share is
+ * not accepted, the cancel is recorded and explained, and the custodian
+ * types their passphrase again: the share is accepted and the recovery
+ * ends with a bundle that verifies. No secret is in any progress event.
  */
 import { writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
 import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { holdThreadPool, workShowing } from '../support/work-progress.ts';
 
+const SPLIT = 'master-key-split-and-load';
+
 type Progress = { name: string; payload: { work: string; item: number; items: number; done: number; total: number; cancellable: boolean; state: string } };
 
 test.describe('long work: progress, and cancel where it is safe', () => {
   test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (its engine in this process, and its capture of received messages) runs on the chromium project'));
-  test.setTimeout(600_000);
+  test.setTimeout(1_200_000);
 
-  test('ceremony 2: the sealing shows its progress, is cancelled once and asked again; the bundle verifies', async ({ app }, testInfo) => {
+  test('ceremony 2: the sealing shows its progress, is cancelled once and asked again; the bundle verifies; ceremony 3: opening a share is cancelled once and the custodian presents it again', async ({ app }, testInfo) => {
     const driver = new CeremonyDriver(app, testInfo);
     const keyboard = new CeremonyDriver(app, testInfo, true);
     const cast = castOf('02-master-key-split-and-load.answers.yaml');
@@ -33,7 +41,7 @@ test.describe('long work: progress, and cancel where it is safe', () => {
     const result = await driver.run(cast, {
       intercept: async (request) => {
         if (cancelled || request.kind !== 'seal-passphrase') return false;
-        const panel = app.page.locator('.request-panel');
+        const panel = driver.requestPanel();
         if (!((await panel.getByRole('heading').textContent()) ?? '').startsWith(`${last.name}:`)) return false;
         const secret = cast.custodianPassphrases[last.id] ?? '';
         await driver.typeSecret(panel.getByLabel(`Share passphrase for ${last.name}`, { exact: true }), secret);
@@ -79,6 +87,62 @@ test.describe('long work: progress, and cancel where it is safe', () => {
     expect(sealing.filter((p) => p.state === 'running').every((p) => p.cancellable)).toBe(true);
     expect(of('loading-key').map((p) => [p.item, p.done, p.state, p.cancellable])).toEqual([[1, 0, 'running', false], [2, 1, 'running', false], [2, 2, 'finished', false]]);
     expect(of('verifying-bundle').map((p) => p.state)).toEqual(['running', 'finished']);
+
+    await driver.press(app.page.getByRole('button', { name: 'Back to home' }));
+    await expect(app.page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
+    const recoveryCast = castOf('03-recovery.answers.yaml');
+    const presenter = recoveryCast.participants.find((p) => p.id === recoveryCast.presenters[0]);
+    if (presenter === undefined) throw new Error('ceremony 3 has presenters');
+    let openingCancelled = false;
+    await driver.start('Master key recovery into a replacement HSM');
+    const recovery = await driver.run(recoveryCast, {
+      previousScriptId: SPLIT,
+      intercept: async (request) => {
+        if (openingCancelled || request.kind !== 'share') return false;
+        await test.step(`the opening of ${presenter.name}'s share shows its progress; Cancel, with the keyboard; the share is not accepted`, async () => {
+          const form = app.page.getByRole('form', { name: 'Present a share' });
+          await driver.choose(form.getByLabel('Custodian presenting', { exact: true }), presenter.name);
+          await driver.presentBy(form, 'file');
+          await driver.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${SPLIT}-.*: media/${presenter.id}$`));
+          await driver.typeSecret(form.getByLabel('Share passphrase', { exact: true }), recoveryCast.custodianPassphrases[presenter.id] ?? '');
+          const accepted = await shareProgress(app.page);
+          // The share's KDF waits in libuv's queue while the screen is checked (see work-progress.ts).
+          const hold = holdThreadPool();
+          try {
+            await driver.press(form.getByRole('button', { name: 'Present this share' }));
+            const { panel: work, bar } = await workShowing(app.page, new RegExp(`^Opening the share of ${presenter.name}$`));
+            await expect(work.getByTestId('work-progress-text')).toHaveText(new RegExp(`^Opening the share of ${presenter.name}: \\d{1,2}%$`));
+            await expect(bar).toBeVisible();
+            await keyboard.press(work.getByRole('button', { name: 'Cancel opening the share' }));
+          } finally {
+            await hold.release();
+          }
+          await driver.refusalSays('CEREMONY_WORK_CANCELLED', new RegExp(`^Not accepted, please try again: Opening the share of ${presenter.name}: cancelled\\. The share was not accepted; the shares accepted before it stand\\. Present a share\\.`));
+          await driver.timelineShows('work/cancelled', 1);
+          await driver.timelineShows('share/accepted', 0);
+          // Asked for a share again, with the count of accepted shares as it was; the driver presents it next, the passphrase typed again.
+          await expect(form).toBeVisible(LONG);
+          expect(await shareProgress(app.page)).toBe(accepted);
+        });
+        openingCancelled = true;
+        return true;
+      },
+    });
+    expect(openingCancelled).toBe(true);
+    await driver.timelineShows('work/cancelled', 1);
+    await driver.timelineShows('share/accepted', recoveryCast.presenters.length);
+    await expect(driver.events('share/accepted').filter({ hasText: `Share of ${presenter.id} accepted` })).toHaveCount(1);
+    expect(verifyFolder(recovery.bundleFolder).status).toBe('verified');
+    const opening = app.received.filter((m): m is Progress => typeof m === 'object' && m !== null && (m as { name?: unknown }).name === 'ceremony/progress').map((p) => p.payload).filter((p) => p.work === 'opening-share');
+    // The cancelled opening, then one finished opening per share accepted.
+    expect(opening.map((p) => p.state).filter((s) => s !== 'running')).toEqual(['cancelled', ...recoveryCast.presenters.map(() => 'finished')]);
     expectNoSecretIn(app.received);
   });
 });
+
+const LONG = { timeout: 120_000 };
+
+/** The count of shares accepted, as the share form says it ("1 of 3 shares accepted"). */
+async function shareProgress(page: Page): Promise<string> {
+  return ((await page.getByTestId('share-progress').textContent()) ?? '').trim();
+}

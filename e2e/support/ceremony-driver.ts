@@ -96,6 +96,22 @@ const remember = (text: string, where: string): void => {
 
 const utcNow = (): string => new Date().toISOString().slice(11, 19);
 
+/** What the request panel says each kind of question asks for (its accessible name, renderer/features/ceremony/request-panel.tsx). */
+const ASKS: Record<string, string> = {
+  participant: 'enrol a participant',
+  signer: 'a signature',
+  pin: 'an HSM PIN',
+  'witness-time': "the witness's time",
+  'custody-serial': 'a serial number',
+  'seal-passphrase': 'a share passphrase',
+  'share-medium': 'where to write a share',
+  share: 'a share',
+  'previous-bundle': 'the earlier ceremony',
+};
+
+/** The engine's code at the end of a refusal notice's text. */
+const codeIn = (text: string): string => /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*$/.exec(text.trim())?.[1] ?? '';
+
 export class CeremonyDriver {
   readonly page: Page;
   readonly #testInfo: TestInfo;
@@ -118,7 +134,13 @@ export class CeremonyDriver {
   }
 
   async timelineShows(type: string, count = 1): Promise<void> {
-    await expect(this.page.locator(`[data-testid="ceremony-event"][data-type="${type}"]`)).toHaveCount(count, LONG);
+    await expect(this.events(type)).toHaveCount(count, LONG);
+  }
+
+  /** The transcript's events of one type, as the timeline lists them (each item shows its type). */
+  events(type: string): Locator {
+    const list = this.page.getByRole('complementary', { name: 'Transcript' }).getByRole('list', { name: 'Recorded events, newest first' });
+    return list.getByRole('listitem').filter({ has: this.page.getByText(type, { exact: true }) });
   }
 
   /** A screen seen for the first time: a screenshot (named by ceremony and screen) saved and attached to the report, and an axe check in both themes (screens.ts). */
@@ -163,7 +185,7 @@ export class CeremonyDriver {
 
   /** Chooses an option by its label: arrows on a focused list with the keyboard. */
   async choose(select: Locator, label: string | RegExp): Promise<void> {
-    const labels = await select.locator('option').allTextContents();
+    const labels = await select.getByRole('option').allTextContents();
     const wanted = labels.findIndex((l) => (typeof label === 'string' ? l === label : label.test(l)));
     if (wanted < 0) throw new Error(`no option ${String(label)} in ${labels.join(' | ')}`);
     if (!this.#keyboard) {
@@ -179,20 +201,28 @@ export class CeremonyDriver {
 
   // ---- the ceremony --------------------------------------------------------
 
-  /** The request panel's id once the engine asks something new, or null once the ceremony ended. */
+  /** The region where the engine asks its question now, named "Question <n>: <what it asks for>". */
+  requestPanel(): Locator {
+    return this.page.getByRole('region', { name: /^Question \d+: / });
+  }
+
+  /** The question's number and kind once the engine asks something new, or null once the ceremony ended. */
   async nextRequest(after: number): Promise<{ kind: string; id: number } | null> {
-    const outcome = this.page.getByTestId('ceremony-outcome');
-    const fresh = this.page.locator(`.request-panel:not([data-request-id="${after}"]):not([data-request-id="0"])`);
+    const outcome = this.page.getByRole('region', { name: /^Ceremony (closed|aborted)$/ });
+    const fresh = this.page.getByRole('region', { name: new RegExp(`^Question (?!${after}:)\\d+: `) });
     await expect(outcome.or(fresh)).toBeVisible(LONG);
     if (await outcome.isVisible()) return null;
-    const kind = (await fresh.getAttribute('data-request-kind')) ?? '';
-    const id = Number(await fresh.getAttribute('data-request-id'));
+    const name = /^Question (\d+): (.+)$/.exec((await fresh.getAttribute('aria-label')) ?? '');
+    const kind = Object.entries(ASKS).find(([, words]) => words === name?.[2])?.[0];
+    if (name === null || kind === undefined) throw new Error(`a question the driver does not know: ${name?.[0] ?? '(none)'}`);
+    const id = Number(name[1]);
     if (id === after) return this.nextRequest(after);
     return { kind, id };
   }
 
+  /** The refusal notice (an alert named "Not accepted") shows the engine's code and its words. */
   async refusalSays(code: string, words: RegExp): Promise<void> {
-    const notice = this.page.locator(`[data-code="${code}"]`);
+    const notice = this.page.getByRole('alert', { name: 'Not accepted' }).filter({ hasText: code });
     await expect(notice).toBeVisible(LONG);
     await expect(notice).toContainText(words);
     await this.checkScreen(`refused-${code}`);
@@ -200,9 +230,53 @@ export class CeremonyDriver {
 
   // ---- exceptions and resuming ------------------------------------------------
 
-  /** The sign-off dialog, signed by `signer` with `passphrase`. */
+  /**
+   * A dialog is a true modal (WAI-ARIA APG dialog pattern): it is the
+   * page's modal dialog (`:modal`, so the page behind is inert), the focus
+   * is inside it, Tab from its last control comes back to its first and
+   * Shift+Tab from the first goes to the last, a control behind it cannot
+   * take the focus, and Escape closes it and gives the focus back to
+   * `opener`, which opens it again.
+   */
+  async expectModal(dialog: Locator, first: Locator, last: Locator, behind: Locator, opener: Locator): Promise<void> {
+    const keyboard = this.page.keyboard;
+    await expect(dialog).toBeVisible(LONG);
+    expect(await dialog.evaluate((el) => el.matches(':modal')), 'the dialog is modal').toBe(true);
+    await expect.poll(() => dialog.evaluate((el) => el.contains(document.activeElement)), 'the focus moved into the dialog').toBe(true);
+    await first.focus();
+    await keyboard.press('Shift+Tab');
+    await expect(last).toBeFocused();
+    await keyboard.press('Tab');
+    await expect(first).toBeFocused();
+    // Round the whole dialog: every stop is inside it.
+    const stops = await dialog.evaluate((el) => el.querySelectorAll('button:not([disabled]), input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])').length);
+    for (let i = 0; i <= stops; i++) {
+      await keyboard.press('Tab');
+      expect(await dialog.evaluate((el) => el.contains(document.activeElement)), `Tab ${i + 1} stays in the dialog`).toBe(true);
+    }
+    // The page behind is inert: it refuses the focus even when asked directly.
+    await behind.evaluate((el) => (el as HTMLElement).focus());
+    await expect(behind).not.toBeFocused();
+    await keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+    await keyboard.press('Enter');
+    await expect(dialog).toBeVisible();
+    await expect(first).toBeFocused();
+  }
+
+  #signOffChecked = false;
+
+  /** The sign-off dialog, signed by `signer` with `passphrase` (the first time with the keyboard, it is first checked to be a true modal). */
   async signAs(signer: Person, passphrase = signer.passphrase): Promise<void> {
     const dialog = this.page.getByRole('dialog');
+    if (this.#keyboard && !this.#signOffChecked) {
+      this.#signOffChecked = true;
+      const title = (await dialog.getByRole('heading').textContent()) ?? '';
+      await test.step('the sign-off dialog is a true modal', () =>
+        this.expectModal(dialog, dialog.getByLabel('Who signs', { exact: true }), dialog.getByRole('button', { name: 'Not now' }), this.page.getByRole('button', { name: 'Raise an exception…' }), this.requestPanel().getByRole('button', { name: `${title}…` })),
+      );
+    }
     await this.choose(dialog.getByLabel('Who signs', { exact: true }), `${signer.name} — ${signer.role}`);
     await this.typeSecret(dialog.getByLabel('Their signing passphrase', { exact: true }), passphrase);
     await this.press(dialog.getByRole('button', { name: 'Sign' }));
@@ -210,8 +284,16 @@ export class CeremonyDriver {
 
   /** The exception button: the form (axe-checked in both themes), expected, actual and the decision; then the dialog asks for its signers. */
   async raiseException(raised: { expected: string; actual: string; decision: 'continue' | 'abort' }, seen: Set<string>): Promise<void> {
-    await this.press(this.page.getByRole('button', { name: 'Raise an exception…' }));
-    const form = this.page.getByRole('form', { name: 'Raise an exception' });
+    const signOff = this.page.getByRole('dialog');
+    // A sign-off waiting: its dialog is put aside first (the page behind it is inert).
+    if (await signOff.isVisible()) await this.press(signOff.getByRole('button', { name: 'Not now' }));
+    const opener = this.page.getByRole('button', { name: 'Raise an exception…' });
+    await this.press(opener);
+    const dialog = this.page.getByRole('dialog', { name: 'Raise an exception' });
+    const form = dialog.getByRole('form', { name: 'Raise an exception' });
+    await test.step('the exception dialog is a true modal', () =>
+      this.expectModal(dialog, form.getByLabel('What the script expected', { exact: true }), form.getByRole('button', { name: 'Cancel' }), this.page.getByRole('button', { name: 'Abort the ceremony…' }), opener),
+    );
     await this.type(form.getByLabel('What the script expected', { exact: true }), raised.expected);
     await this.type(form.getByLabel('What actually happened', { exact: true }), raised.actual);
     await this.choose(form.getByLabel('Decision', { exact: true }), raised.decision === 'continue' ? 'Continue the ceremony' : 'Abort the ceremony');
@@ -242,12 +324,14 @@ export class CeremonyDriver {
     /** The medium folder each custodian's share was presented from: its files are secret material of this run. */
     const media = new Map<string, string>();
     const page = this.page;
-    const panel = page.locator('.request-panel');
+    const panel = this.requestPanel();
     let last = 0;
     for (let request = await this.nextRequest(last); request !== null; request = await this.nextRequest(last)) {
       last = request.id;
-      const refusal = page.getByTestId('ceremony-refusal');
-      if (await refusal.isVisible()) refusals.push((await refusal.getAttribute('data-code')) ?? '');
+      for (const notice of await page.getByRole('alert', { name: 'Not accepted' }).all()) {
+        const code = codeIn((await notice.textContent()) ?? '');
+        if (code !== '') refusals.push(code);
+      }
       await this.checkScreen(request.kind, seen);
       if ((await options.intercept?.(request)) === true) continue;
       switch (request.kind) {
@@ -309,7 +393,7 @@ export class CeremonyDriver {
     }
     await this.timelineShows('ceremony/closed');
     await this.checkScreen('outcome', seen);
-    const outcome = page.getByTestId('ceremony-outcome');
+    const outcome = page.getByRole('region', { name: 'Ceremony closed' });
     await expect(outcome.getByRole('heading', { name: 'Ceremony closed' })).toBeVisible();
     await expect(page.getByTestId('bundle-verified')).toHaveText('yes');
     const bundleFolder = ((await page.getByTestId('bundle-folder').textContent()) ?? '').trim();
@@ -353,12 +437,24 @@ export class CeremonyDriver {
     await this.press(form.getByRole('button', { name: 'Enrol this participant' }));
   }
 
+  /**
+   * Who must sign, as the step lists it ("2 × witness or administrator: 1 of
+   * 2 signed (Ada Admin)"): the roles, the count, and the ids of who signed.
+   */
+  async requirements(cast: Cast): Promise<{ roles: string[]; count: number; signed: string[] }[]> {
+    const items = await this.page.getByRole('region', { name: /^Who must (approve|sign off|sign the exception)$/ }).getByRole('listitem').allTextContents();
+    return items.map((text) => {
+      const parts = /^(\d+) × (.+?): (\d+) of \d+ signed(?: \((.+)\))?$/.exec(text.trim());
+      if (parts === null) throw new Error(`a requirement the driver cannot read: "${text}"`);
+      const names = parts[4] === undefined ? [] : parts[4].split(', ');
+      return { roles: (parts[2] ?? '').split(' or '), count: Number(parts[1]), signed: names.map((n) => cast.participants.find((p) => p.name === n)?.id ?? n) };
+    });
+  }
+
   /** Who may still sign: the first participant holding a role of an unmet requirement who has not signed. */
   async signNext(cast: Cast, mistakes: Set<Mistake>): Promise<void> {
     const page = this.page;
-    const requirements = await page.locator('.requirements li').evaluateAll((items) =>
-      items.map((li) => ({ roles: (li.getAttribute('data-roles') ?? '').split(' '), count: Number(li.getAttribute('data-count')), signed: (li.getAttribute('data-signed') ?? '').split(' ').filter(Boolean) })),
-    );
+    const requirements = await this.requirements(cast);
     const signed = new Set(requirements.flatMap((r) => r.signed));
     const open = requirements.find((r) => r.signed.length < r.count);
     const right = cast.participants.find((p) => open?.roles.includes(p.role) === true && !signed.has(p.id));
@@ -433,7 +529,7 @@ export class CeremonyDriver {
     const page = this.page;
     const progress = page.getByTestId('share-progress');
     const before = ((await progress.textContent()) ?? '').trim();
-    const refused = await page.locator('[data-testid="ceremony-event"][data-type="share/refused"]').count();
+    const refused = await this.events('share/refused').count();
     const form = page.getByRole('form', { name: 'Present a share' });
     await this.choose(form.getByLabel('Custodian presenting', { exact: true }), cast.participants.find((p) => p.id === wrong.by)?.name ?? wrong.by);
     await this.presentBy(form, 'file');
@@ -441,8 +537,8 @@ export class CeremonyDriver {
     await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), cast.custodianPassphrases[wrong.by] ?? '');
     await this.press(form.getByRole('button', { name: 'Present this share' }));
     await this.timelineShows('share/refused', refused + 1);
-    const notice = page.getByRole('alert').getByTestId('ceremony-refusal');
-    await expect(notice).toHaveAttribute('data-code', wrong.code, LONG);
+    const notice = page.getByRole('alert', { name: 'Not accepted' });
+    await expect(notice).toContainText(wrong.code, LONG);
     await expect(notice).toContainText(`${wrong.by}'s share: Share "${wrong.file}"`);
     await expect(notice).toContainText(wrong.says);
     await expect(progress).toHaveText(before);
@@ -478,17 +574,15 @@ export class CeremonyDriver {
       if (mistakes.delete('misspelt-share-word')) {
         const wrong = misspell(paper, 2, 3);
         await this.typeSecret(field, wrong.text);
-        await expect(check).toHaveAttribute('data-state', 'problem');
         await expect(check).toHaveText('Line 2, word 3 is not in the word list; check it against the paper.');
         // The words form, with main's feedback showing, is a screen of its own.
         await this.checkScreen('share-words-feedback');
       }
       await this.typeSecret(field, paper.text);
-      await expect(check).toHaveAttribute('data-state', 'complete');
       await expect(check).toHaveText(new RegExp(`^All ${paper.lines.length} lines check \\(\\d+ words\\)\\.$`));
       await this.typeSecret(form.getByLabel('Share passphrase', { exact: true }), passphrase);
       await this.press(form.getByRole('button', { name: 'Present this share' }));
-      const accepted = this.page.locator('[data-testid="ceremony-event"][data-type="share/accepted"]').filter({ hasText: `Share of ${custodian} accepted` });
+      const accepted = this.events('share/accepted').filter({ hasText: `Share of ${custodian} accepted` });
       await expect(accepted).toHaveCount(1, LONG);
     });
   }

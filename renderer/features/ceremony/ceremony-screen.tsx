@@ -72,7 +72,8 @@ export function CeremonyScreen() {
             <div className={preflight ? 'preflight-layout' : undefined}>
               <div className="step-runner">
                 <CurrentStep session={session} />
-                <RefusalNotice />
+                {/* While a signature is asked for, the sign-off dialog shows the refusal (the page behind it is inert). */}
+                {session.request?.kind !== 'signer' && <RefusalNotice />}
                 <RequestPanel session={session} />
                 <div className="actions">
                   <ExceptionControl />

@@ -3,7 +3,8 @@ import { useKeyriteStore } from '../../store/store.ts';
 /**
  * The ceremony's live audit timeline: every transcript event as it is
  * recorded, with its sequence number, newest first so it is always in
- * view, and the latest signed checkpoint's root as words.
+ * view, and the latest signed checkpoint's root as words. Each event shows
+ * its transcript type (docs/), the word an auditor searches the bundle for.
  */
 export function CeremonyTimeline() {
   const timeline = useKeyriteStore((s) => s.ceremony.timeline);
@@ -27,7 +28,7 @@ export function CeremonyTimeline() {
       <ol aria-live="polite" aria-label="Recorded events, newest first">
         {newestFirst.map((event) => (
           <li key={`${event.seq}-${event.type}`} data-testid="ceremony-event" data-type={event.type} data-seq={event.seq}>
-            <span className="seq">#{event.seq}</span> <time dateTime={event.at}>{event.at.slice(11, 19)}</time> {event.summary}
+            <span className="seq">#{event.seq}</span> <time dateTime={event.at}>{event.at.slice(11, 19)}</time> <code className="event-type">{event.type}</code> {event.summary}
           </li>
         ))}
       </ol>

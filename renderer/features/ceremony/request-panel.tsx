@@ -31,9 +31,30 @@ function Form({ session }: { session: CeremonySession }) {
   }
 }
 
+/** What each kind of question asks for, in words: with the question's number, the panel's accessible name. */
+const ASKS: Record<NonNullable<CeremonySession['request']>['kind'], string> = {
+  participant: 'enrol a participant',
+  signer: 'a signature',
+  pin: 'an HSM PIN',
+  'witness-time': "the witness's time",
+  'custody-serial': 'a serial number',
+  'seal-passphrase': 'a share passphrase',
+  'share-medium': 'where to write a share',
+  share: 'a share',
+  'previous-bundle': 'the earlier ceremony',
+};
+
+/**
+ * The panel is a region named by the question (its number, which changes
+ * when the engine asks again, and what it asks for), so a person with a
+ * screen reader, and a QA engineer's script, can tell a new question from
+ * the last one. The data attributes stay for older specs.
+ */
 export function RequestPanel({ session }: { session: CeremonySession }) {
+  const request = session.request;
+  const name = request === null ? 'Keyrite is working' : `Question ${request.id}: ${ASKS[request.kind]}`;
   return (
-    <section className="request-panel panel" aria-label="What Keyrite needs now" data-request-kind={session.request?.kind ?? 'none'} data-request-id={session.request?.id ?? 0}>
+    <section className="request-panel panel" aria-label={name} data-request-kind={request?.kind ?? 'none'} data-request-id={request?.id ?? 0}>
       <Form session={session} />
     </section>
   );
