@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, utf8ToBytes } from './bytes.ts';
 import { GENESIS_PREV, canonicalLine, type TranscriptEvent } from './event.ts';
-import { joinParts, partBoundary, partBounds, scanJournalPart, takeParts } from './journal-parts.ts';
+import { claimedSizes, joinParts, partBoundary, partBounds, scanJournalPart, takeParts } from './journal-parts.ts';
+import { checkpointText } from './checkpoint.ts';
 import { hashJournalTree } from './journal-tree.ts';
+import { formatNote } from './note-format.ts';
 import { defaultSha256, leafHash } from './merkle.ts';
 import { scanJournal } from './scan.ts';
 
@@ -170,6 +172,13 @@ describe('a journal checked in two parts', () => {
     expect(joinParts(journal, [first, second], treeOf(journalOf(intact.slice(0, 39))))).toBeUndefined();
     // The same bytes given as a journal of their own fail at their first line.
     expect(scanJournal(journal.subarray(boundary)).firstBadEvent?.index).toBe(0);
+  });
+
+  it('takes the tree sizes wanted from the notes that parse (signed or not: the verifier checks signatures), each once, in order', () => {
+    const note = (size: number) => formatNote({ text: checkpointText({ origin: ceremony, size, root: new Uint8Array(32) }), signatures: [{ keyName: 'anyone', keyId: new Uint8Array(4), signature: new Uint8Array(64) }] });
+    const notes = [40, 7, 20, 7].map((size) => ({ name: String(size), note: note(size) }));
+    expect(claimedSizes([...notes, { name: 'not a note', note: 'x\n99\nAAAA\n' }])).toEqual([7, 20, 40]);
+    expect(claimedSizes([{ name: 'not a note', note: 'x\n99\nAAAA\n' }])).toEqual([]);
   });
 
   it('cuts a journal into parts at line boundaries, never an empty part', () => {

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, utf8ToBytes } from './bytes.ts';
 import { GENESIS_PREV, canonicalLine } from './event.ts';
-import { claimedSizes } from './journal-parts.ts';
 import { hashJournalTree } from './journal-tree.ts';
 import { defaultSha256, leafHash, treeRoot } from './merkle.ts';
 import { scanJournal } from './scan.ts';
@@ -66,10 +65,5 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
       expect(tree.leafHashes).toEqual(new Uint8Array(leaves.flatMap((leaf) => [...leaf])));
       expect(tree.roots.get(count)).toEqual(treeRoot(leaves));
     }), { numRuns: 300 });
-  });
-
-  it('takes its sizes from signed checkpoint notes only: text that is not a note claims none', () => {
-    const notes = [7, 20, 21, 40, 99].map((size) => ({ name: String(size), note: `x\n${size}\nAAAA\n` }));
-    expect(claimedSizes(notes)).toEqual([]);
   });
 });

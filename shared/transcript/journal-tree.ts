@@ -35,7 +35,7 @@ export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: read
   const inputs = new Uint8Array(journal.length + 1);
   inputs.set(journal, 1);
   // Room for as many leaf hashes as lines of 256 bytes, doubled when there are more (counting them first cost a pass).
-  let leafHashes = new Uint8Array(32 * Math.max(64, journal.length >>> 8));
+  let leafHashes = new Uint8Array(32 * Math.max(64, Math.floor(journal.length / 256)));
   const range = new CompactRange(sha256);
   const roots = new Map<number, Uint8Array>();
   let next = 0;

@@ -38,8 +38,9 @@ export function leafHash(leaf: Uint8Array, sha256: Sha256 = defaultSha256): Uint
 /**
  * RFC 6962 §2.1 leaf hashes of byte ranges of one array (the journal's
  * lines), written to `out`. The input 0x00 || line is made in one buffer
- * that every line reuses: a copy of the whole journal costs more (its fresh
- * pages fault in), and an array per line more again (bench:verify).
+ * that every line reuses: an array per line costs more (bench:verify).
+ * (journal-tree.ts, which hashes every line of a whole journal, instead
+ * copies the journal once and needs no copy per line.)
  */
 export class LeafHasher {
   readonly #sha256: Sha256;

@@ -205,7 +205,7 @@ export interface ScanOptions {
   readonly keepEvents?: boolean;
 }
 
-/** Checks every line of a journal (step 1 above) and hashes it. The journal uses it on opening; the verifier, for every bundle. */
+/** Checks every line of a journal (step 1 above) and hashes it (a part: hashes nothing, ScanOptions.part). The journal uses it on opening; the verifier, for every bundle. */
 export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256, options: ScanOptions = {}): ScannedJournal {
   const { checkpoints = [], part, keepEvents = true } = options;
   const split = splitLines(journal);
@@ -215,7 +215,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   const at = part?.firstLine ?? 0;
   const links = part === undefined ? undefined : { prevAt: new Int32Array(count).fill(-1), prevText: new Map<number, string>() };
   const leafHashes = new Uint8Array(links === undefined ? count * 32 : 0);
-  const leafHasher = new LeafHasher(sha256);
+  const leafHasher = links === undefined ? new LeafHasher(sha256) : undefined;
   const events: TranscriptEvent[] = [];
   let lastEvent: TranscriptEvent | undefined;
   let firstBadEvent: { index: number; reason: string } | undefined;
@@ -224,7 +224,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   for (let i = 0; i < count; i++) {
     const start = starts[i] as number;
     const end = ends[i] as number;
-    if (links === undefined) leafHasher.hashInto(journal, start, end, leafHashes, i * 32);
+    leafHasher?.hashInto(journal, start, end, leafHashes, i * 32);
     // Speed (bench:verify): the common line is read without a full parse,
     // and is then canonical (plain-line.ts); whether prev is hex is settled
     // below, by comparing it with the hash it must be.

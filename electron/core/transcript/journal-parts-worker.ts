@@ -3,7 +3,7 @@
  * journal's tree (shared/transcript/journal-tree.ts) with node:crypto's
  * SHA-256, or takes parts of the journal until none is left
  * (shared/transcript/journal-parts.ts, takeParts), and sends back what it
- * found, the leaf hashes transferred rather than copied.
+ * found (the tree's leaf hashes transferred rather than copied).
  */
 import { parentPort } from 'node:worker_threads';
 import { takeParts, type SharedParts } from '../../../shared/transcript/journal-parts.ts';

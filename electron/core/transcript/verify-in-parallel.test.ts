@@ -7,7 +7,7 @@ import { JOURNAL_PATH, verifyBundle } from '../../../shared/transcript/bundle.ts
 import { nodeSha256 } from './node-sha256.ts';
 import { applyTamper, bundleFiles, helpersInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
 import { onWorkers, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type Helpers, type ParallelOptions } from './verify-in-parallel.ts';
-import { partBounds, takeParts } from '../../../shared/transcript/journal-parts.ts';
+import { partBounds, scanJournalPart, takeParts } from '../../../shared/transcript/journal-parts.ts';
 import { hashJournalTree } from '../../../shared/transcript/journal-tree.ts';
 
 let fixture: TamperFixture;
@@ -97,6 +97,47 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     // Without given keys both take the bundle's own keys.txt.
     expect(await verifyBundleInParallel(intact, { minBytes: 0, threads: 2 })).toStrictEqual(pure(intact, 'the bundle\'s'));
   }, 180_000);
+
+  it('an intact bundle is verified from the joined parts and the tree\'s answer, not verified again on one thread', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    expect(pure(intact).status).toBe('verified');
+    // A tree stand-in that answers a wrong root at size 100 (its leaf hashes right, so the join holds): the verdict then
+    // comes from that answer, which shows the join was taken; the one-thread verifier would have said verified.
+    const wrongRoot: Helpers = {
+      ...helpersInThread(0),
+      tree: (work) => {
+        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes);
+        return { answer: Promise.resolve({ ...tree, roots: new Map([...tree.roots].map(([size, root]) => [size, size === 100 ? new Uint8Array(32) : root])) }), cancel: () => undefined };
+      },
+    };
+    const verdict = await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helpers: wrongRoot });
+    expect(verdict.status).toBe('tampered');
+    expect(verdict.summary).toMatch(/does not match the events/u);
+    // Leaf hashes that are not the lines' (one in the middle wrong): a link refuses the join, and the one-thread verifier answers.
+    const wrongLeaf: Helpers = {
+      ...helpersInThread(0),
+      tree: (work) => {
+        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes);
+        const leafHashes = tree.leafHashes.slice();
+        leafHashes[120 * 32] = (leafHashes[120 * 32] as number) ^ 1;
+        return { answer: Promise.resolve({ ...tree, leafHashes }), cancel: () => undefined };
+      },
+    };
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helpers: wrongLeaf })).toStrictEqual(pure(intact));
+  });
+
+  it('a line edited into another valid line passes every part; its broken link refuses the join, and the edit is named as the one-thread verifier names it', async () => {
+    const text = new TextDecoder().decode(fixture.journal);
+    const at = text.indexOf('routine step 150');
+    expect(at).toBeGreaterThan(0);
+    const files = tamperedFiles({ kind: 'edit', at: at + 'routine '.length, byte: 0x53 /* S */ }) as Map<string, Uint8Array>;
+    const journal = files.get(JOURNAL_PATH) as Uint8Array;
+    const bounds = partBounds(journal, 4);
+    for (let k = 0; k + 1 < bounds.length; k++) expect(scanJournalPart(journal, bounds[k] as number, bounds[k + 1] as number).firstBadEvent).toBeUndefined();
+    const expected = pure(files);
+    expect(expected.firstBadEvent?.index).toBe(150);
+    for (const threads of [2, 3]) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads, partsPerThread: 2, helpers: helpersInThread(1) })).toStrictEqual(expected);
+  });
 
   it('parts a worker took and never answered for (it failed), and a tree its worker never hashed, are done here, with the same answer', async () => {
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);

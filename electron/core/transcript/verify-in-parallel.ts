@@ -71,12 +71,13 @@ export interface ParallelOptions {
   readonly threads?: number;
   /** Journals smaller than this are verified on this thread alone (PARALLEL_MIN_BYTES). */
   readonly minBytes?: number;
+  /** Parts per thread that checks lines (PARTS_PER_THREAD; one part when this thread checks them alone). */
   readonly partsPerThread?: number;
   /** Starts the other threads; worker threads by default (tests stand in for them in this thread). */
   readonly helpers?: Helpers;
 }
 
-/** A worker thread that will take parts once given the work; any failure before then is kept for that moment. */
+/** A worker thread that will do its job (hash the tree, or take parts) once given it; any failure before then is kept for that moment. */
 interface WaitingWorker {
   readonly worker: Worker;
   failure: Error | undefined;
@@ -90,7 +91,7 @@ function startWorker(): WaitingWorker | Error {
     const waiting: WaitingWorker = { worker, failure: undefined };
     worker.once('error', (error) => (waiting.failure = error));
     // A thread that ended before it was given work will never answer.
-    worker.once('exit', (code) => (waiting.failure ??= new Error(`journal-parts worker exited with ${code} before it was given work`)));
+    worker.once('exit', (code) => (waiting.failure ??= new Error(`verify worker exited with ${code} before it was given work`)));
     return waiting;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -108,7 +109,7 @@ function give<T>(waiting: WaitingWorker | Error, job: WorkerJob): Helper<T> {
       void worker.terminate();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`journal-parts worker exited with ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`verify worker exited with ${code}`)));
   });
   // An early failure is handled where the answer is awaited, or not at all when it is cancelled.
   answer.catch(() => undefined);
@@ -145,7 +146,7 @@ export function startWorkers(count: number): { helpers: Helpers; close: () => vo
  * verifies it with `threads` threads; when the journal is large enough to
  * share, the workers start before the reading.
  */
-export async function readAndVerifyBundle(path: string, options: Omit<ParallelOptions, 'helper'> = {}): Promise<BundleVerdict> {
+export async function readAndVerifyBundle(path: string, options: Omit<ParallelOptions, 'helpers'> = {}): Promise<BundleVerdict> {
   const threads = options.threads ?? defaultThreads();
   const workers = threads > 1 && bundleBytes(path) >= (options.minBytes ?? PARALLEL_MIN_BYTES) ? startWorkers(threads - 1) : undefined;
   try {
@@ -207,7 +208,7 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const notes = bundleCheckpoints(files);
   const shared = shareable(journal);
   const checkers = threads - 1;
-  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? PARTS_PER_THREAD)), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
+  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? (checkers === 1 ? 1 : PARTS_PER_THREAD))), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
   const helpers = options.helpers ?? onWorkers;
   const tree = helpers.tree(work);
   const others = Array.from({ length: checkers - 1 }, () => helpers.parts(work));
