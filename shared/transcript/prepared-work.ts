@@ -2,7 +2,7 @@
  * Work a host did for the verifier ahead of time, on several cores
  * (electron/core/transcript/verify-in-parallel.ts): the journal's scan,
  * joined from parts (journal-parts.ts), the tree's roots at the
- * checkpoints' sizes, every checkpoint signature, and the journal file's
+ * checkpoints' sizes (journal-tree.ts), every checkpoint signature, and the journal file's
  * hash. The verifier uses each answer where it would have computed it, in
  * the same order, so the result is the same.
  */

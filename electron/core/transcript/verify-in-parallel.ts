@@ -22,7 +22,7 @@ import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts
 import { readBundle } from './bundle-read.ts';
 import { workerEnvironment } from './compile-cache.ts';
 import { nodeCrypto } from './node-crypto.ts';
-import type { WorkerJob } from './journal-parts-worker.ts';
+import type { WorkerJob } from './verify-worker.ts';
 
 /**
  * Below this journal size (about 13,000 events) verify on this thread alone:
@@ -85,7 +85,7 @@ interface WaitingWorker {
 
 function startWorker(): WaitingWorker | Error {
   try {
-    const worker = new Worker(new URL('./journal-parts-worker.ts', import.meta.url), { env: workerEnvironment() });
+    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), { env: workerEnvironment() });
     // Until it is given work it keeps no process alive (a verification that does not need it ends at once).
     worker.unref();
     const waiting: WaitingWorker = { worker, failure: undefined };
