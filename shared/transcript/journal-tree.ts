@@ -20,6 +20,20 @@ export interface JournalTree {
   readonly roots: ReadonlyMap<number, Uint8Array>;
 }
 
+/** A tree hashed on another thread, with the journal file's SHA-256 (the manifest lists it) when that thread claimed it (claimFileHash). */
+export type TreeAnswer = JournalTree & { readonly journalSha256?: Uint8Array };
+
+/**
+ * Claims the journal file's hash for the calling thread, through one Int32
+ * in shared memory: true for the first thread to ask, false for every later
+ * one. The thread that checks the lines and the one that hashes the tree
+ * each ask when their own work is done, so the file is hashed once, by
+ * whichever is free first.
+ */
+export function claimFileHash(claim: Int32Array): boolean {
+  return Atomics.compareExchange(claim, 0, 0, 1) === 0;
+}
+
 /**
  * Hashes every line of `journal` (split at each newline, as scanJournal
  * splits it) and the tree at each of `sizes` (increasing, as claimedSizes

@@ -195,7 +195,7 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     }
   });
 
-  it('a worker thread given the work alone takes every part, or hashes the tree, and finds what this thread finds', async () => {
+  it('a worker thread given the work alone takes every part, or hashes the tree (and the journal file, unless this thread claimed it), and finds what this thread finds', async () => {
     const journal = new Uint8Array(new SharedArrayBuffer(fixture.journal.length));
     journal.set(fixture.journal);
     const work = () => ({ journal, bounds: partBounds(journal, 7), sizes: [0, 100, 200, 201], taken: new Int32Array(new SharedArrayBuffer(4)) });
@@ -207,7 +207,10 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
       const there = await helpers.parts(work()).answer;
       expect(there.map(({ index }) => index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(there).toStrictEqual(here);
-      expect(await helpers.tree(work()).answer).toStrictEqual(tree);
+      const claim = new Int32Array(new SharedArrayBuffer(4));
+      expect(await helpers.tree(work(), claim).answer).toStrictEqual({ ...tree, journalSha256: nodeSha256(journal) });
+      // Claimed already (by this thread, done first): the worker leaves the file's hash to it.
+      expect(await helpers.tree(work(), claim).answer).toStrictEqual(tree);
     }
   });
 });

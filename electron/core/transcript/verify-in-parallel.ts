@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { claimedSizes, joinParts, partBounds, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
-import { hashJournalTree, type JournalTree } from '../../../shared/transcript/journal-tree.ts';
+import { claimFileHash, hashJournalTree, type TreeAnswer } from '../../../shared/transcript/journal-tree.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import { readBundle } from './bundle-read.ts';
 import { workerEnvironment } from './compile-cache.ts';
@@ -60,7 +60,7 @@ export interface Helper<T> {
 
 /** How the other threads are started: the first one hashes the tree, any more take parts. */
 export interface Helpers {
-  readonly tree: (work: SharedParts) => Helper<JournalTree>;
+  readonly tree: (work: SharedParts, fileHashClaim: Int32Array) => Helper<TreeAnswer>;
   readonly parts: (work: SharedParts) => Helper<TakenPart[]>;
 }
 
@@ -120,7 +120,7 @@ function give<T>(waiting: WaitingWorker | Error, job: WorkerJob): Helper<T> {
 
 /** Each job on a new worker thread. An answer rejects if its worker cannot start or fails. */
 export const onWorkers: Helpers = {
-  tree: (work) => give(startWorker(), { role: 'tree', work }),
+  tree: (work, fileHashClaim) => give(startWorker(), { role: 'tree', work, fileHashClaim }),
   parts: (work) => give(startWorker(), { role: 'parts', work }),
 };
 
@@ -134,7 +134,7 @@ export function startWorkers(count: number): { helpers: Helpers; close: () => vo
   const idle = Array.from({ length: count }, startWorker);
   const next = <T>(job: WorkerJob): Helper<T> => give<T>(idle.shift() ?? startWorker(), job);
   return {
-    helpers: { tree: (work) => next({ role: 'tree', work }), parts: (work) => next({ role: 'parts', work }) },
+    helpers: { tree: (work, fileHashClaim) => next({ role: 'tree', work, fileHashClaim }), parts: (work) => next({ role: 'parts', work }) },
     close: () => {
       for (const waiting of idle.splice(0)) if (!(waiting instanceof Error)) void waiting.worker.terminate();
     },
@@ -193,8 +193,8 @@ export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, opti
  * tree, every line's leaf hash and the roots the checkpoints claim, while
  * this thread (and each further worker) takes the next part of the journal
  * not yet taken and checks its lines. This thread first checks the
- * signatures and the journal file's hash, then takes parts until none is
- * left; it checks any part a failed worker left, and hashes the tree itself
+ * signatures, then takes parts until none is left, then hashes the journal
+ * file unless the tree's worker, done first, has claimed that; it checks any part a failed worker left, and hashes the tree itself
  * if its worker failed; it joins the parts, checking every line's link
  * against the tree's leaf hashes, and asks the pure verifier for the
  * verdict with that work done.
@@ -210,7 +210,8 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const checkers = threads - 1;
   const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? (checkers === 1 ? 1 : PARTS_PER_THREAD))), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
   const helpers = options.helpers ?? onWorkers;
-  const tree = helpers.tree(work);
+  const fileHashClaim = new Int32Array(new SharedArrayBuffer(4));
+  const tree = helpers.tree(work, fileHashClaim);
   const others = Array.from({ length: checkers - 1 }, () => helpers.parts(work));
   // A failure is handled where an answer is awaited, or not at all when the work ends without it.
   for (const helper of [tree, ...others]) helper.answer.catch(() => undefined);
@@ -218,9 +219,8 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
     tree.cancel();
     for (const other of others) other.cancel();
   };
-  // First, while the workers start: the signatures, and the journal file's hash for the manifest.
+  // First, while the workers start: the signatures.
   const signatures = checkNoteSignatures(notes, options.trustedKeys ?? bundleKeys(files), nodeCrypto.ed25519);
-  const journalSha256 = nodeCrypto.sha256(journal);
   const taken = takeParts(work);
   if (taken.some(({ part }) => part.firstBadEvent !== undefined)) {
     stop();
@@ -242,13 +242,16 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const byIndex = new Map(taken.map(({ index, part }) => [index, part]));
   const parts: PartScan[] = [];
   for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
-  let hashed: JournalTree;
+  // The journal file's hash for the manifest, here unless the tree's worker, free first, has taken it.
+  const hashedHere = claimFileHash(fileHashClaim) ? nodeCrypto.sha256(journal) : undefined;
+  let hashed: TreeAnswer;
   try {
     hashed = await tree.answer;
   } catch {
     // As for parts: a tree its worker could not hash is hashed here.
     hashed = hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
   }
+  const journalSha256 = hashedHere ?? hashed.journalSha256 ?? nodeCrypto.sha256(journal);
   const scanned = joinParts(shared, parts, hashed);
   if (scanned === undefined) return alone();
   return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots: hashed.roots, signatures, journalSha256 } }));
