@@ -44,26 +44,33 @@ function opener(bytes: Uint8Array, end: number, k: number): boolean {
   return true;
 }
 
-/** A plain string (printable ASCII, no quote or backslash inside), consumed; undefined if not plain. */
-function plainString(bytes: Uint8Array, text: string, end: number): string | undefined {
-  if (bytes[at] !== QUOTE) return undefined;
+/** The end (the closing quote) of a plain string (printable ASCII, no quote or backslash inside) opening at `at`; -1 if not plain. */
+function plainStringEnd(bytes: Uint8Array, end: number): number {
+  if (bytes[at] !== QUOTE) return -1;
   for (let j = at + 1; j < end; j++) {
     const c = bytes[j] as number;
-    if (c === QUOTE) {
-      const value = text.slice(at + 1, j);
-      at = j + 1;
-      return value;
-    }
-    if (c < 0x20 || c > 0x7e || c === 0x5c) return undefined;
+    if (c === QUOTE) return j;
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return -1;
   }
-  return undefined;
+  return -1;
+}
+
+/** A plain string, consumed; undefined if not plain. */
+function plainString(bytes: Uint8Array, text: string, end: number): string | undefined {
+  const close = plainStringEnd(bytes, end);
+  if (close < 0) return undefined;
+  const value = text.slice(at + 1, close);
+  at = close + 1;
+  return value;
 }
 
 /**
- * plainString for a member whose value repeats from line to line (every
- * line names the same ceremony; runs of lines have one type): the same
- * bytes as the line before give the same string object, which the checks
- * after this compare by reference instead of character by character.
+ * plainString for a value that repeats from line to line (every line names
+ * the same ceremony; runs of lines have one type; a type's payload has the
+ * same member names): the same bytes as the last time give the same string
+ * object, not a new one, which the checks after this compare by reference
+ * instead of character by character, and which a payload takes as a member
+ * name without looking it up again.
  */
 class RepeatedString {
   // The last value's bytes, copied: the journal's array may be another one,
@@ -73,23 +80,26 @@ class RepeatedString {
 
   read(bytes: Uint8Array, text: string, end: number): string | undefined {
     const from = at + 1;
-    const value = plainString(bytes, text, end);
-    if (value === undefined) return undefined;
+    const close = plainStringEnd(bytes, end);
+    if (close < 0) return undefined;
+    at = close + 1;
     const last = this.#bytes;
-    const length = at - 1 - from;
+    const length = close - from;
     if (length === last.length) {
       let k = 0;
       while (k < length && bytes[from + k] === last[k]) k++;
       if (k === length) return this.#value;
     }
-    this.#bytes = bytes.slice(from, from + length);
-    this.#value = value;
-    return value;
+    this.#bytes = bytes.slice(from, close);
+    this.#value = text.slice(from, close);
+    return this.#value;
   }
 }
 
 const lastCeremony = new RepeatedString();
 const lastType = new RepeatedString();
+/** The payload's member names, by place (a payload of more members reads the rest as new strings). */
+const lastNames = Array.from({ length: 8 }, () => new RepeatedString());
 
 /** A whole number of 1 to 15 digits without a leading zero (exact as a double, and written back the same), consumed; -1 if not one. */
 function wholeNumber(bytes: Uint8Array, end: number): number {
@@ -219,9 +229,9 @@ function plainPayload(bytes: Uint8Array, text: string, end: number): { [key: str
   }
   let previousStart = -1;
   let previousEnd = -1;
-  for (;;) {
+  for (let member = 0; ; member++) {
     const nameStart = at + 1;
-    const name = plainString(bytes, text, end);
+    const name = member < lastNames.length ? (lastNames[member] as RepeatedString).read(bytes, text, end) : plainString(bytes, text, end);
     // __proto__ would set the prototype here, where JSON.parse makes a member of that name.
     if (name === undefined || name === '__proto__' || bytes[at] !== 0x3a /* : */) return notPlain(start);
     const nameEnd = at - 1;
