@@ -66,8 +66,8 @@ function plainString(bytes: Uint8Array, text: string, end: number): string | und
 
 /**
  * plainString for a value that repeats from line to line (every line names
- * the same ceremony; runs of lines have one type; a type's payload has the
- * same member names): the same bytes as the last time give the same string
+ * the same ceremony; runs of lines have one type and one actor; a type's
+ * payload has the same member names): the same bytes as the last time give the same string
  * object, not a new one, which the checks after this compare by reference
  * instead of character by character, and which a payload takes as a member
  * name without looking it up again.
@@ -98,8 +98,9 @@ class RepeatedString {
 
 const lastCeremony = new RepeatedString();
 const lastType = new RepeatedString();
-/** The payload's member names, by place (a payload of more members reads the rest as new strings). */
+/** The payload's member names, and the actors, by place (a payload or list of more reads the rest as new strings). */
 const lastNames = Array.from({ length: 8 }, () => new RepeatedString());
+const lastActors = Array.from({ length: 4 }, () => new RepeatedString());
 
 /** A whole number of 1 to 15 digits without a leading zero (exact as a double, and written back the same), consumed; -1 if not one. */
 function wholeNumber(bytes: Uint8Array, end: number): number {
@@ -115,7 +116,7 @@ function wholeNumber(bytes: Uint8Array, end: number): number {
 }
 
 /** `[` plain strings separated by commas `]`, consumed; undefined if not that. */
-function plainStrings(bytes: Uint8Array, text: string, end: number): string[] | undefined {
+function plainStrings(bytes: Uint8Array, text: string, end: number, repeated?: readonly RepeatedString[]): string[] | undefined {
   if (bytes[at] !== 0x5b /* [ */) return undefined;
   at++;
   const list: string[] = [];
@@ -124,7 +125,8 @@ function plainStrings(bytes: Uint8Array, text: string, end: number): string[] | 
     return list;
   }
   for (;;) {
-    const item = plainString(bytes, text, end);
+    const place = list.length;
+    const item = repeated !== undefined && place < repeated.length ? (repeated[place] as RepeatedString).read(bytes, text, end) : plainString(bytes, text, end);
     if (item === undefined) return undefined;
     list.push(item);
     if (bytes[at] === 0x2c /* , */) at++;
@@ -148,7 +150,7 @@ export interface PlainLine {
 export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number): PlainLine | undefined {
   at = start;
   if (!opener(bytes, end, 0)) return undefined;
-  const actors = plainStrings(bytes, text, end);
+  const actors = plainStrings(bytes, text, end, lastActors);
   if (actors === undefined || !opener(bytes, end, 1)) return undefined;
   const timeAt = at + 1;
   const time = plainString(bytes, text, end);
