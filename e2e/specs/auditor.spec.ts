@@ -20,7 +20,6 @@ import { findSecrets } from '../support/secret-scan.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const answersFile = join(repo, 'electron/core/ceremony/runner/fixtures/01-root-key-generation.answers.yaml');
-const NOT_ON_ELECTRON = 'the native open dialog cannot be scripted; the engine and renderer sides run on the chromium project';
 
 /** The event whose line the tampered copy changes: key/created in ceremony 1 (see its transcript). */
 const TAMPERED_TYPE = 'key/created';
@@ -71,7 +70,6 @@ function expectNothingSecretReceived(app: KeyriteApp, paths: string[]): void {
 
 test.describe('auditor: open an evidence bundle', () => {
   test('a rehearsed ceremony 1 bundle reads PASS with its participants, keys and sign-offs, and its report exports', async ({ app }, testInfo) => {
-    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
     // Six axe runs (three screens, two themes) and an export: more than the default minute on two shared cores.
     test.slow();
     const { page } = app;
@@ -126,8 +124,7 @@ test.describe('auditor: open an evidence bundle', () => {
     expectNothingSecretReceived(app, [bundle]);
   });
 
-  test('the same bundle as a .tar archive reads PASS too', async ({ app }, testInfo) => {
-    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+  test('the same bundle as a .tar archive reads PASS too', async ({ app }) => {
     const page = await openAuditorFromHome(app);
     app.chooser.willChoose('bundle-archive', `${bundle}.tar`);
     await page.getByRole('button', { name: 'Open bundle archive (.tar)…' }).click();
@@ -136,7 +133,6 @@ test.describe('auditor: open an evidence bundle', () => {
   });
 
   test('a copy with one byte of one event changed reads FAIL and names that event first', async ({ app }, testInfo) => {
-    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
     test.slow(); // two axe runs over a long report
     const page = await openAuditorFromHome(app);
     app.chooser.willChoose('bundle-folder', tampered);
@@ -161,8 +157,7 @@ test.describe('auditor: open an evidence bundle', () => {
     expectNothingSecretReceived(app, [tampered]);
   });
 
-  test('by keyboard alone: from Home to the chooser, a cancelled choice, a missing bundle as a plain error, and back', async ({ app }, testInfo) => {
-    test.skip(testInfo.project.name === 'electron', NOT_ON_ELECTRON);
+  test('by keyboard alone: from Home to the chooser, a cancelled choice, a missing bundle as a plain error, and back', async ({ app }) => {
     const { page } = app;
     await tabTo(page, 'Open an evidence bundle for audit');
     await page.keyboard.press('Enter');

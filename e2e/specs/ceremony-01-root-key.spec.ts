@@ -9,7 +9,6 @@ import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../suppo
 import { expect, test } from '../support/fixtures.ts';
 
 test.describe('ceremony 1: root signing key generation', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
   test.setTimeout(480_000);
 
   test('generates the root key and ends with a verified bundle', async ({ app }, testInfo) => {

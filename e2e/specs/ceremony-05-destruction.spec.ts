@@ -11,7 +11,6 @@ import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../suppo
 import { expect, test } from '../support/fixtures.ts';
 
 test.describe('ceremony 5: root signing key destruction', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
   test.setTimeout(900_000);
 
   test('destroys the root key ceremony 1 made, ending with a verified bundle', async ({ app }, testInfo) => {

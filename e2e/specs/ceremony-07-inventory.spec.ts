@@ -13,7 +13,6 @@ const TITLE = 'HSM inventory and policy check';
 const cast = castOf('07-hsm-inventory-and-policy.answers.yaml');
 
 test.describe('ceremony 7: HSM inventory and policy check', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
   test.setTimeout(300_000);
 
   test('wrong inputs are explained and the ceremony continues to a verified bundle', async ({ app }, testInfo) => {

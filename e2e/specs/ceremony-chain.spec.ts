@@ -25,7 +25,6 @@ import { placeStrayShares } from '../support/stray-shares.ts';
 const SPLIT = 'master-key-split-and-load';
 
 test.describe('ceremonies 2, 3, 6 and 4 over one data folder', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
   test.setTimeout(2_400_000);
 
   test('split and load, then recovery, custody audit and reshare from its bundle and media', async ({ app }, testInfo) => {

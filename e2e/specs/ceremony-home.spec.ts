@@ -22,7 +22,6 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const BAD_SCRIPT = 'keyrite: ceremony-script\nmetadata:\n  formatVersion: 1\n  id: Not An Id\nsteps: []\n';
 
 test.describe('starting and aborting a ceremony from Home', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge runs on the chromium project'));
   test.setTimeout(180_000);
 
   test('a script file\'s problems are shown in place; a valid file can be started', async ({ app }, testInfo) => {

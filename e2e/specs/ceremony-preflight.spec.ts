@@ -31,7 +31,6 @@ const cast = castOf('07-hsm-inventory-and-policy.answers.yaml');
 const CLOCK_ADVICE = /^What to do: The clock differs from the witness's reading by 20 minutes \(the script allows 5 minutes\): correct this computer's clock and start the ceremony again, or go on and raise an exception after enrolment stating why\./;
 
 test.describe('ceremony 7: the pre-flight panel and enrolment rules before they are refused', () => {
-  test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'the test bridge (and its capture of received messages) runs on the chromium project'));
   test.setTimeout(300_000);
 
   test('a clock 20 minutes off is warned with what to do, a full role is explained before submit, and the ceremony ends with a verified bundle', async ({ app }, testInfo) => {

@@ -3,27 +3,31 @@
  * - project `chromium`: Debian's Chromium shows the built renderer, served
  *   over loopback; the test-only bridge connects it to a real engine in this
  *   process (same router, same checks as Electron's main process).
- * - project `electron`: the built app through Playwright's Electron support;
- *   skipped, with the reason printed, when no Electron binary exists.
+ * - project `electron`: the built app through Playwright's Electron support,
+ *   started in its test-only e2e mode (electron/main/e2e-capture.ts): main
+ *   records what the renderer received, and the native file dialog is
+ *   stubbed from the spec's script (electron-dialogs.ts); skipped, with the
+ *   reason printed, when no Electron binary exists.
  * Specs talk only to `app.page` with roles and labels, and wait on the
  * app's own audit events, never on sleeps.
  */
 import { test as base, expect, _electron, type Page, type TestInfo } from '@playwright/test';
-import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/core/engine.ts';
+import { E2E_RECEIVED_VARIABLE, readCaptureLines } from '../../electron/main/e2e-capture.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { serveRenderer, type RendererServer } from './renderer-server.ts';
 import { runSecrets } from './run-secrets.ts';
 import { attachOtherScreenshots, photograph } from './screens.ts';
-import { ScriptedChooser } from './scripted-chooser.ts';
+import { scriptElectronDialogs } from './electron-dialogs.ts';
+import { ScriptedChooser, type SpecChooser } from './scripted-chooser.ts';
 import { attachTestBridge, type DroppedEvent } from './test-bridge.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(repo, '.vite/renderer/main_window');
-const mainBundle = join(repo, '.vite/build/main.cjs');
 
 export interface AppOptions {
   /** A PKCS#11 library path, or 'rehearsal' for the app's own SoftHSM token. */
@@ -32,16 +36,16 @@ export interface AppOptions {
 
 export interface KeyriteApp {
   page: Page;
-  /** Every message the renderer received (chromium project only; empty on Electron). */
-  received: unknown[];
-  /** Events the outgoing check held back (chromium project only); the fixture fails the test if any. */
-  dropped: readonly DroppedEvent[];
+  /** Every message the renderer received so far: the test bridge's capture (chromium), main's record read when asked (Electron). */
+  readonly received: readonly unknown[];
+  /** Events the outgoing check held back so far; the fixture fails the test if any. */
+  readonly dropped: readonly DroppedEvent[];
   /** Resolves when the audit timeline shows an event of this type. */
   waitForAuditEvent(type: string): Promise<void>;
   /** Saves a screenshot as a test artifact, attached to the HTML report under its name. */
   screenshot(name: string): Promise<void>;
-  /** The host's file chooser, scripted by the spec (chromium project; on Electron the native dialog cannot be scripted). */
-  chooser: ScriptedChooser;
+  /** The host's file chooser, scripted by the spec (on Electron, the main process's dialog stubbed from the script). */
+  chooser: SpecChooser;
   /**
    * A power cut and a restart (chromium project only): the engine stops with
    * the data folder as it is on disk, a fresh engine starts on that same
@@ -91,12 +95,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           await page.reload();
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine });
+        await use(Object.assign(makeApp(page, testInfo, chooser, () => bridge.received, () => bridge.dropped), { restartEngine }));
         await attachOtherScreenshots(testInfo);
-        // The outgoing check caught what the engine tried to send: the test fails, naming each event.
-        if (bridge.dropped.length > 0) {
-          throw new Error(`the test bridge held back ${bridge.dropped.length} event(s) the engine tried to send: ${bridge.dropped.map((d) => `${d.event} (${d.code}: ${d.reason})`).join('; ')}`);
-        }
+        failOnDropped('the test bridge', bridge.dropped);
       } finally {
         bridge.detach();
         await browser.close();
@@ -141,17 +142,57 @@ async function useElectronApp(dataDir: string, pkcs11Module: string | undefined,
     testInfo.skip(true, `Electron binary not available: ${binary.reason}`);
     return;
   }
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), KEYRITE_DATA_DIR: dataDir };
+  // Beside the data folder, not in it: the engine owns what is inside.
+  const e2eDir = `${dataDir}.e2e`;
+  mkdirSync(e2eDir);
+  const recordFile = join(e2eDir, 'received.jsonl');
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), KEYRITE_DATA_DIR: dataDir, [E2E_RECEIVED_VARIABLE]: recordFile };
   if (pkcs11Module !== undefined) env['KEYRITE_PKCS11_MODULE'] = pkcs11Module;
-  const electronApp = await _electron.launch({ executablePath: binary.path, args: [mainBundle], env });
   try {
-    const page = await electronApp.firstWindow();
-    await use(makeApp(page, [], testInfo));
-    await attachOtherScreenshots(testInfo);
-    await screenshotOnFailure(page, testInfo);
+    // The repository folder, as `electron .` and Forge start it: the app path is then where
+    // package.json (whose main is .vite/build/main.cjs) and assets/ceremonies are.
+    const electronApp = await _electron.launch({ executablePath: binary.path, args: [repo], env });
+    try {
+      const chooser = await scriptElectronDialogs(electronApp, e2eDir);
+      const page = await electronApp.firstWindow();
+      const record = (): ElectronRecord => readElectronRecord(recordFile);
+      await use(makeApp(page, testInfo, chooser, () => record().received, () => record().dropped));
+      await attachOtherScreenshots(testInfo);
+      await screenshotOnFailure(page, testInfo);
+      const { dropped, failures } = record();
+      failOnDropped("Electron's main process", dropped);
+      if (failures.length > 0) throw new Error(`main's record of what the renderer received missed ${failures.length} message(s): ${failures.join('; ')}`);
+    } finally {
+      await electronApp.close();
+    }
   } finally {
-    await electronApp.close();
+    rmSync(e2eDir, { recursive: true, force: true });
   }
+}
+
+interface ElectronRecord {
+  received: unknown[];
+  dropped: DroppedEvent[];
+  /** Messages the record could not hold: the scan would be short of them. */
+  failures: string[];
+}
+
+/** Main's test-only record (electron/main/e2e-capture.ts), as it is on disk now. */
+function readElectronRecord(file: string): ElectronRecord {
+  const record: ElectronRecord = { received: [], dropped: [], failures: [] };
+  if (!existsSync(file)) return record;
+  for (const line of readCaptureLines(readFileSync(file, 'utf8'))) {
+    if ('received' in line) record.received.push(line.received);
+    else if ('dropped' in line) record.dropped.push(line.dropped);
+    else record.failures.push(line.captureFailed);
+  }
+  return record;
+}
+
+/** The outgoing check caught what the engine tried to send: the test fails, naming each event. */
+function failOnDropped(where: string, dropped: readonly DroppedEvent[]): void {
+  if (dropped.length === 0) return;
+  throw new Error(`${where} held back ${dropped.length} event(s) the engine tried to send: ${dropped.map((d) => `${d.event} (${d.code}: ${d.reason})`).join('; ')}`);
 }
 
 async function screenshotOnFailure(page: Page, testInfo: TestInfo): Promise<void> {
@@ -161,11 +202,16 @@ async function screenshotOnFailure(page: Page, testInfo: TestInfo): Promise<void
   await testInfo.attach('failure screenshot', { path, contentType: 'image/png' }).catch(() => undefined);
 }
 
-function makeApp(page: Page, received: unknown[], testInfo: TestInfo, chooser = new ScriptedChooser()): KeyriteApp {
+function makeApp(page: Page, testInfo: TestInfo, chooser: SpecChooser, received: () => readonly unknown[], dropped: () => readonly DroppedEvent[]): KeyriteApp {
   return {
     page,
-    received,
-    dropped: [],
+    // Read when a spec asks (a scan at its end sees everything sent until then).
+    get received() {
+      return received();
+    },
+    get dropped() {
+      return dropped();
+    },
     chooser,
     async waitForAuditEvent(type) {
       await page.locator(`[data-testid="audit-event"][data-type="${type}"]`).first().waitFor();

@@ -10,17 +10,22 @@ import { rendererSource } from './app-origin.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { rendererRootFrom } from './app-protocol-paths.ts';
 import { createBoundaryGuards } from './boundary-guards.ts';
+import { createReceivedCapture, E2E_RECEIVED_VARIABLE, e2eModeOf, PLAYWRIGHT_SWITCHES } from './e2e-capture.ts';
 import { createDialogChooser } from './file-chooser.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { createEventForwarder, registerCommandHandlers } from './ipc.ts';
-import { judgeChromiumSwitches, judgeLaunch } from './launch-guard.ts';
+import { judgeChromiumSwitches, judgeLaunch, type LaunchVerdict } from './launch-guard.ts';
 import { createMainWindow, createWindowRegistry } from './main-window.ts';
 import { createNetworkPolicy } from './network-policy.ts';
 import { createRefusalReporter, ipcRefusal } from './refusal-report.ts';
 
 function main(): void {
-  // 1. No debugger, no run-as-node (fuses do this too in packaged builds).
-  for (const verdict of [judgeLaunch(process.argv, process.env), judgeChromiumSwitches((name) => app.commandLine.hasSwitch(name))]) {
+  // 1. No debugger, no run-as-node (fuses do this too in packaged builds);
+  // the e2e project's test-only record and Playwright's switches only unpackaged (e2e-capture.ts).
+  const e2e = e2eModeOf(process.env, app.isPackaged);
+  const tolerated = e2e.kind === 'capture' ? PLAYWRIGHT_SWITCHES : [];
+  const e2eVerdict: LaunchVerdict = e2e.kind === 'refused' ? { allowed: false, offending: E2E_RECEIVED_VARIABLE, reason: e2e.reason } : { allowed: true };
+  for (const verdict of [e2eVerdict, judgeLaunch(process.argv, process.env, tolerated), judgeChromiumSwitches((name) => app.commandLine.hasSwitch(name), tolerated, (name) => app.commandLine.getSwitchValue(name))]) {
     if (!verdict.allowed) {
       console.error(verdict.reason);
       process.exit(78);
@@ -67,11 +72,16 @@ function main(): void {
     onRefused: (refusal) => report(ipcRefusal(refusal)),
     onInternalError: (command, error) => console.error(`[keyrite] ${command} failed:`, error),
   });
-  const unregisterIpc = registerCommandHandlers(ipcMain, router);
+  const capture = e2e.kind === 'capture' ? createReceivedCapture(e2e.file) : undefined;
+  const unregisterIpc = registerCommandHandlers(ipcMain, router, capture?.sent);
   const stopEvents = engine.onEvent(
     createEventForwarder(
       () => [...windows.windows].map((window) => window.webContents),
-      (event, error) => console.error(`[keyrite] event ${event.name} not sent:`, error),
+      (event, error) => {
+        console.error(`[keyrite] event ${event.name} not sent:`, error);
+        capture?.dropped(event, error);
+      },
+      capture?.sent,
     ),
   );
 

@@ -70,6 +70,16 @@ describe('IPC wiring', () => {
     await expect(call(commandChannel('app/describe'), ours, { extra: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'BOUNDARY_INVALID_REQUEST' } });
   });
 
+  it('shows each answer, as returned to the renderer, to the e2e record', async () => {
+    const ipc = new FakeIpcMain();
+    const answers: unknown[] = [];
+    registerCommandHandlers(ipc, createRouter({ handlers, policy: { trustedWebContents: new Set([1]), origin: 'app://keyrite' } }), (answer) => answers.push(answer));
+    const listener = ipc.channels.get(commandChannel('app/describe'));
+    const returned = [await listener?.(ours, {}), await listener?.({ sender: { id: 2 }, senderFrame: topFrame('app://keyrite/index.html') }, {})];
+    expect(answers).toEqual(returned);
+    expect(answers[1]).toMatchObject({ ok: false, error: { code: 'BOUNDARY_UNTRUSTED_SENDER' } });
+  });
+
   it('removes every handler on shutdown', () => {
     const { ipc, unregister } = setup();
     unregister();
@@ -88,6 +98,17 @@ describe('event forwarding', () => {
     expect(live.send).toHaveBeenCalledExactlyOnceWith(EVENT_CHANNEL, audit);
     expect(gone.send).not.toHaveBeenCalled();
     expect(dropped).not.toHaveBeenCalled();
+  });
+
+  it('shows the e2e record each event a live window was sent, and none that was dropped', () => {
+    const live = { isDestroyed: () => false, send: vi.fn() };
+    const gone = { isDestroyed: () => true, send: vi.fn() };
+    const sent: KeyriteEvent[] = [];
+    const forward = createEventForwarder(() => [live, gone], vi.fn(), (event) => sent.push(event));
+    forward(audit);
+    forward({ name: 'boundary/refused', payload: { kind: 'teleport', target: 'x', reason: 'y' } } as unknown as KeyriteEvent);
+    expect(sent).toEqual([audit]);
+    expect(sent[0]).toBe(live.send.mock.calls[0]?.[1]);
   });
 
   it('drops an event outside its schema', () => {

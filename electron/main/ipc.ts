@@ -33,10 +33,18 @@ export function senderInfoOf(event: InvokeEventLike): SenderInfo {
   };
 }
 
-/** Registers one handler per command; returns the function that removes them all. */
-export function registerCommandHandlers(ipcMain: IpcMainLike, router: Router): () => void {
+/**
+ * Registers one handler per command; returns the function that removes them
+ * all. `onAnswer` (the e2e record, e2e-capture.ts) sees each answer as it
+ * goes back to the renderer.
+ */
+export function registerCommandHandlers(ipcMain: IpcMainLike, router: Router, onAnswer?: (answer: unknown) => void): () => void {
   for (const name of commandNames) {
-    ipcMain.handle(commandChannel(name), (event, payload) => router.route(senderInfoOf(event), name, payload));
+    ipcMain.handle(commandChannel(name), async (event, payload) => {
+      const answer = await router.route(senderInfoOf(event), name, payload);
+      onAnswer?.(answer);
+      return answer;
+    });
   }
   return () => {
     for (const name of commandNames) ipcMain.removeHandler(commandChannel(name));
@@ -51,8 +59,9 @@ export interface EventTarget {
 /**
  * Sends each engine event to every live window we created, after the
  * outgoing check; an event that fails it is dropped and `onDropped` told.
+ * `onSent` (the e2e record) sees each event as it is sent to a window.
  */
-export function createEventForwarder(targets: () => Iterable<EventTarget>, onDropped: (event: KeyriteEvent, error: unknown) => void): (event: KeyriteEvent) => void {
+export function createEventForwarder(targets: () => Iterable<EventTarget>, onDropped: (event: KeyriteEvent, error: unknown) => void, onSent?: (event: KeyriteEvent) => void): (event: KeyriteEvent) => void {
   return (event) => {
     let checked: KeyriteEvent;
     try {
@@ -62,7 +71,9 @@ export function createEventForwarder(targets: () => Iterable<EventTarget>, onDro
       return;
     }
     for (const target of targets()) {
-      if (!target.isDestroyed()) target.send(EVENT_CHANNEL, checked);
+      if (target.isDestroyed()) continue;
+      target.send(EVENT_CHANNEL, checked);
+      onSent?.(checked);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLAYWRIGHT_SWITCHES } from './e2e-capture.ts';
 import { judgeChromiumSwitches, judgeLaunch } from './launch-guard.ts';
 
 const electron = '/opt/Keyrite/keyrite';
@@ -67,5 +68,36 @@ describe('launch guard', () => {
     expect(judgeChromiumSwitches(() => false)).toEqual({ allowed: true });
     expect(judgeChromiumSwitches((name) => name === 'remote-debugging-port')).toMatchObject({ allowed: false, offending: '--remote-debugging-port' });
     expect(judgeChromiumSwitches((name) => name === 'inspect-brk')).toMatchObject({ allowed: false, offending: '--inspect-brk' });
+  });
+
+  describe("the e2e project's launch (Playwright's two switches tolerated, nothing else)", () => {
+    const playwright = [electron, '--no-sandbox', ...PLAYWRIGHT_SWITCHES, '/repo'];
+
+    it('lets exactly Playwright\'s arguments through when told to, and refuses them otherwise', () => {
+      expect(judgeLaunch(playwright, {}, PLAYWRIGHT_SWITCHES)).toEqual({ allowed: true });
+      expect(judgeLaunch(playwright, {})).toMatchObject({ allowed: false, offending: '--inspect=0' });
+    });
+
+    it.each(['--inspect=9229', '--inspect=0.0.0.0:0', '--inspect-brk=0', '--remote-debugging-port=9222', '--remote-debugging-address=0.0.0.0', '--js-flags=--allow-natives-syntax', '--INSPECT=0'])('still refuses %s beside them', (flag) => {
+      expect(judgeLaunch([...playwright, flag], {}, PLAYWRIGHT_SWITCHES)).toMatchObject({ allowed: false, offending: flag });
+    });
+
+    it('still refuses ELECTRON_RUN_AS_NODE and a NODE_OPTIONS debugger', () => {
+      expect(judgeLaunch(playwright, { ELECTRON_RUN_AS_NODE: '1' }, PLAYWRIGHT_SWITCHES)).toMatchObject({ allowed: false, offending: 'ELECTRON_RUN_AS_NODE' });
+      expect(judgeLaunch(playwright, { NODE_OPTIONS: '--inspect' }, PLAYWRIGHT_SWITCHES)).toMatchObject({ allowed: false });
+    });
+
+    it("Chromium's parse: the tolerated switch with its tolerated value only", () => {
+      const switches: Record<string, string> = { inspect: '0', 'remote-debugging-port': '0' };
+      const has = (name: string) => name in switches;
+      const value = (name: string) => switches[name] ?? '';
+      expect(judgeChromiumSwitches(has, PLAYWRIGHT_SWITCHES, value)).toEqual({ allowed: true });
+      expect(judgeChromiumSwitches(has)).toMatchObject({ allowed: false, offending: '--remote-debugging-port' });
+      switches['remote-debugging-port'] = '9222';
+      expect(judgeChromiumSwitches(has, PLAYWRIGHT_SWITCHES, value)).toMatchObject({ allowed: false, offending: '--remote-debugging-port' });
+      switches['remote-debugging-port'] = '0';
+      switches['inspect-brk'] = '';
+      expect(judgeChromiumSwitches(has, PLAYWRIGHT_SWITCHES, value)).toMatchObject({ allowed: false, offending: '--inspect-brk' });
+    });
   });
 });

@@ -39,10 +39,14 @@ function asSwitch(arg: string): string | null {
   return `--${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}`;
 }
 
-export function judgeLaunch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LaunchVerdict {
+/**
+ * `tolerated`: exact arguments let through (the e2e project's
+ * PLAYWRIGHT_SWITCHES, e2e-capture.ts); empty for every other launch.
+ */
+export function judgeLaunch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, tolerated: readonly string[] = []): LaunchVerdict {
   for (const arg of argv) {
     const flag = asSwitch(arg);
-    if (flag === null) continue;
+    if (flag === null || tolerated.includes(arg)) continue;
     for (const refused of REFUSED_FLAGS) {
       const matches = refused.exact === true ? flag === refused.prefix || flag.startsWith(`${refused.prefix}=`) : flag.startsWith(refused.prefix);
       if (matches) return { allowed: false, offending: arg, reason: `Keyrite refuses to start with ${arg}: ${refused.reason}.` };
@@ -68,11 +72,12 @@ export const REFUSED_CHROMIUM_SWITCHES = ['remote-debugging-port', 'remote-debug
 
 /**
  * The second look, through Chromium's own parser (index.ts passes
- * `app.commandLine.hasSwitch`): whatever spelling reached it, a switch it
- * recognises is refused.
+ * `app.commandLine.hasSwitch` and `getSwitchValue`): whatever spelling
+ * reached it, a switch it recognises is refused, unless `--name=value` is
+ * among the `tolerated` arguments.
  */
-export function judgeChromiumSwitches(hasSwitch: (name: string) => boolean): LaunchVerdict {
-  const found = REFUSED_CHROMIUM_SWITCHES.find((name) => hasSwitch(name));
+export function judgeChromiumSwitches(hasSwitch: (name: string) => boolean, tolerated: readonly string[] = [], switchValue: (name: string) => string = () => ''): LaunchVerdict {
+  const found = REFUSED_CHROMIUM_SWITCHES.find((name) => hasSwitch(name) && !tolerated.includes(`--${name}=${switchValue(name)}`));
   if (found === undefined) return { allowed: true };
   return { allowed: false, offending: `--${found}`, reason: `Keyrite refuses to start with the Chromium switch --${found}: it opens the process to a debugger.` };
 }

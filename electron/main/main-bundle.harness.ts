@@ -5,6 +5,7 @@
  * the order of the before-ready calls, the window it made, the channels it
  * registered, how it answered IPC, navigation, network and app:// requests.
  * Usage: node main-bundle.harness.ts <main.cjs> <userData> [extra argv...]
+ * (KEYRITE_HARNESS_UNPACKAGED=1: the fake app is not packaged.)
  */
 import { EventEmitter } from 'node:events';
 import Module, { createRequire } from 'node:module';
@@ -47,14 +48,18 @@ class FakeWebContents extends EventEmitter {
 Object.assign(process, { resourcesPath: '/nonexistent/resources' });
 
 const app = new (class extends EventEmitter {
-  isPackaged = true;
+  // Packaged unless told otherwise (the e2e record runs only unpackaged: e2e-capture.ts).
+  isPackaged = process.env['KEYRITE_HARNESS_UNPACKAGED'] !== '1';
   getAppPath() { return '/nonexistent/app'; }
   enableSandbox() { timeline.push(`enableSandbox:ready=${ready}`); }
   requestSingleInstanceLock() { timeline.push('singleInstanceLock'); return true; }
   getPath(name: string) { return name === 'userData' ? userData : `/nonexistent/${name}`; }
   setPath(name: string) { timeline.push(`setPath:${name}`); }
   // Chromium's own switch parser: the fake sees the same argv.
-  readonly commandLine = { hasSwitch: (name: string) => extraArgs.some((arg) => arg.toLowerCase().replace(/^(--|-|\/)/u, '').split('=')[0] === name) };
+  readonly commandLine = {
+    hasSwitch: (name: string) => extraArgs.some((arg) => arg.toLowerCase().replace(/^(--|-|\/)/u, '').split('=')[0] === name),
+    getSwitchValue: (name: string) => extraArgs.map((arg) => arg.replace(/^(--|-|\/)/u, '').split('=')).find(([switchName]) => switchName?.toLowerCase() === name)?.slice(1).join('=') ?? '',
+  };
   getVersion() { return '0.1.0-test'; }
   whenReady() { return readyPromise; }
   quit() { timeline.push('quit'); }

@@ -6,7 +6,7 @@
  * proves index.ts plugs them in, in the right order.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandChannel, commandNames } from '../../shared/contract.ts';
 import { CONTENT_SECURITY_POLICY } from './csp.ts';
+import { readCaptureLines } from './e2e-capture.ts';
 import { mainWebPreferences } from './window-options.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -103,6 +104,34 @@ describe('the built main process, run against a fake electron', () => {
   it('serves the renderer on app:// with the CSP and nosniff, and refuses traversal with them too', () => {
     expect(report['page']).toEqual({ status: 200, csp: CONTENT_SECURITY_POLICY, nosniff: 'nosniff', body: '<!doctype html><title>Keyrite</title>' });
     expect(report['traversal']).toEqual({ status: 403, csp: CONTENT_SECURITY_POLICY });
+  });
+});
+
+describe("the e2e project's record of what the renderer received (test only)", () => {
+  const playwright = ['--inspect=0', '--remote-debugging-port=0'];
+
+  it('unpackaged, with KEYRITE_E2E_RECEIVED: starts under Playwright\'s two switches and records every answer and every event as the renderer got them', () => {
+    const file = path.join(mkdtempSync(path.join(work, 'e2e-')), 'received.jsonl');
+    const report = runBundle(playwright, { KEYRITE_HARNESS_UNPACKAGED: '1', KEYRITE_E2E_RECEIVED: file });
+    expect(report['exited']).toBeUndefined();
+    const received = readCaptureLines(readFileSync(file, 'utf8')).map((line) => ('received' in line ? line.received : line));
+    const sent = (report['sent'] as { payload: unknown }[]).map((message) => message.payload);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(received.filter((message) => !('ok' in (message as object)))).toEqual(sent);
+    expect(received.filter((message) => 'ok' in (message as object))).toEqual([report['describe'], report['foreign']]);
+  });
+
+  it('packaged, with KEYRITE_E2E_RECEIVED: refuses to start and writes nothing', () => {
+    const file = path.join(mkdtempSync(path.join(work, 'e2e-')), 'received.jsonl');
+    const report = runBundle([], { KEYRITE_E2E_RECEIVED: file });
+    expect(report['exited']).toBe(78);
+    expect(report.timeline).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("unpackaged, without it: Playwright's switches are refused like any debugger", () => {
+    const report = runBundle(playwright, { KEYRITE_HARNESS_UNPACKAGED: '1' });
+    expect(report['exited']).toBe(78);
   });
 });
 
