@@ -303,6 +303,26 @@ export class CeremonyDriver {
     await this.checkScreen('exception-signing', seen);
   }
 
+  /**
+   * The abort button: its dialog is first checked to be a true modal (from
+   * the reason to Keep going, the exception button behind it inert), then
+   * the reason is typed, the filled-in dialog photographed and axe-checked,
+   * and Abort now pressed.
+   */
+  async abort(reason: string, seen?: Set<string>): Promise<void> {
+    const opener = this.page.getByRole('button', { name: 'Abort the ceremony…' });
+    await this.press(opener);
+    const dialog = this.page.getByRole('dialog', { name: 'Abort the ceremony' });
+    const form = dialog.getByRole('form', { name: 'Abort the ceremony' });
+    const field = form.getByLabel('Why is the ceremony aborted? (recorded in the transcript)', { exact: true });
+    await test.step('the abort dialog is a true modal', () =>
+      this.expectModal(dialog, field, form.getByRole('button', { name: 'Keep going' }), this.page.getByRole('button', { name: 'Raise an exception…' }), opener),
+    );
+    await this.type(field, reason);
+    await this.checkScreen('abort-form', seen);
+    await this.press(form.getByRole('button', { name: 'Abort now' }));
+  }
+
   /** Home after a restart: the interrupted ceremony is listed; Resume opens it where it stopped and says so. */
   async resumeFromHome(title: string, seen: Set<string>): Promise<void> {
     const list = this.page.getByRole('list', { name: 'Interrupted ceremonies' });
