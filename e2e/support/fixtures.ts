@@ -9,9 +9,9 @@
  * app's own audit events, never on sleeps.
  */
 import { test as base, expect, _electron, type Page, type TestInfo } from '@playwright/test';
-import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
@@ -28,6 +28,12 @@ const mainBundle = join(repo, '.vite/build/main.cjs');
 export interface AppOptions {
   /** A PKCS#11 library path, or 'rehearsal' for the app's own SoftHSM token. */
   pkcs11Module: string;
+  /**
+   * A data folder an earlier test kept: the app starts on a fresh copy of
+   * it instead of an empty folder, so a test begins where another ended
+   * without running it again (seedDataFolder).
+   */
+  seedFrom?: string;
 }
 
 export interface KeyriteApp {
@@ -48,6 +54,8 @@ export interface KeyriteApp {
    * folder, and the page reloads. See restartAfterPowerCut for how.
    */
   restartEngine?(): Promise<void>;
+  /** This test's own data folder (chromium project only: on Electron it belongs to the app's process). */
+  dataDir?: string;
 }
 
 type WorkerFixtures = { rendererServer: RendererServer };
@@ -72,6 +80,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const pkcs11Module = appOptions.pkcs11Module === 'rehearsal' ? undefined : appOptions.pkcs11Module;
     const previousConf = process.env['SOFTHSM2_CONF'];
     try {
+      if (appOptions.seedFrom !== undefined) seedDataFolder(appOptions.seedFrom, dataDir);
       if (testInfo.project.name === 'electron') {
         await useElectronApp(dataDir, pkcs11Module, use, testInfo);
         return;
@@ -91,7 +100,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           await page.reload();
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine });
+        await use({ ...makeApp(page, bridge.received, testInfo, chooser), dropped: bridge.dropped, restartEngine, dataDir });
         await attachOtherScreenshots(testInfo);
         // The outgoing check caught what the engine tried to send: the test fails, naming each event.
         if (bridge.dropped.length > 0) {
@@ -132,6 +141,23 @@ async function restartAfterPowerCut(engine: Engine, dataDir: string, start: () =
   rmSync(dataDir, { recursive: true, force: true });
   renameSync(image, dataDir);
   return start();
+}
+
+/**
+ * TEST ONLY. Copies a kept data folder into this test's empty one. The
+ * SoftHSM configurations in it (the rehearsal token's, and each rehearsal
+ * run's) name their token folder by absolute path, inside the folder they
+ * were made in; each is pointed at the tokens beside it in the copy, so a
+ * test never opens the tokens of another folder (SoftHSM reads the file
+ * named by SOFTHSM2_CONF at C_Initialize, which the engine sets per folder).
+ */
+function seedDataFolder(from: string, dataDir: string): void {
+  if (!existsSync(from)) throw new Error(`appOptions.seedFrom: there is no data folder at ${from} to start on`);
+  cpSync(from, dataDir, { recursive: true });
+  const confs = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).filter((path) => basename(path) === 'softhsm2.conf');
+  for (const conf of confs.map((path) => join(dataDir, path))) {
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^directories\.tokendir = .*$/mu, `directories.tokendir = ${join(dirname(conf), 'tokens')}`));
+  }
 }
 
 async function useElectronApp(dataDir: string, pkcs11Module: string | undefined, use: (app: KeyriteApp) => Promise<void>, testInfo: TestInfo): Promise<void> {
