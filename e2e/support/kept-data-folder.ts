@@ -12,7 +12,7 @@
  * fresh copy (appOptions.seedFrom), so the tests never share a folder and
  * any order of them, or a retry, starts from the same state. Without the
  * kept folder (its test failed, or was not run) a test that needs it is
- * skipped, saying why.
+ * skipped, saying why. The keeping test is not retried (its spec says why).
  *
  * What it holds is rehearsal material only: the rehearsal SoftHSM tokens
  * (public PINs), the sealed share files (passphrases in the public answers
