@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import type { Page } from '@playwright/test';
 import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { expect, test, type KeyriteApp } from '../support/fixtures.ts';
+import { checkScreen } from '../support/screens.ts';
 import { findSecrets } from '../support/secret-scan.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,6 +171,8 @@ test.describe('auditor: open an evidence bundle', () => {
     app.chooser.willChoose('bundle-folder', join(work, 'no-such-bundle'));
     await page.keyboard.press('Enter');
     await expect(page.getByRole('alert')).toHaveText('The chosen bundle is no longer there; choose it again.');
+    // The auditor's error alert is a screen of its own.
+    await checkScreen(page, testInfo, 'auditor-missing-bundle');
     await tabTo(page, 'Back to home');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();

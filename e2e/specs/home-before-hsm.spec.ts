@@ -4,13 +4,17 @@
  * engine's token list is held back (a gate the spec opens, not a timer)
  * while a person uses Home by keyboard, opens the auditor and comes back.
  * Chromium project only: the gate sits between the test bridge and the
- * engine, which on Electron live in another process.
+ * engine, which on Electron live in another process. Home while it waits,
+ * and Home when the HSM's answer is an error (a PKCS#11 library that is not
+ * there), are screens of their own: photographed and axe-checked in both
+ * themes (screens.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../../electron/core/engine.ts';
 import { expect, test } from '../support/fixtures.ts';
+import { checkScreen } from '../support/screens.ts';
 import { attachTestBridge } from '../support/test-bridge.ts';
 
 test('Home answers the keyboard and opens the auditor while the HSM has not answered yet', async ({ rendererServer, playwright, launchOptions }, testInfo) => {
@@ -42,6 +46,7 @@ test('Home answers the keyboard and opens the auditor while the HSM has not answ
     await page.goto(`${rendererServer.origin}/index.html`);
     await expect(page.getByRole('status').filter({ hasText: 'Reading the HSM tokens' })).toBeVisible();
     expect(asked).toBe(1);
+    await checkScreen(page, testInfo, 'home-before-hsm');
     // By keyboard alone, to the auditor and back, with the HSM still silent.
     const audit = page.getByRole('button', { name: 'Open an evidence bundle for audit' });
     await audit.focus();
@@ -66,4 +71,19 @@ test('Home answers the keyboard and opens the auditor while the HSM has not answ
     else process.env['SOFTHSM2_CONF'] = previousConf;
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test.describe('Home when the HSM answers with an error', () => {
+  const missing = join(tmpdir(), 'keyrite-e2e-no-such-module', 'libpkcs11-absent.so');
+  test.use({ appOptions: { pkcs11Module: missing } });
+
+  test('says in an alert, in words and with its code, that the configured PKCS#11 library cannot be used; the rest of Home stays usable', async ({ app }, testInfo) => {
+    const { page } = app;
+    const alert = page.getByRole('alert').filter({ hasText: 'libpkcs11-absent.so' });
+    await expect(alert).toBeVisible();
+    await expect(alert).toHaveAttribute('data-error-code', /^HSM_[A-Z_]+$/u);
+    await expect(page.getByRole('table', { name: 'HSM tokens' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Open an evidence bundle for audit' })).toBeEnabled();
+    await checkScreen(page, testInfo, 'home-hsm-error');
+  });
 });

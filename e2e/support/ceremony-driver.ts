@@ -13,7 +13,7 @@
  * a list, Enter to press.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { parse } from 'yaml';
@@ -21,10 +21,11 @@ import { readBundle } from '../../electron/core/transcript/bundle-export.ts';
 import { nodeSha256 } from '../../electron/core/transcript/node-sha256.ts';
 import { verifyBundle } from '../../shared/transcript/bundle.ts';
 import { expect, test, type KeyriteApp } from './fixtures.ts';
+import { dataDirOf, runFolderOf } from './kept-data-folder.ts';
 import { misspell, paperFormOn } from './paper-form-words.ts';
 import { runSecrets } from './run-secrets.ts';
 import { checkScreen } from './screens.ts';
-import { findSecrets, type KnownSecret } from './secret-scan.ts';
+import { findSecrets } from './secret-scan.ts';
 import type { WrongShare } from './stray-shares.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,11 +89,8 @@ export interface DriveResult {
   refusals: string[];
 }
 
-/** Every secret typed in this worker, with the field it was typed in: the spec scans what the renderer received for each. */
-export const typedSecrets = new Map<string, string>();
-const remember = (text: string, where: string): void => {
-  if (!typedSecrets.has(text)) typedSecrets.set(text, where);
-};
+/** Every secret typed in this test, with the field it was typed in: the spec scans what the renderer received for each (run-secrets.ts). */
+const remember = (text: string, where: string): void => runSecrets.remember(text, where);
 
 const utcNow = (): string => new Date().toISOString().slice(11, 19);
 
@@ -131,6 +129,12 @@ export class CeremonyDriver {
     await this.press(button);
     await expect(this.page.getByRole('heading', { level: 1, name: title })).toBeVisible();
     await this.timelineShows('ceremony/opened');
+  }
+
+  /** From a ceremony's outcome back to Home. */
+  async backHome(): Promise<void> {
+    await this.press(this.page.getByRole('button', { name: 'Back to home' }));
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Key ceremonies' })).toBeVisible();
   }
 
   async timelineShows(type: string, count = 1): Promise<void> {
@@ -225,7 +229,18 @@ export class CeremonyDriver {
     const notice = this.page.getByRole('alert', { name: 'Not accepted' }).filter({ hasText: code });
     await expect(notice).toBeVisible(LONG);
     await expect(notice).toContainText(words);
-    await this.checkScreen(`refused-${code}`);
+    await this.checkScreen(await this.#noticeScreen(code));
+  }
+
+  /**
+   * The notice's screen name, by which of its two forms shows
+   * (refusal-notice.tsx): `refused-<code>` for a refusal the runner
+   * recorded before asking again, `turned-down-<code>` for a command the
+   * engine turned down (its answer was an error, "Not accepted: …").
+   */
+  async #noticeScreen(code: string): Promise<string> {
+    const turnedDown = this.page.getByRole('alert', { name: 'Not accepted' }).getByTestId('ceremony-error').filter({ hasText: code });
+    return (await turnedDown.count()) > 0 ? `turned-down-${code}` : `refused-${code}`;
   }
 
   // ---- exceptions and resuming ------------------------------------------------
@@ -301,6 +316,26 @@ export class CeremonyDriver {
     await this.press(form.getByRole('button', { name: 'Record the exception for signing' }));
     await expect(this.page.getByRole('dialog').getByRole('heading', { name: 'Sign the exception' })).toBeVisible(LONG);
     await this.checkScreen('exception-signing', seen);
+  }
+
+  /**
+   * The abort button: its dialog is first checked to be a true modal (from
+   * the reason to Keep going, the exception button behind it inert), then
+   * the reason is typed, the filled-in dialog photographed and axe-checked,
+   * and Abort now pressed.
+   */
+  async abort(reason: string, seen?: Set<string>): Promise<void> {
+    const opener = this.page.getByRole('button', { name: 'Abort the ceremony…' });
+    await this.press(opener);
+    const dialog = this.page.getByRole('dialog', { name: 'Abort the ceremony' });
+    const form = dialog.getByRole('form', { name: 'Abort the ceremony' });
+    const field = form.getByLabel('Why is the ceremony aborted? (recorded in the transcript)', { exact: true });
+    await test.step('the abort dialog is a true modal', () =>
+      this.expectModal(dialog, field, form.getByRole('button', { name: 'Keep going' }), this.page.getByRole('button', { name: 'Raise an exception…' }), opener),
+    );
+    await this.type(field, reason);
+    await this.checkScreen('abort-form', seen);
+    await this.press(form.getByRole('button', { name: 'Abort now' }));
   }
 
   /** Home after a restart: the interrupted ceremony is listed; Resume opens it where it stopped and says so. */
@@ -542,7 +577,7 @@ export class CeremonyDriver {
     await expect(notice).toContainText(`${wrong.by}'s share: Share "${wrong.file}"`);
     await expect(notice).toContainText(wrong.says);
     await expect(progress).toHaveText(before);
-    await this.checkScreen(`refused-${wrong.code}`);
+    await this.checkScreen(await this.#noticeScreen(wrong.code));
   }
 
   // ---- a share typed from its paper form ------------------------------------
@@ -595,6 +630,36 @@ export function verifyFolder(folder: string): { status: string; eventCount: numb
 }
 
 /**
+ * The secrets of an earlier ceremony whose run folder this test's data
+ * folder holds (a copy an earlier test kept): what its cast typed (every
+ * signing passphrase, PIN and share passphrase of its answers file) and
+ * what its run wrote (each share file on its media, opened with the cast's
+ * passphrases, and the master secret they rebuild), so this test's scan
+ * looks for them in its own messages. Gathered again here, in the test
+ * process, not carried in memory: the earlier test may have run in another
+ * worker process, and secrets are never written down to be passed on.
+ */
+export async function rememberEarlierRun(runFolder: string, cast: Cast): Promise<void> {
+  for (const p of cast.participants) remember(p.passphrase, `${p.name}'s signing passphrase (typed in the earlier run ${basename(runFolder)})`);
+  for (const [hsm, pin] of Object.entries(cast.pins)) remember(pin, `the PIN of HSM ${hsm} (typed in the earlier run ${basename(runFolder)})`);
+  for (const [custodian, passphrase] of Object.entries(cast.custodianPassphrases)) remember(passphrase, `${custodian}'s share passphrase (typed in the earlier run ${basename(runFolder)})`);
+  await runSecrets.collectMedia(join(runFolder, 'media'), cast.custodianPassphrases);
+}
+
+/**
+ * Ceremony 2's run in this test's data folder (a copy of the one its test
+ * kept): its secrets gathered for the scan (rememberEarlierRun), checked to
+ * be its five shares and the master secret they rebuild; returns the run folder.
+ */
+export async function rememberSplitRun(app: KeyriteApp): Promise<string> {
+  const run = runFolderOf(dataDirOf(app), 'master-key-split-and-load');
+  await test.step("gather ceremony 2's secrets from the copy, for the scan", () => rememberEarlierRun(run, castOf('02-master-key-split-and-load.answers.yaml')));
+  expect(runSecrets.named('the share bytes of ')).toHaveLength(5);
+  expect(runSecrets.named('the master secret of set ')).toHaveLength(1);
+  return run;
+}
+
+/**
  * Fails if any secret of the run appears in anything the renderer received:
  * every secret typed so far and every share, envelope, armour text and
  * master secret the runs wrote or read (run-secrets.ts), in every form secret-scan.ts searches (raw
@@ -603,7 +668,6 @@ export function verifyFolder(folder: string): { status: string; eventCount: numb
  */
 export function expectNoSecretIn(received: readonly unknown[]): void {
   expect(received.length, 'the bridge captured what the renderer received').toBeGreaterThan(0);
-  const secrets: KnownSecret[] = [...[...typedSecrets].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) })), ...runSecrets.list()];
-  const found = findSecrets(received, secrets).map((hit) => `${hit.what}, as ${hit.form}, in ${hit.path}`);
+  const found = findSecrets(received, runSecrets.all()).map((hit) => `${hit.what}, as ${hit.form}, in ${hit.path}`);
   expect(found, 'secrets found in messages the renderer received').toEqual([]);
 }

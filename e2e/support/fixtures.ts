@@ -12,9 +12,9 @@
  * app's own audit events, never on sleeps.
  */
 import { test as base, expect, _electron, type Page, type TestInfo } from '@playwright/test';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/core/engine.ts';
 import { E2E_RECEIVED_VARIABLE, readCaptureLines } from '../../electron/main/e2e-capture.ts';
@@ -32,6 +32,12 @@ const rendererDir = join(repo, '.vite/renderer/main_window');
 export interface AppOptions {
   /** A PKCS#11 library path, or 'rehearsal' for the app's own SoftHSM token. */
   pkcs11Module: string;
+  /**
+   * A data folder an earlier test kept: the app starts on a fresh copy of
+   * it instead of an empty folder, so a test begins where another ended
+   * without running it again (seedDataFolder).
+   */
+  seedFrom?: string;
 }
 
 export interface KeyriteApp {
@@ -52,6 +58,8 @@ export interface KeyriteApp {
    * folder, and the page reloads. See restartAfterPowerCut for how.
    */
   restartEngine?(): Promise<void>;
+  /** This test's own data folder (the engine's on chromium, KEYRITE_DATA_DIR on Electron): a spec reads what the engine wrote there, or keeps a copy (kept-data-folder.ts). */
+  dataDir?: string;
 }
 
 type WorkerFixtures = { rendererServer: RendererServer };
@@ -76,6 +84,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const pkcs11Module = appOptions.pkcs11Module === 'rehearsal' ? undefined : appOptions.pkcs11Module;
     const previousConf = process.env['SOFTHSM2_CONF'];
     try {
+      if (appOptions.seedFrom !== undefined) seedDataFolder(appOptions.seedFrom, dataDir);
       if (testInfo.project.name === 'electron') {
         await useElectronApp(dataDir, pkcs11Module, use, testInfo);
         return;
@@ -95,7 +104,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           await page.reload();
         };
         // Playwright's own `screenshot: 'only-on-failure'` covers this page.
-        await use(Object.assign(makeApp(page, testInfo, chooser, () => bridge.received, () => bridge.dropped), { restartEngine }));
+        await use(Object.assign(makeApp(page, testInfo, chooser, () => bridge.received, () => bridge.dropped), { restartEngine, dataDir }));
         await attachOtherScreenshots(testInfo);
         failOnDropped('the test bridge', bridge.dropped);
       } finally {
@@ -135,6 +144,23 @@ async function restartAfterPowerCut(engine: Engine, dataDir: string, start: () =
   return start();
 }
 
+/**
+ * TEST ONLY. Copies a kept data folder into this test's empty one. The
+ * SoftHSM configurations in it (the rehearsal token's, and each rehearsal
+ * run's) name their token folder by absolute path, inside the folder they
+ * were made in; each is pointed at the tokens beside it in the copy, so a
+ * test never opens the tokens of another folder (SoftHSM reads the file
+ * named by SOFTHSM2_CONF at C_Initialize, which the engine sets per folder).
+ */
+function seedDataFolder(from: string, dataDir: string): void {
+  if (!existsSync(from)) throw new Error(`appOptions.seedFrom: there is no data folder at ${from} to start on`);
+  cpSync(from, dataDir, { recursive: true });
+  const confs = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).filter((path) => basename(path) === 'softhsm2.conf');
+  for (const conf of confs.map((path) => join(dataDir, path))) {
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^directories\.tokendir = .*$/mu, `directories.tokendir = ${join(dirname(conf), 'tokens')}`));
+  }
+}
+
 async function useElectronApp(dataDir: string, pkcs11Module: string | undefined, use: (app: KeyriteApp) => Promise<void>, testInfo: TestInfo): Promise<void> {
   const binary = findElectronBinary();
   if (!binary.found) {
@@ -156,7 +182,7 @@ async function useElectronApp(dataDir: string, pkcs11Module: string | undefined,
       const chooser = await scriptElectronDialogs(electronApp, e2eDir);
       const page = await electronApp.firstWindow();
       const record = (): ElectronRecord => readElectronRecord(recordFile);
-      await use(makeApp(page, testInfo, chooser, () => record().received, () => record().dropped));
+      await use(Object.assign(makeApp(page, testInfo, chooser, () => record().received, () => record().dropped), { dataDir }));
       await attachOtherScreenshots(testInfo);
       await screenshotOnFailure(page, testInfo);
       const { dropped, failures } = record();

@@ -8,8 +8,15 @@
  * (shamir-secret-sharing's combine, as the engine does), checked against the
  * set's secret commitment so the scan searches the real secret, not a guess.
  *
+ * And every secret the test typed (the driver remembers each, with the
+ * field it went into), so the scan looks for those too.
+ *
  * Every array here is allocated here and wiped by wipe() (the fixture calls
- * it when the test ends); nothing the engine owns is touched.
+ * it when the test ends), and the typed text forgotten; nothing the engine
+ * owns is touched. A test starting on an earlier test's data folder adds
+ * that test's secrets again from the folder and its cast
+ * (rememberEarlierRun in ceremony-driver.ts), so each test's scan covers
+ * its own run and the runs it builds on, whichever process ran them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +43,23 @@ export class RunSecrets {
   readonly #opened: OpenedShare[] = [];
   /** Share files already read (by path), so a medium used by several ceremonies of a spec is opened once. */
   readonly #read = new Set<string>();
+  /** Text typed into the app, by value, with where it was typed. */
+  readonly #typed = new Map<string, string>();
+
+  /** A secret typed into the app (the first place it was typed names it). */
+  remember(text: string, where: string): void {
+    if (!this.#typed.has(text)) this.#typed.set(text, where);
+  }
+
+  /** Every secret to look for: what was typed, as UTF-8, then the secret material gathered from the runs. */
+  all(): KnownSecret[] {
+    return [...[...this.#typed].map(([text, what]) => ({ what, bytes: new TextEncoder().encode(text) })), ...this.#known];
+  }
+
+  /** What the gathered secrets are, for those whose description starts with `prefix` (a spec counts them). */
+  named(prefix: string): string[] {
+    return this.#known.map((k) => k.what).filter((what) => what.startsWith(prefix));
+  }
 
   /** Adds a secret unless the same bytes are already known. Takes ownership of `bytes` (wiped by wipe()). */
   add(what: string, bytes: Uint8Array): void {
@@ -103,6 +127,7 @@ export class RunSecrets {
     this.#known.length = 0;
     this.#opened.length = 0;
     this.#read.clear();
+    this.#typed.clear();
   }
 }
 

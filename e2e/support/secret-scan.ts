@@ -90,7 +90,7 @@ function serialisedBytes(value: object): Uint8Array | null {
 /** Every searchable run of bytes in `messages`, laid end to end in one buffer (one search over it, not one per string). */
 export function haystacksOf(messages: readonly unknown[]): { buffer: Buffer; parts: Haystack[] } {
   // Gathered first and written once into a buffer of the summed length: the
-  // chain spec's messages hold hundreds of thousands of short strings.
+  // ceremony specs' messages hold hundreds of thousands of short strings.
   const pieces: (string | Uint8Array)[] = [];
   const parts: Haystack[] = [];
   let at = 0;
@@ -167,7 +167,7 @@ function partHolding(parts: readonly Haystack[], from: number, to: number): Hays
  * over the bytes: each position's next four bytes are looked up among the
  * needles' first four (every needle has at least 8), and only a candidate is
  * compared in full. Searching needle by needle costs a full pass each, some
- * 500 passes over the chain spec's messages.
+ * 500 passes over the ceremony specs' messages.
  */
 export function findSecrets(messages: readonly unknown[], secrets: readonly KnownSecret[]): SecretHit[] {
   const { buffer, parts } = haystacksOf(messages);

@@ -1,41 +1,91 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
+import { ModalDialog } from './modal-dialog.tsx';
 
-/** Abort, from any step: the reason is recorded, the secrets wiped, the transcript closed as aborted. */
+/**
+ * Abort, from any step: the reason is recorded, the secrets wiped, the
+ * transcript closed as aborted. The form is a modal dialog, like the
+ * sign-off and exception dialogs (modal-dialog.tsx): the page behind is
+ * inert while the reason is typed, Tab stays inside, and Escape or "Keep
+ * going" closes it and gives the focus back to the button.
+ */
 export function AbortControl() {
   const abort = useKeyriteStore((s) => s.abortCeremony);
   const busy = useKeyriteStore((s) => s.ceremony.busy);
   const [open, setOpen] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const submit = async (reason: string): Promise<void> => {
+    setRefused(null);
+    await abort(reason);
+    // Aborted: the ceremony screen shows the outcome and this control is gone. Turned down: say why, here.
+    const error = useKeyriteStore.getState().ceremony.error;
+    if (error !== null) setRefused(`${error.message} (${error.code})`);
+  };
+  return (
+    <div className="abort-control">
+      <button type="button" className="danger secondary" ref={opener} onClick={() => setOpen(true)}>
+        Abort the ceremony…
+      </button>
+      {open && (
+        <AbortDialog
+          opener={opener}
+          busy={busy}
+          refused={refused}
+          onAbort={(reason) => void submit(reason)}
+          onCancel={() => {
+            setRefused(null);
+            setOpen(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+interface AbortDialogProps {
+  opener: RefObject<HTMLElement | null>;
+  busy: boolean;
+  /** Why the engine did not abort, in its words; shown inside the dialog because the page behind it is inert. */
+  refused: string | null;
+  onAbort: (reason: string) => void;
+  onCancel: () => void;
+}
+
+/** The abort form in its modal dialog: a reason is required (it is recorded in the transcript). */
+export function AbortDialog({ opener, busy, refused, onAbort, onCancel }: AbortDialogProps) {
   const [reason, setReason] = useState('');
-  const id = useId();
+  const ids = { title: useId(), reason: useId() };
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (reason.trim() === '') return;
-    void abort(reason.trim());
+    if (reason.trim() !== '') onAbort(reason.trim());
   };
-  if (!open) {
-    return (
-      <div className="abort-control">
-        <button type="button" className="danger secondary" onClick={() => setOpen(true)}>
-          Abort the ceremony…
-        </button>
-      </div>
-    );
-  }
   return (
-    <form className="abort-control panel" onSubmit={submit} aria-label="Abort the ceremony">
-      <div className="field">
-        <label htmlFor={id}>Why is the ceremony aborted? (recorded in the transcript)</label>
-        <input id={id} type="text" value={reason} onChange={(e) => setReason(e.target.value)} autoFocus required maxLength={2000} />
-      </div>
-      <div className="actions">
-        <button type="submit" className="danger" disabled={busy || reason.trim() === ''}>
-          Abort now
-        </button>
-        <button type="button" className="secondary" onClick={() => setOpen(false)}>
-          Keep going
-        </button>
-      </div>
-    </form>
+    <ModalDialog labelledBy={ids.title} opener={opener} onCancel={onCancel}>
+      {(cancel) => (
+        <form className="request-form" aria-labelledby={ids.title} onSubmit={submit}>
+          <h3 id={ids.title}>Abort the ceremony</h3>
+          <div className="field">
+            <label htmlFor={ids.reason}>Why is the ceremony aborted? (recorded in the transcript)</label>
+            <input id={ids.reason} type="text" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} />
+          </div>
+          <p className="refusal-region" role="alert">
+            {refused !== null && (
+              <span className="refusal">
+                <strong>The ceremony was not aborted:</strong> {refused}
+              </span>
+            )}
+          </p>
+          <div className="actions">
+            <button type="submit" className="danger" disabled={busy || reason.trim() === ''}>
+              Abort now
+            </button>
+            <button type="button" className="secondary" onClick={cancel}>
+              Keep going
+            </button>
+          </div>
+        </form>
+      )}
+    </ModalDialog>
   );
 }

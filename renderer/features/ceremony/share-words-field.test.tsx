@@ -86,7 +86,7 @@ describe('the share request, file or paper-form words', () => {
   const session = sessionFor('shares.collect');
 
   // Server rendering reads the store's initial state (zustand's server snapshot), so the words
-  // side is rendered by the chain spec (e2e/specs/ceremony-chain.spec.ts), not here.
+  // side is rendered by the recovery spec (e2e/specs/ceremony-03-recovery.spec.ts), not here.
   it('offers the file or the paper-form words, the file first, with the progress k of M', () => {
     const html = renderToStaticMarkup(<ShareForm request={request} session={session} />);
     expect(html).toContain('<legend>How the share is presented</legend>');
