@@ -158,7 +158,7 @@ test.describe('auditor: open an evidence bundle', () => {
     expectNothingSecretReceived(app, [tampered]);
   });
 
-  test('by keyboard alone: from Home to the chooser, a cancelled choice, a missing bundle as a plain error, and back', async ({ app }) => {
+  test('by keyboard alone: from Home to the chooser, a cancelled choice, a missing bundle as a plain error, and back', async ({ app }, testInfo) => {
     const { page } = app;
     await tabTo(page, 'Open an evidence bundle for audit');
     await page.keyboard.press('Enter');
