@@ -17,13 +17,11 @@
  * master secret they rebuild), gathered again from the copy
  * (rememberSplitRun).
  */
-import { CeremonyDriver, castOf, expectNoSecretIn, rememberSplitRun, verifyFolder } from '../support/ceremony-driver.ts';
+import { castOf, CeremonyDriver, expectNoSecretIn, rememberSplitRun, SPLIT_SCRIPT_ID, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { startOnKeptFolder } from '../support/kept-data-folder.ts';
 import { runSecrets } from '../support/run-secrets.ts';
 import { placeStrayShares } from '../support/stray-shares.ts';
-
-const SPLIT = 'master-key-split-and-load';
 
 test.describe('ceremony 3: master key recovery from ceremony 2\'s shares', () => {
   startOnKeptFolder('ceremony-02-split-and-load');
@@ -37,7 +35,7 @@ test.describe('ceremony 3: master key recovery from ceremony 2\'s shares', () =>
     const strays = await test.step('place the wrong shares where the form lists media', () => placeStrayShares(splitRun, splitCast.custodianPassphrases, runSecrets));
     try {
       await driver.start('Master key recovery into a replacement HSM');
-      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT, mistakes: ['bad-share-passphrase', 'start-over-shares', 'misspelt-share-word'], byWords: 'gus', wrongShares: strays.wrong });
+      const result = await driver.run(castOf('03-recovery.answers.yaml'), { previousScriptId: SPLIT_SCRIPT_ID, mistakes: ['bad-share-passphrase', 'start-over-shares', 'misspelt-share-word'], byWords: 'gus', wrongShares: strays.wrong });
       // The first share twice (before and after the start-over), then the other two; every wrong one refused and recorded.
       await driver.timelineShows('share/accepted', 4);
       await driver.timelineShows('shares/started-over', 1);

@@ -9,12 +9,10 @@
  * messages for this run's secrets (the new shares too) and for ceremony
  * 2's, gathered again from the copy (rememberSplitRun).
  */
-import { CeremonyDriver, castOf, expectNoSecretIn, rememberSplitRun, verifyFolder } from '../support/ceremony-driver.ts';
+import { castOf, CeremonyDriver, expectNoSecretIn, rememberSplitRun, SPLIT_SCRIPT_ID, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { startOnKeptFolder } from '../support/kept-data-folder.ts';
 import { runSecrets } from '../support/run-secrets.ts';
-
-const SPLIT = 'master-key-split-and-load';
 
 test.describe('ceremony 4: reshare of ceremony 2\'s shares', () => {
   startOnKeptFolder('ceremony-02-split-and-load');
@@ -24,7 +22,7 @@ test.describe('ceremony 4: reshare of ceremony 2\'s shares', () => {
     await rememberSplitRun(app);
     const driver = new CeremonyDriver(app, testInfo);
     await driver.start('Master key reshare from 3-of-5 to 2-of-4');
-    const result = await driver.run(castOf('04-reshare.answers.yaml'), { previousScriptId: SPLIT });
+    const result = await driver.run(castOf('04-reshare.answers.yaml'), { previousScriptId: SPLIT_SCRIPT_ID });
     await driver.timelineShows('share-set/issued');
     expect(verifyFolder(result.bundleFolder).status).toBe('verified');
     await driver.backHome();

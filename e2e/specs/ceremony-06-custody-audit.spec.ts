@@ -9,12 +9,10 @@
  * run's secrets and for ceremony 2's, gathered again from the copy
  * (rememberSplitRun).
  */
-import { CeremonyDriver, castOf, expectNoSecretIn, rememberSplitRun, verifyFolder } from '../support/ceremony-driver.ts';
+import { castOf, CeremonyDriver, expectNoSecretIn, rememberSplitRun, SPLIT_SCRIPT_ID, verifyFolder } from '../support/ceremony-driver.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { startOnKeptFolder } from '../support/kept-data-folder.ts';
 import { runSecrets } from '../support/run-secrets.ts';
-
-const SPLIT = 'master-key-split-and-load';
 
 test.describe('ceremony 6: custody audit of ceremony 2\'s shares', () => {
   startOnKeptFolder('ceremony-02-split-and-load');
@@ -24,7 +22,7 @@ test.describe('ceremony 6: custody audit of ceremony 2\'s shares', () => {
     await rememberSplitRun(app);
     const driver = new CeremonyDriver(app, testInfo);
     await driver.start('Annual custody audit of the master key shares');
-    const result = await driver.run(castOf('06-custody-audit.answers.yaml'), { previousScriptId: SPLIT });
+    const result = await driver.run(castOf('06-custody-audit.answers.yaml'), { previousScriptId: SPLIT_SCRIPT_ID });
     expect(verifyFolder(result.bundleFolder).status).toBe('verified');
     await driver.backHome();
     // The audit reads ceremony 2's shares again: no share is new.

@@ -15,12 +15,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { CeremonyDriver, castOf, expectNoSecretIn, verifyFolder } from '../support/ceremony-driver.ts';
+import { castOf, CeremonyDriver, expectNoSecretIn, SPLIT_SCRIPT_ID, verifyFolder } from '../support/ceremony-driver.ts';
 import { expectAccessibleInBothThemes } from '../support/axe.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { holdThreadPool, workShowing } from '../support/work-progress.ts';
-
-const SPLIT = 'master-key-split-and-load';
 
 type Progress = { name: string; payload: { work: string; item: number; items: number; done: number; total: number; cancellable: boolean; state: string } };
 
@@ -96,14 +94,14 @@ test.describe('long work: progress, and cancel where it is safe', () => {
     let openingCancelled = false;
     await driver.start('Master key recovery into a replacement HSM');
     const recovery = await driver.run(recoveryCast, {
-      previousScriptId: SPLIT,
+      previousScriptId: SPLIT_SCRIPT_ID,
       intercept: async (request) => {
         if (openingCancelled || request.kind !== 'share') return false;
         await test.step(`the opening of ${presenter.name}'s share shows its progress; Cancel, with the keyboard; the share is not accepted`, async () => {
           const form = app.page.getByRole('form', { name: 'Present a share' });
           await driver.choose(form.getByLabel('Custodian presenting', { exact: true }), presenter.name);
           await driver.presentBy(form, 'file');
-          await driver.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${SPLIT}-.*: media/${presenter.id}$`));
+          await driver.choose(form.getByLabel('Medium holding the share', { exact: true }), new RegExp(`^${SPLIT_SCRIPT_ID}-.*: media/${presenter.id}$`));
           await driver.typeSecret(form.getByLabel('Share passphrase', { exact: true }), recoveryCast.custodianPassphrases[presenter.id] ?? '');
           const accepted = await shareProgress(app.page);
           // The share's KDF waits in libuv's queue while the screen is checked (see work-progress.ts).

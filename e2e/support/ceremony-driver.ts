@@ -646,13 +646,16 @@ export async function rememberEarlierRun(runFolder: string, cast: Cast): Promise
   await runSecrets.collectMedia(join(runFolder, 'media'), cast.custodianPassphrases);
 }
 
+/** Ceremony 2's script id: its run folders and media are named after it, and 3, 6 and 4 name it as the earlier ceremony. */
+export const SPLIT_SCRIPT_ID = 'master-key-split-and-load';
+
 /**
  * Ceremony 2's run in this test's data folder (a copy of the one its test
  * kept): its secrets gathered for the scan (rememberEarlierRun), checked to
  * be its five shares and the master secret they rebuild; returns the run folder.
  */
 export async function rememberSplitRun(app: KeyriteApp): Promise<string> {
-  const run = runFolderOf(dataDirOf(app), 'master-key-split-and-load');
+  const run = runFolderOf(dataDirOf(app), SPLIT_SCRIPT_ID);
   await test.step("gather ceremony 2's secrets from the copy, for the scan", () => rememberEarlierRun(run, castOf('02-master-key-split-and-load.answers.yaml')));
   expect(runSecrets.named('the share bytes of ')).toHaveLength(5);
   expect(runSecrets.named('the master secret of set ')).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
-import { ModalDialog } from './modal-dialog.tsx';
+import { DialogRefusal, ModalDialog } from './modal-dialog.tsx';
 
 /**
  * Abort, from any step: the reason is recorded, the secrets wiped, the
@@ -69,13 +69,7 @@ export function AbortDialog({ opener, busy, refused, onAbort, onCancel }: AbortD
             <label htmlFor={ids.reason}>Why is the ceremony aborted? (recorded in the transcript)</label>
             <input id={ids.reason} type="text" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} />
           </div>
-          <p className="refusal-region" role="alert">
-            {refused !== null && (
-              <span className="refusal">
-                <strong>The ceremony was not aborted:</strong> {refused}
-              </span>
-            )}
-          </p>
+          <DialogRefusal notDone="The ceremony was not aborted:" refused={refused} />
           <div className="actions">
             <button type="submit" className="danger" disabled={busy || reason.trim() === ''}>
               Abort now

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useKeyriteStore } from '../../store/store.ts';
-import { ModalDialog } from './modal-dialog.tsx';
+import { DialogRefusal, ModalDialog } from './modal-dialog.tsx';
 
 /**
  * The exception button, on every step: people record that something is not
@@ -53,14 +53,7 @@ export function ExceptionControl() {
                   <option value="abort">Abort the ceremony</option>
                 </select>
               </div>
-              {/* Why the engine did not record it, here: the page behind the dialog is inert. */}
-              <p className="refusal-region" role="alert">
-                {refused !== null && (
-                  <span className="refusal">
-                    <strong>The exception was not recorded:</strong> {refused}
-                  </span>
-                )}
-              </p>
+              <DialogRefusal notDone="The exception was not recorded:" refused={refused} />
               <div className="actions">
                 <button type="submit" disabled={busy || expected.trim() === '' || actual.trim() === ''}>
                   Record the exception for signing

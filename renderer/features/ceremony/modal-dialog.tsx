@@ -92,3 +92,21 @@ export function ModalDialog({ labelledBy, describedBy, className, opener, onCanc
     </dialog>
   );
 }
+
+/**
+ * Why the engine did not do what the dialog asked, said inside the dialog:
+ * the page behind it is inert, so a notice there would go unseen and
+ * unheard. The alert region is always there, so a screen reader announces
+ * the refusal when it appears.
+ */
+export function DialogRefusal({ notDone, refused }: { notDone: string; refused: string | null }) {
+  return (
+    <p className="refusal-region" role="alert">
+      {refused !== null && (
+        <span className="refusal">
+          <strong>{notDone}</strong> {refused}
+        </span>
+      )}
+    </p>
+  );
+}
