@@ -71,6 +71,8 @@ export interface SharedParts {
   /** The tree sizes the checkpoints claim (claimedSizes), where the tree's roots are wanted (journal-tree.ts). */
   readonly sizes: readonly number[];
   readonly taken: Int32Array;
+  /** The tree's chunks as its thread and the tail share them (journal-tree.ts, treeChunkClaims); without it the tree's thread hashes every line. */
+  readonly treeChunks?: Int32Array;
 }
 
 /** A part, by its place in the journal, and what checking it found. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, utf8ToBytes } from './bytes.ts';
 import { GENESIS_PREV, canonicalLine } from './event.ts';
-import { hashJournalTree } from './journal-tree.ts';
+import { TREE_CHUNK_HEIGHT, hashJournalTree, hashTreeTail, joinTree, treeChunkClaims } from './journal-tree.ts';
 import { defaultSha256, leafHash, treeRoot } from './merkle.ts';
 import { scanJournal } from './scan.ts';
 
@@ -65,5 +65,52 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
       expect(tree.leafHashes).toEqual(new Uint8Array(leaves.flatMap((leaf) => [...leaf])));
       expect(tree.roots.get(count)).toEqual(treeRoot(leaves));
     }), { numRuns: 300 });
+  });
+
+  it('shares its work in chunks with a tail hashed from the end: whatever chunk they meet at, the joined tree is the one hashed alone', () => {
+    const chunk = 2 ** TREE_CHUNK_HEIGHT;
+    // Short random lines, up to 5 chunks and a part of one; claimed sizes anywhere, chunk edges included.
+    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 5 }).map((line) => line.map((b) => (b === 0x0a ? 0x20 : b))), { minLength: 1, maxLength: 5 * chunk + 40 }), fc.nat(), fc.uniqueArray(fc.oneof(fc.nat({ max: 6 * chunk }), fc.nat({ max: 6 }).map((k) => k * chunk)), { maxLength: 6 }), (lines, meet, claimed) => {
+      const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0));
+      let at = 0;
+      for (const line of lines) {
+        bytes.set(line, at);
+        at += line.length;
+        bytes[at++] = 0x0a;
+      }
+      const sizes = [...claimed].sort((a, b) => a - b);
+      const alone = hashJournalTree(bytes, defaultSha256, sizes);
+      // The tree's thread has claimed the first `head` chunks when the tail starts; the tail takes the rest.
+      const chunks = Math.ceil(lines.length / chunk);
+      const head = meet % (chunks + 1);
+      const claims = treeChunkClaims(bytes.length);
+      claims.fill(1, 0, head);
+      const tail = hashTreeTail(bytes, lines.length, claims, defaultSha256);
+      expect(tail?.from).toBe(Math.min(lines.length, head * chunk));
+      claims.fill(0, 0, head);
+      const first = hashJournalTree(bytes, defaultSha256, sizes, claims);
+      expect(first.lineCount).toBe(Math.min(lines.length, head * chunk));
+      expect(first.handedOver === undefined).toBe(head === chunks);
+      const joined = joinTree(first, tail, sizes, defaultSha256);
+      expect(joined?.lineCount).toBe(alone.lineCount);
+      expect(joined?.leafHashes).toEqual(alone.leafHashes);
+      expect(joined?.roots).toEqual(alone.roots);
+    }), { numRuns: 60 });
+  });
+
+  it('a tail takes nothing from a journal not ended by a newline, and a head and tail that do not meet are not joined', () => {
+    const bytes = journal(3, true);
+    const claims = treeChunkClaims(bytes.length);
+    expect(hashTreeTail(bytes, 3, claims, defaultSha256)).toBeUndefined();
+    expect([...claims].every((claim) => claim === 0)).toBe(true);
+    const whole = journal(3);
+    const all = hashJournalTree(whole, defaultSha256, [3]);
+    const tail = hashTreeTail(whole, 3, treeChunkClaims(whole.length), defaultSha256);
+    expect(tail?.from).toBe(0);
+    // The tree's thread did not see the tail's claims, so it hashed every line too: the two do not meet.
+    expect(joinTree(all, tail, [3], defaultSha256)).toBeUndefined();
+    expect(joinTree(all, undefined, [3], defaultSha256)).toBe(all);
+    // A count of more lines than the journal holds: the tail finds it out.
+    expect(hashTreeTail(whole, 4, treeChunkClaims(whole.length), defaultSha256)).toBeUndefined();
   });
 });

@@ -6,9 +6,13 @@
  * whose links it then checks against these leaf hashes (scan.ts,
  * linksHold): node:crypto's hashing is native code that a new thread runs
  * at full speed at once, where the line checks run slowly until the
- * thread's JavaScript is optimised (bench:verify).
+ * thread's JavaScript is optimised (bench:verify). The host that checks the
+ * lines, once done, hashes the tree's last chunks from the end
+ * (hashTreeTail) until it meets this thread, and joins the two (joinTree):
+ * the worker starts 100 ms or more after the host, and which of the two
+ * finished last varied from run to run (bench:verify).
  */
-import { CompactRange, sha256Into, type Sha256 } from './merkle.ts';
+import { CompactRange, LeafHasher, sha256Into, type CompactRangeState, type Sha256 } from './merkle.ts';
 
 /** Plain data, so a worker thread can send it (the leaf hashes transferred). */
 export interface JournalTree {
@@ -16,8 +20,36 @@ export interface JournalTree {
   readonly lineCount: number;
   /** Every line's leaf hash, 32 bytes each, in order. */
   readonly leafHashes: Uint8Array;
-  /** The root of the first `size` lines at every claimed size the journal reaches. */
+  /** The root of the first `size` lines at every claimed size the journal reaches (of its first lineCount lines, when it handed over). */
   readonly roots: ReadonlyMap<number, Uint8Array>;
+  /**
+   * Present when the hashing stopped at a chunk another thread had claimed
+   * (hashTreeTail): the tree over the lines hashed so far, for joinTree to
+   * go on from. lineCount and leafHashes then count those lines alone.
+   */
+  readonly handedOver?: CompactRangeState;
+}
+
+/**
+ * The tree's work is shared in chunks of 2^TREE_CHUNK_HEIGHT lines: the
+ * thread that hashes the tree takes them from the journal's start, and the
+ * thread that checks the lines, once it is done, takes them from the end
+ * (hashTreeTail), so neither waits long for the other. A full chunk is one
+ * of the tree's own perfect subtrees (RFC 6962 §2.1 splits at powers of
+ * two), so its root is appended whole (CompactRange.appendSubtree).
+ */
+export const TREE_CHUNK_HEIGHT = 8;
+const CHUNK_LINES = 2 ** TREE_CHUNK_HEIGHT;
+const BY_TREE = 1;
+const BY_TAIL = 2;
+
+/** One Int32 per chunk a journal of `length` bytes can have (it has at most `length` lines), in shared memory, each 0 until a thread claims it. */
+export function treeChunkClaims(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * (Math.floor(length / CHUNK_LINES) + 1)));
+}
+
+function claimChunk(claims: Int32Array, chunk: number, by: number): boolean {
+  return chunk < claims.length && Atomics.compareExchange(claims, chunk, 0, by) === 0;
 }
 
 /** A tree hashed on another thread, with the journal file's SHA-256 (the manifest lists it) when that thread claimed it (claimFileHash). */
@@ -45,7 +77,7 @@ export function claimFileHash(claim: Int32Array): boolean {
  * each newline is made 0x00 once the line before it is hashed: every line's
  * leaf input is then the bytes from the one just before it.
  */
-export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: readonly number[]): JournalTree {
+export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: readonly number[], claims?: Int32Array): JournalTree {
   const inputs = new Uint8Array(journal.length + 1);
   inputs.set(journal, 1);
   // Room for as many leaf hashes as lines of 256 bytes, doubled when there are more (counting them first cost a pass).
@@ -64,6 +96,10 @@ export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: read
   // A line starts at `start` in inputs (its journal offset + 1), and inputs[start - 1] is 0x00.
   let start = 1;
   while (start < inputs.length) {
+    // Each chunk is claimed before its first line; one the tail has claimed ends the work here.
+    if (claims !== undefined && lineCount % CHUNK_LINES === 0 && !claimChunk(claims, lineCount / CHUNK_LINES, BY_TREE)) {
+      return { lineCount, leafHashes: leafHashes.slice(0, lineCount * 32), roots, handedOver: range.state() };
+    }
     const newline = inputs.indexOf(0x0a, start);
     const end = newline < 0 ? inputs.length : newline;
     if (leafHashes.length === lineCount * 32) {
@@ -80,4 +116,82 @@ export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: read
     start = newline + 1;
   }
   return { lineCount, leafHashes: leafHashes.slice(0, lineCount * 32), roots };
+}
+
+/** The leaf hashes of a journal's last chunks, hashed by the thread that checked its lines (hashTreeTail). */
+export interface TreeTail {
+  /** The tail's first line: a multiple of the chunk size (the journal's line count when it took no chunk). */
+  readonly from: number;
+  /** Lines in the journal. */
+  readonly lineCount: number;
+  /** lineCount leaf hashes, 32 bytes each; those from `from` on are the tail's. */
+  readonly leafHashes: Uint8Array;
+  /** The root of each full chunk the tail took, at 32 * its chunk's index. */
+  readonly chunkRoots: Uint8Array;
+}
+
+/**
+ * Claims chunks of the tree's work from the journal's end, one at a time,
+ * until it meets one the tree's thread has claimed, and hashes their lines
+ * and each full chunk's subtree. For a journal whose lines were all found
+ * whole: `lineCount` lines, each ended by a newline (the last byte is one).
+ * Undefined, having claimed nothing, for any other journal.
+ */
+export function hashTreeTail(journal: Uint8Array, lineCount: number, claims: Int32Array, sha256: Sha256): TreeTail | undefined {
+  if (lineCount === 0 || journal[journal.length - 1] !== 0x0a) return undefined;
+  const leafHashes = new Uint8Array(lineCount * 32);
+  const chunkRoots = new Uint8Array(Math.ceil(lineCount / CHUNK_LINES) * 32);
+  const hasher = new LeafHasher(sha256);
+  let from = lineCount;
+  // The newline that ends line `from - 1`; lines are found from the end backwards.
+  let newline = journal.length - 1;
+  for (let chunk = chunkRoots.length / 32 - 1; chunk >= 0 && claimChunk(claims, chunk, BY_TAIL); chunk--) {
+    const first = chunk * CHUNK_LINES;
+    for (let line = from - 1; line >= first; line--) {
+      // (A negative index would count from the array's end.)
+      const start = newline === 0 ? 0 : journal.lastIndexOf(0x0a, newline - 1) + 1;
+      // Fewer lines than counted: the count was wrong, and the tail is no use (the caller hashes the whole tree).
+      if (start === 0 && line > 0) return undefined;
+      hasher.hashInto(journal, start, newline, leafHashes, line * 32);
+      newline = start - 1;
+    }
+    if (from - first === CHUNK_LINES) {
+      const subtree = new CompactRange(sha256);
+      for (let line = first; line < from; line++) subtree.append(leafHashes, line * 32);
+      chunkRoots.set(subtree.root(), chunk * 32);
+    }
+    from = first;
+  }
+  return { from, lineCount, leafHashes, chunkRoots };
+}
+
+/**
+ * The whole journal's tree from the tree thread's part (`head`) and the
+ * tail's: the roots at the claimed sizes past the head, and every leaf
+ * hash. Undefined when the two do not meet (the caller then hashes the
+ * whole tree itself).
+ */
+export function joinTree(head: JournalTree, tail: TreeTail | undefined, sizes: readonly number[], sha256: Sha256): JournalTree | undefined {
+  if (head.handedOver === undefined) return tail === undefined || (tail.from === tail.lineCount && head.lineCount === tail.lineCount) ? head : undefined;
+  const range = tail === undefined ? undefined : CompactRange.fromState(head.handedOver, sha256);
+  if (tail === undefined || range === undefined || head.lineCount !== tail.from || range.size !== tail.from || head.leafHashes.length !== tail.from * 32) return undefined;
+  const { leafHashes, lineCount } = tail;
+  leafHashes.set(head.leafHashes);
+  const roots = new Map(head.roots);
+  let next = 0;
+  while (next < sizes.length && (sizes[next] as number) <= tail.from) next++;
+  for (let first = tail.from; first < lineCount; first += CHUNK_LINES) {
+    const end = Math.min(first + CHUNK_LINES, lineCount);
+    // A size inside the chunk: the tree so far and the chunk's first lines.
+    for (; next < sizes.length && (sizes[next] as number) < end; next++) {
+      const size = sizes[next] as number;
+      const within = range.clone();
+      for (let line = first; line < size; line++) within.append(leafHashes, line * 32);
+      roots.set(size, within.root());
+    }
+    if (end - first === CHUNK_LINES) range.appendSubtree(tail.chunkRoots, (first / CHUNK_LINES) * 32, TREE_CHUNK_HEIGHT);
+    else for (let line = first; line < end; line++) range.append(leafHashes, line * 32);
+    if (sizes[next] === end) roots.set(sizes[next++] as number, range.root());
+  }
+  return { lineCount, leafHashes, roots };
 }

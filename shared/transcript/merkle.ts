@@ -67,6 +67,12 @@ export function nodeHash(left: Uint8Array, right: Uint8Array, sha256: Sha256 = d
   return sha256(input);
 }
 
+/** A CompactRange as plain data. */
+export interface CompactRangeState {
+  readonly size: number;
+  readonly roots: Uint8Array;
+}
+
 /**
  * The tree's right edge: one perfect subtree root per set bit of the size,
  * largest first. Appending is amortised O(1) hashes and the root at any size
@@ -96,7 +102,26 @@ export class CompactRange {
 
   /** Appends the leaf hash (already prefixed and hashed, see leafHash) at hashes[at, at + 32). */
   append(hashes: Uint8Array, at = 0): void {
-    let size = this.#size++;
+    this.#appendSubtree(hashes, at, 1);
+  }
+
+  /**
+   * Appends the root, at hashes[at, at + 32), of a perfect subtree of
+   * 2^height leaves: the next 2^height leaves, hashed elsewhere (another
+   * thread hashed that part of the journal, journal-tree.ts). The size so
+   * far must be a multiple of 2^height, so that the subtree is one of the
+   * tree's own nodes (RFC 6962 §2.1 splits at powers of two).
+   */
+  appendSubtree(hashes: Uint8Array, at: number, height: number): void {
+    const leaves = 2 ** height;
+    if (!Number.isSafeInteger(leaves) || this.#size % leaves !== 0) throw new RangeError(`a subtree of 2^${height} leaves cannot follow ${this.#size} leaves`);
+    this.#appendSubtree(hashes, at, leaves);
+  }
+
+  #appendSubtree(hashes: Uint8Array, at: number, leaves: number): void {
+    // The size counted in subtrees of this one's size.
+    let size = this.#size / leaves;
+    this.#size += leaves;
     const roots = this.#roots;
     const node = this.#node;
     let right: Uint8Array = hashes;
@@ -115,6 +140,33 @@ export class CompactRange {
     }
     const top = this.#count++ * 32;
     for (let k = 0; k < 32; k++) roots[top + k] = right[from + k] as number;
+  }
+
+  /** The same range, to append to apart from this one. */
+  clone(): CompactRange {
+    const copy = new CompactRange(this.#sha256);
+    copy.#roots.set(this.#roots.subarray(0, this.#count * 32));
+    copy.#count = this.#count;
+    copy.#size = this.#size;
+    return copy;
+  }
+
+  /** The range as plain data (a worker thread sends it): its size and its subtree roots, largest first. */
+  state(): CompactRangeState {
+    return { size: this.#size, roots: this.#roots.slice(0, this.#count * 32) };
+  }
+
+  /** A range from state(); undefined if the roots are not one per set bit of the size. */
+  static fromState(state: CompactRangeState, sha256: Sha256 = defaultSha256): CompactRange | undefined {
+    const { size, roots } = state;
+    let count = 0;
+    for (let bits = size; bits > 0; bits = Math.floor(bits / 2)) count += bits % 2;
+    if (!Number.isSafeInteger(size) || size < 0 || roots.length !== count * 32) return undefined;
+    const range = new CompactRange(sha256);
+    range.#roots.set(roots);
+    range.#count = count;
+    range.#size = size;
+    return range;
   }
 
   /** RFC 6962 §2.1 MTH of the leaves appended so far (SHA-256() when empty). */

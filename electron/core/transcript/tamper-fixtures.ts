@@ -173,7 +173,7 @@ export function applyTamper(f: TamperFixture, t: Tamper): Tampered | undefined {
  */
 export function helpersInThread(limit: number, counter = { parts: 0 }, tree: 'hashed' | 'fails' = 'hashed'): Helpers {
   return {
-    tree: (work) => ({ answer: tree === 'fails' ? Promise.reject(new Error('tree worker died')) : Promise.resolve(hashJournalTree(work.journal, nodeSha256, work.sizes)), cancel: () => undefined }),
+    tree: (work) => ({ answer: tree === 'fails' ? Promise.reject(new Error('tree worker died')) : Promise.resolve(hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks)), cancel: () => undefined }),
     parts: (work) => {
       const taken = takeParts(work, limit);
       counter.parts += taken.length;

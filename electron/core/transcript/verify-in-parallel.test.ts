@@ -106,7 +106,7 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const wrongRoot: Helpers = {
       ...helpersInThread(0),
       tree: (work) => {
-        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes);
+        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks);
         return { answer: Promise.resolve({ ...tree, roots: new Map([...tree.roots].map(([size, root]) => [size, size === 100 ? new Uint8Array(32) : root])) }), cancel: () => undefined };
       },
     };
@@ -117,7 +117,7 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const wrongLeaf: Helpers = {
       ...helpersInThread(0),
       tree: (work) => {
-        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes);
+        const tree = hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks);
         const leafHashes = tree.leafHashes.slice();
         leafHashes[120 * 32] = (leafHashes[120 * 32] as number) ^ 1;
         return { answer: Promise.resolve({ ...tree, leafHashes }), cancel: () => undefined };
@@ -137,6 +137,28 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     const expected = pure(files);
     expect(expected.firstBadEvent?.index).toBe(150);
     for (const threads of [2, 3]) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads, partsPerThread: 2, helpers: helpersInThread(1) })).toStrictEqual(expected);
+  });
+
+  it('a tree its worker starts late is hashed here from the end: this thread takes the chunks it finds unclaimed, and the verdict is the same', async () => {
+    const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
+    let handedOver: number | undefined = -1;
+    // The tree's stand-in starts only once this thread awaits it, after its tail took every chunk (200 events: one chunk).
+    const late: Helpers = {
+      ...helpersInThread(0),
+      tree: (work) => ({
+        answer: Promise.resolve().then(() => {
+          const tree = hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks);
+          handedOver = tree.handedOver?.size;
+          return tree;
+        }),
+        cancel: () => undefined,
+      }),
+    };
+    expect(await verifyBundleInParallel(intact, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helpers: late })).toStrictEqual(pure(intact));
+    // Its tree was handed over before its first line: the verdict came from this thread's tail.
+    expect(handedOver).toBe(0);
+    const edited = tamperedFiles({ kind: 'edit', at: 700, byte: 0x41 }) as Map<string, Uint8Array>;
+    expect(await verifyBundleInParallel(edited, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, helpers: late })).toStrictEqual(pure(edited));
   });
 
   it('parts a worker took and never answered for (it failed), and a tree its worker never hashed, are done here, with the same answer', async () => {

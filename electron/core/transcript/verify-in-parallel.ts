@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { claimedSizes, joinParts, partBounds, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
-import { claimFileHash, hashJournalTree, type TreeAnswer } from '../../../shared/transcript/journal-tree.ts';
+import { claimFileHash, hashJournalTree, hashTreeTail, joinTree, treeChunkClaims, type TreeAnswer } from '../../../shared/transcript/journal-tree.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import { readBundle } from './bundle-read.ts';
 import { workerEnvironment } from './compile-cache.ts';
@@ -194,8 +194,11 @@ export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, opti
  * this thread (and each further worker) takes the next part of the journal
  * not yet taken and checks its lines. This thread first checks the
  * signatures, then takes parts until none is left, then hashes the journal
- * file unless the tree's worker, done first, has claimed that; it checks any part a failed worker left, and hashes the tree itself
- * if its worker failed; it joins the parts, checking every line's link
+ * file unless the tree's worker, done first, has claimed that; it checks any part a failed worker left; then, while the tree's
+ * worker is still at it, it hashes the tree's last chunks from the end until
+ * it meets the worker (journal-tree.ts, hashTreeTail: the two then finish
+ * together, whichever was slower), and joins the two trees (or hashes the
+ * tree itself if its worker failed); it joins the parts, checking every line's link
  * against the tree's leaf hashes, and asks the pure verifier for the
  * verdict with that work done.
  */
@@ -208,7 +211,8 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const notes = bundleCheckpoints(files);
   const shared = shareable(journal);
   const checkers = threads - 1;
-  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? (checkers === 1 ? 1 : PARTS_PER_THREAD))), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)) };
+  const treeChunks = treeChunkClaims(shared.length);
+  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? (checkers === 1 ? 1 : PARTS_PER_THREAD))), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)), treeChunks };
   const helpers = options.helpers ?? onWorkers;
   const fileHashClaim = new Int32Array(new SharedArrayBuffer(4));
   const tree = helpers.tree(work, fileHashClaim);
@@ -244,15 +248,17 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
   // The journal file's hash for the manifest, here unless the tree's worker, free first, has taken it.
   const hashedHere = claimFileHash(fileHashClaim) ? nodeCrypto.sha256(journal) : undefined;
-  let hashed: TreeAnswer;
+  // Then, while the tree's worker is still at it, the tree's last chunks (journal-tree.ts, hashTreeTail).
+  const tail = hashTreeTail(shared, parts.reduce((lines, part) => lines + part.lineCount, 0), treeChunks, nodeCrypto.sha256);
+  let hashed: TreeAnswer | undefined;
   try {
     hashed = await tree.answer;
   } catch {
-    // As for parts: a tree its worker could not hash is hashed here.
-    hashed = hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
+    // As for parts: a tree its worker could not hash is hashed here (below).
   }
-  const journalSha256 = hashedHere ?? hashed.journalSha256 ?? nodeCrypto.sha256(journal);
-  const scanned = joinParts(shared, parts, hashed);
+  const whole = (hashed === undefined ? undefined : joinTree(hashed, tail, work.sizes, nodeCrypto.sha256)) ?? hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
+  const journalSha256 = hashedHere ?? hashed?.journalSha256 ?? nodeCrypto.sha256(journal);
+  const scanned = joinParts(shared, parts, whole);
   if (scanned === undefined) return alone();
-  return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots: hashed.roots, signatures, journalSha256 } }));
+  return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots: whole.roots, signatures, journalSha256 } }));
 }

@@ -26,7 +26,7 @@ export interface WorkerJob {
 // starts sooner without them.
 parentPort?.once('message', async ({ role, work, fileHashClaim }: WorkerJob) => {
   if (role === 'tree') {
-    const tree: TreeAnswer = hashJournalTree(work.journal, nodeSha256, work.sizes);
+    const tree: TreeAnswer = hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks);
     const answer = fileHashClaim !== undefined && claimFileHash(fileHashClaim) ? { ...tree, journalSha256: nodeSha256(work.journal) } : tree;
     parentPort?.postMessage(answer, [tree.leafHashes.buffer as ArrayBuffer]);
     return;

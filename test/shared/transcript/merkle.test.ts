@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompactRange, consistencyProof, inclusionProof, leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../../shared/transcript/merkle.ts';
 
@@ -67,5 +68,39 @@ describe('RFC 6962 Merkle tree', () => {
       expect(hex(range.root())).toBe(hex(mth(data.slice(0, n))));
       if (n < 64) range.append(leaves[n] as Uint8Array);
     }
+  });
+
+  it('CompactRange takes a perfect subtree\'s root in place of its leaves where the size so far is a multiple of it, and goes on as if it had appended them', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (height, before, after) => {
+      const leavesIn = 2 ** height;
+      const start = Math.min(64 - leavesIn, before - (before % leavesIn));
+      const range = new CompactRange();
+      for (const leaf of leaves.slice(0, start)) range.append(leaf);
+      // The state and a copy, taken before the subtree, go on alone.
+      const copy = CompactRange.fromState(range.state());
+      const clone = range.clone();
+      range.appendSubtree(mth(data.slice(start, start + leavesIn)), 0, height);
+      const end = Math.min(64, start + leavesIn + after);
+      for (const leaf of leaves.slice(start + leavesIn, end)) range.append(leaf);
+      expect(range.size).toBe(end);
+      expect(hex(range.root())).toBe(hex(mth(data.slice(0, end))));
+      expect(copy?.size).toBe(start);
+      expect(hex((copy as CompactRange).root())).toBe(hex(mth(data.slice(0, start))));
+      expect(hex(clone.root())).toBe(hex(mth(data.slice(0, start))));
+    }), { numRuns: 300 });
+  });
+
+  it('CompactRange refuses a subtree that is not one of the tree\'s nodes, and a state whose roots do not fit its size', () => {
+    const range = new CompactRange();
+    for (const leaf of leaves.slice(0, 6)) range.append(leaf);
+    expect(() => range.appendSubtree(leaves[0] as Uint8Array, 0, 2)).toThrow(RangeError);
+    expect(() => range.appendSubtree(leaves[0] as Uint8Array, 0, 64)).toThrow(RangeError);
+    range.appendSubtree(mth(data.slice(6, 8)), 0, 1);
+    expect(hex(range.root())).toBe(hex(mth(data.slice(0, 8))));
+    const { roots } = range.state();
+    expect(roots.length).toBe(32);
+    expect(CompactRange.fromState({ size: 7, roots })).toBeUndefined();
+    expect(CompactRange.fromState({ size: -1, roots: new Uint8Array(0) })).toBeUndefined();
+    expect(CompactRange.fromState({ size: 0.5, roots: new Uint8Array(0) })).toBeUndefined();
   });
 });
