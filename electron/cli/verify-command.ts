@@ -31,8 +31,9 @@ evidence), and the manifest's file hashes and ceremony id.
   --json           print the result as JSON instead of text
   --threads N      threads that share the journal's checking, 1 to ${MAX_THREADS} (default:
                    one a core, here ${defaultThreads()}): one hashes the journal's tree, the others
-                   check its lines; a journal under ${PARALLEL_MIN_BYTES / 1e6} MB is checked on one
-                   thread. Every count gives the same verdict.
+                   check its lines, then hash the tree's last chunks until they meet it; a journal
+                   under ${PARALLEL_MIN_BYTES / 1e6} MB is checked on one thread. Every count gives
+                   the same verdict.
 
 Exit status: 0 verified, 1 tampered, 2 unsigned tail (events after the last
 checkpoint), 3 unreadable (not a bundle, or no trusted ceremony key), 64 usage.

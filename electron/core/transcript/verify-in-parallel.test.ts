@@ -8,7 +8,7 @@ import { nodeSha256 } from './node-sha256.ts';
 import { applyTamper, bundleFiles, helpersInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
 import { onWorkers, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type Helpers, type ParallelOptions } from './verify-in-parallel.ts';
 import { partBounds, scanJournalPart, takeParts } from '../../../shared/transcript/journal-parts.ts';
-import { hashJournalTree } from '../../../shared/transcript/journal-tree.ts';
+import { hashJournalTree, treeChunkClaims } from '../../../shared/transcript/journal-tree.ts';
 
 let fixture: TamperFixture;
 beforeAll(async () => {
@@ -139,6 +139,26 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
     for (const threads of [2, 3]) expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads, partsPerThread: 2, helpers: helpersInThread(1) })).toStrictEqual(expected);
   });
 
+  it('a tree its worker hashes before the lines are checked is followed by the parts it took then: the same verdict, intact and edited', async () => {
+    let took = 0;
+    // Its tree hashed, it takes the first two of four parts (in this thread: before this thread takes the rest).
+    const first: Helpers = {
+      ...helpersInThread(0),
+      tree: (work) => {
+        const taken = takeParts(work, 2);
+        took += taken.length;
+        return { answer: Promise.resolve({ ...hashJournalTree(work.journal, nodeSha256, work.sizes, work.treeChunks), taken }), cancel: () => undefined };
+      },
+    };
+    // The edit is in the journal's first half (a part the tree's worker took).
+    const edited = tamperedFiles({ kind: 'edit', at: 700, byte: 0x41 }) as Map<string, Uint8Array>;
+    for (const files of [bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints), edited]) {
+      expect(await verifyBundleInParallel(files, { trustedKeys: fixture.keys, minBytes: 0, threads: 2, partsPerThread: 4, helpers: first })).toStrictEqual(pure(files));
+    }
+    // Two parts of the intact bundle; of the edited one, the first alone, where it found the edit (and stopped the taking).
+    expect(took).toBe(3);
+  });
+
   it('a tree its worker starts late is hashed here from the end: this thread takes the chunks it finds unclaimed, and the verdict is the same', async () => {
     const intact = bundleFiles(fixture.keys, fixture.journal, fixture.checkpoints);
     let handedOver: number | undefined = -1;
@@ -230,9 +250,19 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
       expect(there.map(({ index }) => index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(there).toStrictEqual(here);
       const claim = new Int32Array(new SharedArrayBuffer(4));
-      expect(await helpers.tree(work(), claim).answer).toStrictEqual({ ...tree, journalSha256: nodeSha256(journal) });
-      // Claimed already (by this thread, done first): the worker leaves the file's hash to it.
-      expect(await helpers.tree(work(), claim).answer).toStrictEqual(tree);
+      // Its tree done, it takes the parts no thread has taken (here, every part).
+      expect(await helpers.tree(work(), claim).answer).toStrictEqual({ ...tree, journalSha256: nodeSha256(journal), taken: here });
+      // Claimed already (by this thread, done first): the worker leaves the file's hash to it. Every part taken already: it takes none.
+      const allTaken = { ...work(), taken: new Int32Array(new SharedArrayBuffer(4)).fill(7) };
+      expect(await helpers.tree(allTaken, claim).answer).toStrictEqual({ ...tree, taken: [] });
+      // Every chunk of the tree claimed by this thread's tail already (200 lines: one chunk): the worker hands over at once.
+      const chunks = treeChunkClaims(journal.length);
+      chunks[0] = 2;
+      const handed = await helpers.tree({ ...work(), treeChunks: chunks }, claim).answer;
+      expect(handed.handedOver).toEqual({ size: 0, roots: new Uint8Array(0) });
+      expect(handed.lineCount).toBe(0);
+      expect(handed.taken).toEqual([]);
+      expect([...handed.roots.keys()]).toEqual([0]);
     }
   });
 });

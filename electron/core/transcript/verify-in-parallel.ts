@@ -12,17 +12,16 @@
  * tampered bundles).
  */
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { JOURNAL_PATH, bundleCheckpoints, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
-import { claimedSizes, joinParts, partBounds, scanJournalPart, takeParts, type PartScan, type SharedParts, type TakenPart } from '../../../shared/transcript/journal-parts.ts';
-import { claimFileHash, hashJournalTree, hashTreeTail, joinTree, treeChunkClaims, type TreeAnswer } from '../../../shared/transcript/journal-tree.ts';
+import { claimedSizes, joinParts, partBounds, scanJournalPart, takeParts, type PartScan, type SharedParts } from '../../../shared/transcript/journal-parts.ts';
+import { claimFileHash, hashJournalTree, hashTreeTail, joinTree, treeChunkClaims } from '../../../shared/transcript/journal-tree.ts';
 import { checkNoteSignatures } from '../../../shared/transcript/prepared-work.ts';
 import { readBundle } from './bundle-read.ts';
-import { workerEnvironment } from './compile-cache.ts';
 import { nodeCrypto } from './node-crypto.ts';
-import type { WorkerJob } from './verify-worker.ts';
+import { defaultThreads, onWorkers, startWorkers, type Helpers, type TreeWorkerAnswer } from './verify-workers.ts';
+
+export { MAX_THREADS, defaultThreads, onWorkers, startWorkers, type Helper, type Helpers, type TreeWorkerAnswer } from './verify-workers.ts';
 
 /**
  * Below this journal size (about 13,000 events) verify on this thread alone:
@@ -37,32 +36,14 @@ export const PARALLEL_MIN_BYTES = 4_000_000;
  * 160 ms where this thread took 55), so it takes fewer parts than this
  * thread; parts small enough that neither thread waits long for the
  * other's last one, and few enough that each part's own start (its first
- * line read twice) stays small (bench:verify).
+ * line read twice) stays small (bench:verify). On two threads the lines
+ * are in parts too, for the tree's worker to take any left when its tree
+ * is done.
  */
 export const PARTS_PER_THREAD = 16;
 
-/** Beyond four threads a 100,000-event journal gains little: each worker's start-up costs what a part does. */
-export const MAX_THREADS = 4;
-
-/** The threads `keyrite verify` uses unless told: one a core, up to MAX_THREADS. */
-export function defaultThreads(): number {
-  return Math.min(MAX_THREADS, availableParallelism());
-}
-
 /** verifyBundle's answer, without the events. */
 export type BundleVerdict = Omit<BundleVerification, 'events'>;
-
-/** Work on another thread: its answer, and a way to stop it. */
-export interface Helper<T> {
-  readonly answer: Promise<T>;
-  readonly cancel: () => void;
-}
-
-/** How the other threads are started: the first one hashes the tree, any more take parts. */
-export interface Helpers {
-  readonly tree: (work: SharedParts, fileHashClaim: Int32Array) => Helper<TreeAnswer>;
-  readonly parts: (work: SharedParts) => Helper<TakenPart[]>;
-}
 
 export interface ParallelOptions {
   /** vkeys the auditor brought; when absent, the bundle's own keys.txt (as verifyBundle). */
@@ -71,74 +52,10 @@ export interface ParallelOptions {
   readonly threads?: number;
   /** Journals smaller than this are verified on this thread alone (PARALLEL_MIN_BYTES). */
   readonly minBytes?: number;
-  /** Parts per thread that checks lines (PARTS_PER_THREAD; one part when this thread checks them alone). */
+  /** Parts per thread that checks lines (PARTS_PER_THREAD). */
   readonly partsPerThread?: number;
   /** Starts the other threads; worker threads by default (tests stand in for them in this thread). */
   readonly helpers?: Helpers;
-}
-
-/** A worker thread that will do its job (hash the tree, or take parts) once given it; any failure before then is kept for that moment. */
-interface WaitingWorker {
-  readonly worker: Worker;
-  failure: Error | undefined;
-}
-
-function startWorker(): WaitingWorker | Error {
-  try {
-    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), { env: workerEnvironment() });
-    // Until it is given work it keeps no process alive (a verification that does not need it ends at once).
-    worker.unref();
-    const waiting: WaitingWorker = { worker, failure: undefined };
-    worker.once('error', (error) => (waiting.failure = error));
-    // A thread that ended before it was given work will never answer.
-    worker.once('exit', (code) => (waiting.failure ??= new Error(`verify worker exited with ${code} before it was given work`)));
-    return waiting;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-/** Gives a waiting worker its job. The answer rejects if the worker failed or fails. */
-function give<T>(waiting: WaitingWorker | Error, job: WorkerJob): Helper<T> {
-  // A worker that could not start, or failed or ended while it waited, is not given the work.
-  if (waiting instanceof Error || waiting.failure !== undefined) return { answer: Promise.reject(waiting instanceof Error ? waiting : waiting.failure), cancel: () => undefined };
-  const { worker } = waiting;
-  const answer = new Promise<T>((resolve, reject) => {
-    worker.once('message', (found: T) => {
-      resolve(found);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`verify worker exited with ${code}`)));
-  });
-  // An early failure is handled where the answer is awaited, or not at all when it is cancelled.
-  answer.catch(() => undefined);
-  worker.ref();
-  worker.postMessage(job);
-  return { answer, cancel: () => void worker.terminate() };
-}
-
-/** Each job on a new worker thread. An answer rejects if its worker cannot start or fails. */
-export const onWorkers: Helpers = {
-  tree: (work, fileHashClaim) => give(startWorker(), { role: 'tree', work, fileHashClaim }),
-  parts: (work) => give(startWorker(), { role: 'parts', work }),
-};
-
-/**
- * Worker threads started ahead of the work, so that their start-up (100 to
- * 300 ms, bench:verify) overlaps the reading of the bundle: `helpers` give
- * the next one a job (a new one when none is left), `close` ends those
- * never given any.
- */
-export function startWorkers(count: number): { helpers: Helpers; close: () => void } {
-  const idle = Array.from({ length: count }, startWorker);
-  const next = <T>(job: WorkerJob): Helper<T> => give<T>(idle.shift() ?? startWorker(), job);
-  return {
-    helpers: { tree: (work, fileHashClaim) => next({ role: 'tree', work, fileHashClaim }), parts: (work) => next({ role: 'parts', work }) },
-    close: () => {
-      for (const waiting of idle.splice(0)) if (!(waiting instanceof Error)) void waiting.worker.terminate();
-    },
-  };
 }
 
 /**
@@ -212,7 +129,7 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   const shared = shareable(journal);
   const checkers = threads - 1;
   const treeChunks = treeChunkClaims(shared.length);
-  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? (checkers === 1 ? 1 : PARTS_PER_THREAD))), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)), treeChunks };
+  const work: SharedParts = { journal: shared, bounds: partBounds(shared, checkers * (options.partsPerThread ?? PARTS_PER_THREAD)), sizes: claimedSizes(notes), taken: new Int32Array(new SharedArrayBuffer(4)), treeChunks };
   const helpers = options.helpers ?? onWorkers;
   const fileHashClaim = new Int32Array(new SharedArrayBuffer(4));
   const tree = helpers.tree(work, fileHashClaim);
@@ -243,19 +160,24 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
     stop();
     return alone();
   }
-  const byIndex = new Map(taken.map(({ index, part }) => [index, part]));
-  const parts: PartScan[] = [];
-  for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
   // The journal file's hash for the manifest, here unless the tree's worker, free first, has taken it.
   const hashedHere = claimFileHash(fileHashClaim) ? nodeCrypto.sha256(journal) : undefined;
-  // Then, while the tree's worker is still at it, the tree's last chunks (journal-tree.ts, hashTreeTail).
-  const tail = hashTreeTail(shared, parts.reduce((lines, part) => lines + part.lineCount, 0), treeChunks, nodeCrypto.sha256);
-  let hashed: TreeAnswer | undefined;
+  // Then, while the tree's worker is still at it, the tree's last chunks
+  // (journal-tree.ts, hashTreeTail); not when it has taken parts of the
+  // lines, having finished the tree first.
+  const lineCount = taken.length === work.bounds.length - 1 ? taken.reduce((lines, { part }) => lines + part.lineCount, 0) : undefined;
+  const tail = lineCount === undefined ? undefined : hashTreeTail(shared, lineCount, treeChunks, nodeCrypto.sha256);
+  let hashed: TreeWorkerAnswer | undefined;
   try {
     hashed = await tree.answer;
   } catch {
-    // As for parts: a tree its worker could not hash is hashed here (below).
+    // As for parts: a tree its worker could not hash is hashed here (below), and any part it took is checked here.
   }
+  taken.push(...(hashed?.taken ?? []));
+  if (taken.some(({ part }) => part.firstBadEvent !== undefined)) return alone();
+  const byIndex = new Map(taken.map(({ index, part }) => [index, part]));
+  const parts: PartScan[] = [];
+  for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
   const whole = (hashed === undefined ? undefined : joinTree(hashed, tail, work.sizes, nodeCrypto.sha256)) ?? hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
   const journalSha256 = hashedHere ?? hashed?.journalSha256 ?? nodeCrypto.sha256(journal);
   const scanned = joinParts(shared, parts, whole);
