@@ -69,8 +69,11 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
 
   it('shares its work in chunks with a tail hashed from the end: whatever chunk they meet at, the joined tree is the one hashed alone', () => {
     const chunk = 2 ** TREE_CHUNK_HEIGHT;
-    // Short random lines, up to 5 chunks and a part of one; claimed sizes anywhere, chunk edges included.
-    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 5 }).map((line) => line.map((b) => (b === 0x0a ? 0x20 : b))), { minLength: 1, maxLength: 5 * chunk + 40 }), fc.nat(), fc.uniqueArray(fc.oneof(fc.nat({ max: 6 * chunk }), fc.nat({ max: 6 }).map((k) => k * chunk)), { maxLength: 6 }), (lines, meet, claimed) => {
+    // Up to 5 chunks and a part of one, of short lines (fast-check's arrays
+    // are mostly short, so the count is drawn, and the lines made from it);
+    // claimed sizes anywhere, chunk edges and the last line included.
+    const journalOf = fc.tuple(fc.integer({ min: 1, max: 5 * chunk + 40 }), fc.nat()).map(([count, seed]) => Array.from({ length: count }, (_, i) => Uint8Array.from({ length: (i * 7 + seed) % 6 }, (_, k) => (i * 31 + k * 17 + seed) % 256).map((b) => (b === 0x0a ? 0x20 : b))));
+    fc.assert(fc.property(journalOf, fc.nat(), fc.uniqueArray(fc.oneof(fc.nat({ max: 6 * chunk }), fc.nat({ max: 6 }).map((k) => k * chunk), fc.integer({ min: 1, max: 4 }).map((k) => k * chunk + 1)), { maxLength: 8 }), (lines, meet, claimed) => {
       const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0));
       let at = 0;
       for (const line of lines) {
@@ -86,7 +89,8 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
       const claims = treeChunkClaims(bytes.length);
       claims.fill(1, 0, head);
       const tail = hashTreeTail(bytes, lines.length, claims, defaultSha256);
-      expect(tail?.from).toBe(Math.min(lines.length, head * chunk));
+      // None when the tree's thread has every chunk (the last one first of all).
+      expect(tail?.from).toBe(head === chunks ? undefined : head * chunk);
       claims.fill(0, 0, head);
       const first = hashJournalTree(bytes, defaultSha256, sizes, claims);
       expect(first.lineCount).toBe(Math.min(lines.length, head * chunk));
@@ -110,7 +114,15 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
     // The tree's thread did not see the tail's claims, so it hashed every line too: the two do not meet.
     expect(joinTree(all, tail, [3], defaultSha256)).toBeUndefined();
     expect(joinTree(all, undefined, [3], defaultSha256)).toBe(all);
-    // A count of more lines than the journal holds: the tail finds it out.
+    // A count of more lines than the journal holds, or fewer: the tail finds it out.
     expect(hashTreeTail(whole, 4, treeChunkClaims(whole.length), defaultSha256)).toBeUndefined();
+    const six = new TextEncoder().encode('a\n'.repeat(600));
+    expect(hashTreeTail(six, 500, treeChunkClaims(six.length), defaultSha256)).toBeUndefined();
+    expect(hashTreeTail(six, 600, treeChunkClaims(six.length), defaultSha256)?.from).toBe(0);
+    // The tree's thread holding the last chunk already: the tail claims nothing more, and allocates nothing.
+    const treeHasLast = treeChunkClaims(six.length);
+    treeHasLast[2] = 1;
+    expect(hashTreeTail(six, 600, treeHasLast, defaultSha256)).toBeUndefined();
+    expect([...treeHasLast.subarray(0, 2)]).toEqual([0, 0]);
   });
 });

@@ -135,23 +135,29 @@ export interface TreeTail {
  * until it meets one the tree's thread has claimed, and hashes their lines
  * and each full chunk's subtree. For a journal whose lines were all found
  * whole: `lineCount` lines, each ended by a newline (the last byte is one).
- * Undefined, having claimed nothing, for any other journal.
+ * Undefined, having claimed nothing, for a journal not ended by a newline,
+ * or when the tree's thread has every chunk already; undefined too when the
+ * lines it finds are not `lineCount` (its claims stay: the tree's thread
+ * then hands over where they start, joinTree refuses the two, and the
+ * caller hashes the whole tree itself).
  */
 export function hashTreeTail(journal: Uint8Array, lineCount: number, claims: Int32Array, sha256: Sha256): TreeTail | undefined {
-  if (lineCount === 0 || journal[journal.length - 1] !== 0x0a) return undefined;
+  const chunks = Math.ceil(lineCount / CHUNK_LINES);
+  // The last chunk is claimed first, before anything is allocated: most often the tree's thread has it already.
+  if (lineCount === 0 || journal[journal.length - 1] !== 0x0a || !claimChunk(claims, chunks - 1, BY_TAIL)) return undefined;
   const leafHashes = new Uint8Array(lineCount * 32);
-  const chunkRoots = new Uint8Array(Math.ceil(lineCount / CHUNK_LINES) * 32);
+  const chunkRoots = new Uint8Array(chunks * 32);
   const hasher = new LeafHasher(sha256);
   let from = lineCount;
   // The newline that ends line `from - 1`; lines are found from the end backwards.
   let newline = journal.length - 1;
-  for (let chunk = chunkRoots.length / 32 - 1; chunk >= 0 && claimChunk(claims, chunk, BY_TAIL); chunk--) {
+  for (let chunk = chunks - 1; chunk >= 0 && (chunk === chunks - 1 || claimChunk(claims, chunk, BY_TAIL)); chunk--) {
     const first = chunk * CHUNK_LINES;
     for (let line = from - 1; line >= first; line--) {
       // (A negative index would count from the array's end.)
       const start = newline === 0 ? 0 : journal.lastIndexOf(0x0a, newline - 1) + 1;
-      // Fewer lines than counted: the count was wrong, and the tail is no use (the caller hashes the whole tree).
-      if (start === 0 && line > 0) return undefined;
+      // Fewer or more lines than counted: the count was wrong, and the tail is no use.
+      if (start === 0 ? line > 0 : line === 0) return undefined;
       hasher.hashInto(journal, start, newline, leafHashes, line * 32);
       newline = start - 1;
     }
@@ -182,12 +188,16 @@ export function joinTree(head: JournalTree, tail: TreeTail | undefined, sizes: r
   while (next < sizes.length && (sizes[next] as number) <= tail.from) next++;
   for (let first = tail.from; first < lineCount; first += CHUNK_LINES) {
     const end = Math.min(first + CHUNK_LINES, lineCount);
-    // A size inside the chunk: the tree so far and the chunk's first lines.
-    for (; next < sizes.length && (sizes[next] as number) < end; next++) {
-      const size = sizes[next] as number;
+    // Sizes inside the chunk: the tree so far and the chunk's first lines,
+    // on one copy appended to in order (at most a chunk's leaves, however
+    // many sizes a bundle claims).
+    if (next < sizes.length && (sizes[next] as number) < end) {
       const within = range.clone();
-      for (let line = first; line < size; line++) within.append(leafHashes, line * 32);
-      roots.set(size, within.root());
+      for (; next < sizes.length && (sizes[next] as number) < end; next++) {
+        const size = sizes[next] as number;
+        while (within.size < size) within.append(leafHashes, within.size * 32);
+        roots.set(size, within.root());
+      }
     }
     if (end - first === CHUNK_LINES) range.appendSubtree(tail.chunkRoots, (first / CHUNK_LINES) * 32, TREE_CHUNK_HEIGHT);
     else for (let line = first; line < end; line++) range.append(leafHashes, line * 32);

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_PATH, verifyBundle } from '../../../shared/transcript/bundle.ts';
 import { nodeSha256 } from './node-sha256.ts';
-import { applyTamper, bundleFiles, helpersInThread, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
+import { applyTamper, bundleFiles, helpersInThread, notesOf, tamper, tamperFixture, type Tamper, type TamperFixture } from './tamper-fixtures.ts';
+import { fixtureTranscript } from './fixtures.ts';
 import { onWorkers, readAndVerifyBundle, startWorkers, verifyBundleInParallel, type Helpers, type ParallelOptions } from './verify-in-parallel.ts';
 import { partBounds, scanJournalPart, takeParts } from '../../../shared/transcript/journal-parts.ts';
 import { hashJournalTree, treeChunkClaims } from '../../../shared/transcript/journal-tree.ts';
@@ -265,4 +266,54 @@ describe('the parallel verifier says exactly what the pure verifier says (withou
       expect([...handed.roots.keys()]).toEqual([0]);
     }
   });
+});
+
+describe('a journal of several chunks of the tree, shared by the tree\'s worker and this thread\'s tail', () => {
+  // 600 events: chunks of 256 lines end at 256, 512 and 600; checkpoints inside chunks and at their edges.
+  let many: TamperFixture;
+  beforeAll(async () => {
+    const built = await fixtureTranscript(600, [100, 256, 300, 511, 512, 513, 600]);
+    many = { journal: built.transcript.files().get(JOURNAL_PATH) as Uint8Array, lines: built.transcript.lines, checkpoints: notesOf(built.transcript), keys: built.keys };
+  }, 60_000);
+
+  /** A tree's worker (in this thread) that has claimed its first `head` chunks when this thread's tail starts, takes `take` parts, and may die after its claims. */
+  function meetingAt(head: number, take: number, dies: boolean): Helpers {
+    return {
+      ...helpersInThread(0),
+      tree: (work) => {
+        const claims = work.treeChunks as Int32Array;
+        claims.fill(1, 0, head);
+        const taken = takeParts(work, take);
+        return {
+          answer: Promise.resolve().then(() => {
+            claims.fill(0, 0, head);
+            const tree = hashJournalTree(work.journal, nodeSha256, work.sizes, claims);
+            if (dies) throw new Error('tree worker died');
+            return { ...tree, taken };
+          }),
+          cancel: () => undefined,
+        };
+      },
+    };
+  }
+
+  it('whichever chunk they meet at, whatever parts the worker took, and if it dies: the verifier\'s verdict, intact and tampered', async () => {
+    const pureOf = (files: Map<string, Uint8Array>) => {
+      const { events: _events, ...verdict } = verifyBundle(files, { trustedKeys: many.keys, sha256: nodeSha256 });
+      return verdict;
+    };
+    let runs = 0;
+    await fc.assert(fc.asyncProperty(fc.option(tamper, { freq: 3 }), fc.nat(3), fc.nat(2), fc.boolean(), fc.integer({ min: 1, max: 8 }), async (change, head, take, dies, partsPerThread) => {
+      const tampered = change === null ? undefined : applyTamper(many, change);
+      if (change !== null && tampered === undefined) return;
+      const files = tampered === undefined ? bundleFiles(many.keys, many.journal, many.checkpoints) : bundleFiles(many.keys, tampered.journal, tampered.checkpoints, tampered.manifestCeremony);
+      expect(await verifyBundleInParallel(files, { trustedKeys: many.keys, minBytes: 0, threads: 2, partsPerThread, helpers: meetingAt(head, take, dies) })).toStrictEqual(pureOf(files));
+      runs++;
+    }), { numRuns: 60 });
+    expect(runs).toBeGreaterThan(40);
+    // The intact bundle with real workers.
+    const intact = bundleFiles(many.keys, many.journal, many.checkpoints);
+    expect(pureOf(intact).status).toBe('verified');
+    expect(await verifyBundleInParallel(intact, { trustedKeys: many.keys, minBytes: 0, threads: 2 })).toStrictEqual(pureOf(intact));
+  }, 180_000);
 });

@@ -111,11 +111,12 @@ export function verifyBundleVerdict(files: ReadonlyMap<string, Uint8Array>, opti
  * this thread (and each further worker) takes the next part of the journal
  * not yet taken and checks its lines. This thread first checks the
  * signatures, then takes parts until none is left, then hashes the journal
- * file unless the tree's worker, done first, has claimed that; it checks any part a failed worker left; then, while the tree's
- * worker is still at it, it hashes the tree's last chunks from the end until
- * it meets the worker (journal-tree.ts, hashTreeTail: the two then finish
- * together, whichever was slower), and joins the two trees (or hashes the
- * tree itself if its worker failed); it joins the parts, checking every line's link
+ * file unless the tree's worker, done first, has claimed that; then, while
+ * the tree's worker is still at it, it hashes the tree's last chunks from
+ * the end until it meets the worker (journal-tree.ts, hashTreeTail: the two
+ * then finish together, whichever was slower; a worker done first takes any
+ * parts left instead), and joins the two trees (or hashes the tree itself
+ * if its worker failed); it checks any part a failed worker left, joins the parts, checking every line's link
  * against the tree's leaf hashes, and asks the pure verifier for the
  * verdict with that work done.
  */
