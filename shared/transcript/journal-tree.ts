@@ -195,12 +195,12 @@ export function joinTree(head: JournalTree, tail: TreeTail | undefined, sizes: r
       const within = range.clone();
       for (; next < sizes.length && (sizes[next] as number) < end; next++) {
         const size = sizes[next] as number;
-        while (within.size < size) within.append(leafHashes, within.size * 32);
+        within.extendTo(leafHashes, size);
         roots.set(size, within.root());
       }
     }
     if (end - first === CHUNK_LINES) range.appendSubtree(tail.chunkRoots, (first / CHUNK_LINES) * 32, TREE_CHUNK_HEIGHT);
-    else for (let line = first; line < end; line++) range.append(leafHashes, line * 32);
+    else range.extendTo(leafHashes, end);
     if (sizes[next] === end) roots.set(sizes[next++] as number, range.root());
   }
   return { lineCount, leafHashes, roots };

@@ -142,6 +142,11 @@ export class CompactRange {
     for (let k = 0; k < 32; k++) roots[top + k] = right[from + k] as number;
   }
 
+  /** Appends the leaves from its size up to `size`, leaf i's hash at leafHashes[32i, 32i + 32). */
+  extendTo(leafHashes: Uint8Array, size: number): void {
+    while (this.#size < size) this.append(leafHashes, this.#size * 32);
+  }
+
   /** The same range, to append to apart from this one. */
   clone(): CompactRange {
     const copy = new CompactRange(this.#sha256);

@@ -195,7 +195,7 @@ function checkCheckpoints(input: TranscriptInput, scanned: ScannedJournal, sha25
 
 /** The root of the first `size` leaves, appending to `range` (sizes come in increasing order). */
 function rootAt(range: CompactRange, leafHashes: Uint8Array, size: number): Uint8Array {
-  while (range.size < size) range.append(leafHashes, range.size * 32);
+  range.extendTo(leafHashes, size);
   return range.root();
 }
 
