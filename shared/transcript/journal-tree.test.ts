@@ -20,6 +20,29 @@ function journal(count: number, cut = false): Uint8Array {
   return utf8ToBytes(texts.join('\n') + (count > 0 && !cut ? '\n' : ''));
 }
 
+/** Lines of bytes, each ended by a newline (but the last, when `cut`). */
+function joinLines(lines: readonly Uint8Array[], cut: boolean): Uint8Array {
+  const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0) - (cut && lines.length > 0 ? 1 : 0));
+  let at = 0;
+  for (const [i, line] of lines.entries()) {
+    bytes.set(line, at);
+    at += line.length;
+    if (!(cut && i === lines.length - 1)) bytes[at++] = 0x0a;
+  }
+  return bytes;
+}
+
+/** The tree of the lines joined (joinLines) has each line's leaf hash and their RFC 6962 root. */
+function expectTreeOfLines(lines: readonly Uint8Array[], cut: boolean): void {
+  // An unterminated empty last line is no line: the bytes end with the newline before it.
+  const count = cut && lines.length > 0 && (lines[lines.length - 1] as Uint8Array).length === 0 ? lines.length - 1 : lines.length;
+  const tree = hashJournalTree(joinLines(lines, cut), defaultSha256, [count]);
+  const leaves = lines.slice(0, count).map((line) => leafHash(line));
+  expect(tree.lineCount).toBe(count);
+  expect(tree.leafHashes).toEqual(new Uint8Array(leaves.flatMap((leaf) => [...leaf])));
+  expect(tree.roots.get(count)).toEqual(treeRoot(leaves));
+}
+
 describe('the journal\'s tree, hashed apart from the checks of its lines', () => {
   it('has the leaf hashes scanJournal computes, and the RFC 6962 root at every claimed size it reaches (0 to 45 lines, any sizes)', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 45 }), fc.uniqueArray(fc.integer({ min: 0, max: 50 }), { maxLength: 8 }), (count, claimed) => {
@@ -50,21 +73,18 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
 
   it('hashes any bytes line by line, however many lines (short lines grow its room for leaf hashes), empty lines and 0x00 bytes included', () => {
     fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 6 }).map((line) => line.map((b) => (b === 0x0a ? 0x00 : b))), { maxLength: 600 }), fc.boolean(), (lines, cut) => {
-      const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0) - (cut && lines.length > 0 ? 1 : 0));
-      let at = 0;
-      for (const [i, line] of lines.entries()) {
-        bytes.set(line, at);
-        at += line.length;
-        if (!(cut && i === lines.length - 1)) bytes[at++] = 0x0a;
-      }
-      // An unterminated empty last line is no line: the bytes end with the newline before it.
-      const count = cut && lines.length > 0 && (lines[lines.length - 1] as Uint8Array).length === 0 ? lines.length - 1 : lines.length;
-      const tree = hashJournalTree(bytes, defaultSha256, [count]);
-      const leaves = lines.slice(0, count).map((line) => leafHash(line));
-      expect(tree.lineCount).toBe(count);
-      expect(tree.leafHashes).toEqual(new Uint8Array(leaves.flatMap((leaf) => [...leaf])));
-      expect(tree.roots.get(count)).toEqual(treeRoot(leaves));
+      expectTreeOfLines(lines, cut);
     }), { numRuns: 300 });
+  });
+
+  it('hashes lines across the edges of its 64 KiB window, and lines longer than the window, as whole lines', () => {
+    const window = 1 << 16;
+    // Lengths about the window's, so that lines start and end at and around its edges and some outgrow it (twice over).
+    const length = fc.oneof(fc.nat({ max: 300 }), fc.integer({ min: window - 3, max: window + 3 }), fc.integer({ min: 2 * window - 2, max: 2 * window + 2 }), fc.nat({ max: 3 * window }));
+    fc.assert(fc.property(fc.array(length, { minLength: 1, maxLength: 7 }), fc.boolean(), fc.nat(), (lengths, cut, seed) => {
+      const lines = lengths.map((n, i) => Uint8Array.from({ length: n }, (_, k) => ((k * 13 + i * 7 + seed) % 255) + (((k * 13 + i * 7 + seed) % 255) >= 0x0a ? 1 : 0)));
+      expectTreeOfLines(lines, cut);
+    }), { numRuns: 40 });
   });
 
   it('shares its work in chunks with a tail hashed from the end: whatever chunk they meet at, the joined tree is the one hashed alone', () => {
@@ -74,13 +94,7 @@ describe('the journal\'s tree, hashed apart from the checks of its lines', () =>
     // claimed sizes anywhere, chunk edges and the last line included.
     const journalOf = fc.tuple(fc.integer({ min: 1, max: 5 * chunk + 40 }), fc.nat()).map(([count, seed]) => Array.from({ length: count }, (_, i) => Uint8Array.from({ length: (i * 7 + seed) % 6 }, (_, k) => (i * 31 + k * 17 + seed) % 256).map((b) => (b === 0x0a ? 0x20 : b))));
     fc.assert(fc.property(journalOf, fc.nat(), fc.uniqueArray(fc.oneof(fc.nat({ max: 6 * chunk }), fc.nat({ max: 6 }).map((k) => k * chunk), fc.integer({ min: 1, max: 4 }).map((k) => k * chunk + 1)), { maxLength: 8 }), (lines, meet, claimed) => {
-      const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length + 1, 0));
-      let at = 0;
-      for (const line of lines) {
-        bytes.set(line, at);
-        at += line.length;
-        bytes[at++] = 0x0a;
-      }
+      const bytes = joinLines(lines, false);
       const sizes = [...claimed].sort((a, b) => a - b);
       const alone = hashJournalTree(bytes, defaultSha256, sizes);
       // The tree's thread has claimed the first `head` chunks when the tail starts; the tail takes the rest.
