@@ -66,16 +66,19 @@ export function claimFileHash(claim: Int32Array): boolean {
   return Atomics.compareExchange(claim, 0, 0, 1) === 0;
 }
 
+/** A window of 64 KiB: about 200 lines, and small enough to stay in a core's cache. */
+const WINDOW_BYTES = 1 << 16;
+
 /**
- * The bytes before RFC 6962 leaf inputs (0x00 || line) are made in: a
- * window that holds a run of whole lines of the journal, copied one byte to
- * the right, so that the byte before each line (the last line's newline, or
- * the window's first byte) can be made the 0x00 and every line's leaf input
- * is a view of the window, with no copy per line (a copy per line out of
- * shared memory cost a third of the hashing, bench:verify). One window
- * reused, rather than the whole journal copied once: copying 31 MB into
- * new memory cost the tree's worker a tenth of its time, most of it in
- * page faults (bench:verify), and the window stays in the cache.
+ * Where RFC 6962 leaf inputs (0x00 || line) are made: a window that holds a
+ * run of whole lines of the journal, copied one byte to the right, so that
+ * the byte before each line (the last line's newline, or the window's first
+ * byte) can be made the 0x00 and every line's leaf input is a view of the
+ * window, with no copy per line (a copy per line out of shared memory cost
+ * a third of the hashing, bench:verify). One window reused, rather than the
+ * whole journal copied once: the copy into 31 MB of new memory cost the
+ * tree's worker 10 to 25 ms, in page faults mostly, and the window stays in
+ * the cache (bench:verify).
  */
 class LeafInputs {
   readonly #journal: Uint8Array;
@@ -117,9 +120,6 @@ class LeafInputs {
     this.#offset = start - 1;
   }
 }
-
-/** A window of 64 KiB: about 200 lines, and small enough to stay in a core's cache. */
-const WINDOW_BYTES = 1 << 16;
 
 /**
  * Hashes every line of `journal` (split at each newline, as scanJournal
