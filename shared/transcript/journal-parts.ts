@@ -145,7 +145,7 @@ export function scanJournalPart(journal: Uint8Array, start: number, end: number)
  * undefined if a part found a problem, the parts name different
  * ceremonies, count other lines than the tree, or a link does not hold.
  */
-export function joinParts(journal: Uint8Array, parts: readonly PartScan[], tree: JournalTree): ScannedJournal | undefined {
+export function joinParts(parts: readonly PartScan[], tree: JournalTree): ScannedJournal | undefined {
   let lineCount = 0;
   let ceremonyId: string | undefined;
   let lastEvent: TranscriptEvent | undefined;
@@ -160,7 +160,7 @@ export function joinParts(journal: Uint8Array, parts: readonly PartScan[], tree:
   }
   const { leafHashes } = tree;
   if (tree.lineCount !== lineCount || leafHashes.length !== lineCount * 32) return undefined;
-  for (const part of parts) if (!linksHold(journal.subarray(part.start, part.end), part.links as DeferredLinks, part.firstLine, part.lineCount, leafHashes)) return undefined;
+  for (const part of parts) if (!linksHold(part.links as DeferredLinks, part.firstLine, part.lineCount, leafHashes)) return undefined;
   return {
     events: [],
     lastEvent,

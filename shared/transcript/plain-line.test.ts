@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytesToHex } from './bytes.ts';
 import { isCanonicalJson } from './canonical-json.ts';
 import { canonicalLine, checkEventShape, checkEventValues, utcFieldsInRange, utcPattern, type JsonValue, type TranscriptEvent } from './event.ts';
 import { readPlainLine } from './plain-line.ts';
@@ -7,11 +8,20 @@ import { readPlainLine } from './plain-line.ts';
 const isAscii = (text: string) => Array.from(text).every((c) => c.charCodeAt(0) < 0x80);
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-/** Read where the line sits inside a larger ASCII text, as in a journal. */
+/**
+ * Read where the line sits inside a larger ASCII text, as in a journal;
+ * and read again with its prev decoded (PrevOut): the same event, and the
+ * prev's bytes exactly when it is 64 lower-case hex digits.
+ */
 function readInPlace(line: string): TranscriptEvent | undefined {
   const text = `{"x":1}\n${line}\n{}`;
   const read = readPlainLine(ascii(text), text, 8, 8 + line.length);
   if (read !== undefined) expect(text.slice(read.prevAt, read.prevAt + read.event.prev.length)).toBe(read.event.prev);
+  const out = new Uint8Array(40);
+  const decoding = readPlainLine(ascii(text), text, 8, 8 + line.length, { bytes: out, at: 5 });
+  expect(decoding?.event, line).toStrictEqual(read?.event);
+  expect(decoding?.prevDecoded ?? false, line).toBe(read !== undefined && /^[0-9a-f]{64}$/.test(read.event.prev));
+  if (decoding?.prevDecoded === true) expect(bytesToHex(out.subarray(5, 37))).toBe(decoding.event.prev);
   return read?.event;
 }
 
@@ -44,6 +54,10 @@ const time = fc.oneof(
   fc.constantFrom('2026-11-28T09:00:01Z', '2024-02-29T24:00:00.000000000Z', '2026-11-28T24:00:00.1Z', '2026-11-28T09:00:01.Z'),
 );
 
+// A prev as the recorder writes it (64 lower-case hex digits), and ones a digit off: upper case, not hex, one too few or too many.
+const hexHash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(bytesToHex);
+const nearlyHexHash = fc.tuple(hexHash, fc.nat({ max: 63 }), fc.constantFrom('A', 'F', 'g', ' ', '', '00')).map(([hex, k, c]) => hex.slice(0, k) + c + hex.slice(k + 1));
+
 /** Events of plain values only, or of mostly plain ones (so that some lines are plain and many are nearly so). */
 function eventOf(plain: boolean) {
   const mostly = <T,>(a: fc.Arbitrary<T>, b: fc.Arbitrary<T>) => (plain ? a : fc.oneof({ arbitrary: a, weight: 5 }, { arbitrary: b, weight: 1 }));
@@ -59,7 +73,7 @@ function eventOf(plain: boolean) {
     actors: fc.array(text, { maxLength: 3 }),
     step: fc.option(text),
     payload: mostly(plainPayload, anyPayload),
-    prev: text,
+    prev: mostly(fc.oneof(hexHash, nearlyHexHash, plainText), anyText),
   }) as fc.Arbitrary<TranscriptEvent>;
 }
 

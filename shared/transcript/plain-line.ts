@@ -144,16 +144,58 @@ function plainStrings(bytes: Uint8Array, text: string, end: number, repeated?: r
 }
 
 /**
- * Reads line bytes [start, end) of `bytes`; `text` is the whole journal
- * decoded, at the same offsets (the journal is ASCII), for the values.
+ * Each pair of bytes (the first in the low 8 bits) that is two lower-case
+ * hex digits, as the byte they name; 0xffff for any other pair.
  */
+const hexPairValues = (() => {
+  const digits = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+  const values = new Uint16Array(1 << 16).fill(0xffff);
+  for (let byte = 0; byte < 256; byte++) values[(digits[byte >> 4] as number) | ((digits[byte & 15] as number) << 8)] = byte;
+  return values;
+})();
+
+/**
+ * A string of 64 lower-case hex digits (a prev) decoded into out[outAt,
+ * outAt + 32), and consumed; false, with nothing consumed (and out's bytes
+ * then undefined), if the string is not that.
+ */
+function hexHashString(bytes: Uint8Array, end: number, out: Uint8Array, outAt: number): boolean {
+  const from = at + 1;
+  if (bytes[at] !== QUOTE || from + 64 >= end || bytes[from + 64] !== QUOTE) return false;
+  for (let k = 0; k < 32; k++) {
+    const value = hexPairValues[(bytes[from + 2 * k] as number) | ((bytes[from + 2 * k + 1] as number) << 8)] as number;
+    if (value > 0xff) return false;
+    out[outAt + k] = value;
+  }
+  at = from + 65;
+  return true;
+}
+
 export interface PlainLine {
   readonly event: TranscriptEvent;
   /** Where the line's prev begins in the bytes (after its quote), so it can be compared there. */
   readonly prevAt: number;
+  /** The prev was 64 lower-case hex digits, decoded where readPlainLine was asked to (PrevOut). */
+  readonly prevDecoded: boolean;
 }
 
-export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number): PlainLine | undefined {
+/**
+ * Where to decode the line's prev to, when it is 64 lower-case hex digits:
+ * a host that checks links later (scan.ts, a part) decodes each prev while
+ * the line is read, its bytes then at hand, rather than reading each back
+ * out of the whole journal later (which spent half its time waiting for
+ * memory, bench:verify).
+ */
+export interface PrevOut {
+  readonly bytes: Uint8Array;
+  readonly at: number;
+}
+
+/**
+ * Reads line bytes [start, end) of `bytes`; `text` is the whole journal
+ * decoded, at the same offsets (the journal is ASCII), for the values.
+ */
+export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number, prevOut?: PrevOut): PlainLine | undefined {
   at = start;
   if (!opener(bytes, end, 0)) return undefined;
   const actors = plainStrings(bytes, text, end, lastActors);
@@ -170,7 +212,8 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   if (payload === undefined) return undefined;
   if (!opener(bytes, end, 5)) return undefined;
   const prevAt = at + 1;
-  const prev = plainString(bytes, text, end);
+  const prevDecoded = prevOut !== undefined && hexHashString(bytes, end, prevOut.bytes, prevOut.at);
+  const prev = prevDecoded ? text.slice(prevAt, prevAt + 64) : plainString(bytes, text, end);
   if (prev === undefined || !opener(bytes, end, 6)) return undefined;
   const seq = wholeNumber(bytes, end);
   if (seq < 0 || !opener(bytes, end, 7)) return undefined;
@@ -189,7 +232,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   const v = wholeNumber(bytes, end);
   if (v < 0 || bytes[at] !== 0x7d /* } */ || at + 1 !== end) return undefined;
   // Members in the line's order, as JSON.parse makes them.
-  return { event: { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent, prevAt };
+  return { event: { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent, prevAt, prevDecoded };
 }
 
 /**

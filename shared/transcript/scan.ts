@@ -155,12 +155,14 @@ export interface ScannedJournal {
 }
 
 /**
- * Each line's prev as a part found it, for linksHold: where its 64 hex
- * digits are in the part's bytes, or (prevAt -1) its text, for a line read
- * in full.
+ * Each line's prev as a part found it, for linksHold: the 32 bytes its 64
+ * lower-case hex digits name, decoded as the line was read (plain-line.ts,
+ * PrevOut), or, for a line read in full or a prev that is not such digits,
+ * its text.
  */
 export interface DeferredLinks {
-  readonly prevAt: Int32Array;
+  /** Line i's prev at 32 * i, decoded (zeros for a line in prevText). */
+  readonly prevHashes: Uint8Array;
   readonly prevText: ReadonlyMap<number, string>;
 }
 
@@ -220,7 +222,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   const count = starts.length;
   // Line i here is line `at + i` of the whole journal.
   const at = part?.firstLine ?? 0;
-  const links = part === undefined ? undefined : { prevAt: new Int32Array(count).fill(-1), prevText: new Map<number, string>() };
+  const links = part === undefined ? undefined : { prevHashes: new Uint8Array(32 * count), prevText: new Map<number, string>() };
   const leafHashes = new Uint8Array(links === undefined ? count * 32 : 0);
   const leafHasher = links === undefined ? new LeafHasher(sha256) : undefined;
   const events: TranscriptEvent[] = [];
@@ -235,7 +237,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     // Speed (bench:verify): the common line is read without a full parse,
     // and is then canonical (plain-line.ts); whether prev is hex is settled
     // below, by comparing it with the hash it must be.
-    const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end);
+    const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end, links === undefined ? undefined : { bytes: links.prevHashes, at: 32 * i });
     const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkPlainLine(plain.event);
     if (checked.reason !== undefined && checked.beforeCanonical) {
       firstBadEvent = { index: at + i, reason: checked.reason };
@@ -246,7 +248,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     // A part's links wait for the leaf hashes (linksHold), where a prev that is not hex matches none.
     const linked =
       at + i === 0 ? event.prev === GENESIS_PREV
-      : links !== undefined ? deferLink(links, i, event.prev, plain?.prevAt)
+      : links !== undefined ? deferLink(links, i, event.prev, plain?.prevDecoded === true)
       : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(journal, plain.prevAt, leafHashes, (i - 1) * 32)
       : hexMatches(event.prev, leafHashes, (i - 1) * 32);
     if (!linked && !hashPattern.test(event.prev)) {
@@ -298,27 +300,28 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   };
 }
 
-/** Records line i's prev for linksHold: where it is in the bytes when read there as 64 digits, else its text. Answers true: it is checked later. */
-function deferLink(links: { prevAt: Int32Array; prevText: Map<number, string> }, i: number, prev: string, prevAt: number | undefined): true {
-  if (prevAt !== undefined && prev.length === 64) links.prevAt[i] = prevAt;
-  else links.prevText.set(i, prev);
+/** Records line i's prev for linksHold: decoded already (by readPlainLine), or its text. Answers true: it is checked later. */
+function deferLink(links: { prevText: Map<number, string> }, i: number, prev: string, decoded: boolean): true {
+  if (!decoded) links.prevText.set(i, prev);
   return true;
 }
 
 /**
  * A part's deferred links against the whole journal's leaf hashes: the prev
  * of each of its lines (but the journal's first, which the scan held to
- * GENESIS_PREV) is the hex of the leaf hash of the line before it. `bytes`
- * are the part's, as scanned; `lines` its valid lines.
+ * GENESIS_PREV) is the hex of the leaf hash of the line before it. `lines`
+ * are the part's valid lines.
  */
-export function linksHold(bytes: Uint8Array, links: DeferredLinks, firstLine: number, lines: number, leafHashes: Uint8Array): boolean {
-  for (let i = 0; i < lines; i++) {
-    const line = firstLine + i;
-    if (line === 0) continue;
-    const at = (line - 1) * 32;
-    if (at + 32 > leafHashes.length) return false;
-    const prevAt = links.prevAt[i] as number;
-    if (prevAt >= 0 ? !hexBytesMatch(bytes, prevAt, leafHashes, at) : !hexMatches(links.prevText.get(i) ?? '', leafHashes, at)) return false;
+export function linksHold(links: DeferredLinks, firstLine: number, lines: number, leafHashes: Uint8Array): boolean {
+  const { prevHashes, prevText } = links;
+  if (lines > 0 && (firstLine + lines - 1) * 32 > leafHashes.length) return false;
+  for (let i = firstLine === 0 ? 1 : 0; i < lines; i++) {
+    const at = (firstLine + i - 1) * 32;
+    if (prevText.size > 0 && prevText.has(i)) {
+      if (!hexMatches(prevText.get(i) as string, leafHashes, at)) return false;
+      continue;
+    }
+    for (let k = 0; k < 32; k++) if (prevHashes[32 * i + k] !== leafHashes[at + k]) return false;
   }
   return true;
 }

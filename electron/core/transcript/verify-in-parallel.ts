@@ -181,7 +181,7 @@ export async function verifyBundleInParallel(files: ReadonlyMap<string, Uint8Arr
   for (let k = 0; k + 1 < work.bounds.length; k++) parts.push(byIndex.get(k) ?? scanJournalPart(shared, work.bounds[k] as number, work.bounds[k + 1] as number));
   const whole = (hashed === undefined ? undefined : joinTree(hashed, tail, work.sizes, nodeCrypto.sha256)) ?? hashJournalTree(shared, nodeCrypto.sha256, work.sizes);
   const journalSha256 = hashedHere ?? hashed?.journalSha256 ?? nodeCrypto.sha256(journal);
-  const scanned = joinParts(shared, parts, whole);
+  const scanned = joinParts(parts, whole);
   if (scanned === undefined) return alone();
   return withoutEvents(verifyBundle(files, { ...trusted, ...nodeCrypto, prepared: { scanned, roots: whole.roots, signatures, journalSha256 } }));
 }
