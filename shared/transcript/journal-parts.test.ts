@@ -106,6 +106,8 @@ const cut = fc.oneof(fc.record({ line: fc.nat() }), fc.record({ afterEdit: fc.in
 
 describe('a journal checked in two parts', () => {
   const intact = lines(40);
+  // Every line ASCII: each part reads its lines as plain lines and decodes their prevs (plain-line.ts, PrevOut).
+  const asciiIntact = lines(40, true);
   const journal = journalOf(intact);
   const whole = scanJournal(journal);
 
@@ -123,8 +125,8 @@ describe('a journal checked in two parts', () => {
 
   it('never joins when the whole journal has a bad line, wherever it is cut; a part counts lines as the whole journal does', () => {
     let cutAtEdit = 0;
-    fc.assert(fc.property(edit, fc.option(edit, { freq: 3 }), cut, (first, second, where) => {
-      let edited = applyEdit(intact, first);
+    fc.assert(fc.property(edit, fc.option(edit, { freq: 3 }), cut, fc.boolean(), (first, second, where, ascii) => {
+      let edited = applyEdit(ascii ? asciiIntact : intact, first);
       if (second !== null && edited.terminated) edited = applyEdit(edited.texts, second);
       const bytes = journalOf(edited.texts, edited.terminated);
       const lineStarts = [0];
@@ -185,6 +187,22 @@ describe('a journal checked in two parts', () => {
       const edited = [...texts.slice(0, 39), last.slice(0, prevAt + k) + digit + last.slice(prevAt + k + 1)];
       expect(inParts(journalOf(edited), 0.5)).toBeUndefined();
     }), { numRuns: 200 });
+  });
+
+  it('does not take the digits of a prev that are not hex for zeros: a prev whose last pair is not hex, where the hash it must be ends in 0x00, does not join', () => {
+    // Line 38's note is ground until its leaf hash ends in a zero byte, which a pair not decoded must not stand for.
+    const texts: string[] = [];
+    let prev = GENESIS_PREV;
+    for (let seq = 0; seq < 39; seq++) {
+      let text = '';
+      for (let n = 0; text === '' || (seq === 38 && leafHash(utf8ToBytes(text))[31] !== 0); n++) text = canonicalLine({ ...event(seq, prev, false), payload: { n, note: 'plain' } });
+      texts.push(text);
+      prev = bytesToHex(leafHash(utf8ToBytes(text)));
+    }
+    expect(prev.slice(62)).toBe('00');
+    const closing = (p: string) => canonicalLine(event(39, p, true));
+    expect(inParts(journalOf([...texts, closing(prev)]), 0.5)).toBeDefined();
+    for (const pair of ['0g', 'g0', '0G', 'zz']) expect(inParts(journalOf([...texts, closing(prev.slice(0, 62) + pair)]), 0.5), pair).toBeUndefined();
   });
 
   it('takes the tree sizes wanted from the notes that parse (signed or not: the verifier checks signatures), each once, in order', () => {

@@ -70,15 +70,16 @@ export function claimFileHash(claim: Int32Array): boolean {
 const WINDOW_BYTES = 1 << 16;
 
 /**
- * Where RFC 6962 leaf inputs (0x00 || line) are made: a window that holds a
- * run of whole lines of the journal, copied one byte to the right, so that
- * the byte before each line (the last line's newline, or the window's first
- * byte) can be made the 0x00 and every line's leaf input is a view of the
- * window, with no copy per line (a copy per line out of shared memory cost
- * a third of the hashing, bench:verify). One window reused, rather than the
- * whole journal copied once: the copy into 31 MB of new memory cost the
- * tree's worker 10 to 25 ms, in page faults mostly, and the window stays in
- * the cache (bench:verify).
+ * Where RFC 6962 leaf inputs (0x00 || line) are made: a window that holds
+ * the journal's bytes from a line's start on (whole lines, then the start
+ * of the next), copied one byte to the right, so that the byte before each
+ * line (the last line's newline, or the window's first byte) can be made
+ * the 0x00 and every line's leaf input is a view of the window, with no
+ * copy per line (a copy per line out of shared memory cost a third of the
+ * hashing, bench:verify). One window reused, rather than the whole journal
+ * copied once: the copy into 31 MB of new memory cost the tree's worker 10
+ * to 25 ms, in page faults mostly, and the window stays in the cache
+ * (bench:verify).
  */
 class LeafInputs {
   readonly #journal: Uint8Array;

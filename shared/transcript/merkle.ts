@@ -40,7 +40,8 @@ export function leafHash(leaf: Uint8Array, sha256: Sha256 = defaultSha256): Uint
  * lines), written to `out`. The input 0x00 || line is made in one buffer
  * that every line reuses: an array per line costs more (bench:verify).
  * (journal-tree.ts, which hashes every line of a whole journal, instead
- * copies the journal once and needs no copy per line.)
+ * copies the journal into a window a run of lines at a time, LeafInputs,
+ * and needs no copy per line.)
  */
 export class LeafHasher {
   readonly #sha256: Sha256;

@@ -161,7 +161,7 @@ export interface ScannedJournal {
  * its text.
  */
 export interface DeferredLinks {
-  /** Line i's prev at 32 * i, decoded (zeros for a line in prevText). */
+  /** Line i's prev at 32 * i, decoded (undefined for a line in prevText, which linksHold reads first). */
   readonly prevHashes: Uint8Array;
   readonly prevText: ReadonlyMap<number, string>;
 }
