@@ -83,3 +83,11 @@ export function utf8Decode(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** `bytes`, or, if it is shorter than `length`, a copy at least twice as long (a list of hashes that grows, at a cost that stays linear). */
+export function withRoom(bytes: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
+  if (bytes.length >= length) return bytes;
+  const more = new Uint8Array(Math.max(2 * bytes.length, length));
+  more.set(bytes);
+  return more;
+}

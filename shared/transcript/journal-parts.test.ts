@@ -7,7 +7,7 @@ import { checkpointText } from './checkpoint.ts';
 import { hashJournalTree } from './journal-tree.ts';
 import { formatNote } from './note-format.ts';
 import { defaultSha256, leafHash } from './merkle.ts';
-import { scanJournal } from './scan.ts';
+import { scanJournal, type DeferredLinks } from './scan.ts';
 
 const ceremony = 'keyrite.test/parts';
 const event = (seq: number, prev: string, closes: boolean): TranscriptEvent => ({
@@ -203,6 +203,26 @@ describe('a journal checked in two parts', () => {
     const closing = (p: string) => canonicalLine(event(39, p, true));
     expect(inParts(journalOf([...texts, closing(prev)]), 0.5)).toBeDefined();
     for (const pair of ['0g', 'g0', '0G', 'zz']) expect(inParts(journalOf([...texts, closing(prev.slice(0, 62) + pair)]), 0.5), pair).toBeUndefined();
+  });
+
+  it('reads a journal in segments of any size as in one: the same scan, whole or as a part, intact or edited', () => {
+    const sameScan = (bytes: Uint8Array, options: { part?: { firstLine: number } }, segmentBytes: number) => {
+      const one = scanJournal(bytes, defaultSha256, { ...options, segmentBytes: Infinity });
+      const segmented = scanJournal(bytes, defaultSha256, { ...options, segmentBytes });
+      const { leaves: _a, links: linksOne, ...restOne } = one;
+      const { leaves: _b, links: linksSegmented, ...restSegmented } = segmented;
+      expect(restSegmented).toEqual(restOne);
+      // Each valid line's prev as a link records it, decoded or as text (which lines are read as plain lines
+      // depends on the segments: a segment of ASCII lines is, in a journal that is not all ASCII).
+      const recorded = (links: DeferredLinks | undefined, i: number) => links?.prevText.get(i) ?? bytesToHex(links?.prevHashes.subarray(32 * i, 32 * i + 32) ?? new Uint8Array(0));
+      for (let i = 1; i < (one.firstBadEvent === undefined ? one.lineCount : 0); i++) expect(recorded(linksSegmented, i), String(i)).toBe(recorded(linksOne, i));
+    };
+    const segmentBytes = fc.oneof(fc.integer({ min: 1, max: 1200 }), fc.constant(1));
+    fc.assert(fc.property(edit, fc.boolean(), fc.boolean(), segmentBytes, (change, ascii, asPart, size) => {
+      const edited = applyEdit(ascii ? asciiIntact : intact, change);
+      const bytes = journalOf(edited.texts, edited.terminated);
+      sameScan(bytes, asPart ? { part: { firstLine: 0 } } : {}, size);
+    }), { numRuns: 1500 });
   });
 
   it('takes the tree sizes wanted from the notes that parse (signed or not: the verifier checks signatures), each once, in order', () => {

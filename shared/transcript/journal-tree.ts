@@ -12,6 +12,7 @@
  * the worker starts 100 ms or more after the host, and which of the two
  * finished last varied from run to run (bench:verify).
  */
+import { withRoom } from './bytes.ts';
 import { CompactRange, LeafHasher, sha256Into, type CompactRangeState, type Sha256 } from './merkle.ts';
 
 /** Plain data, so a worker thread can send it (the leaf hashes transferred). */
@@ -149,11 +150,7 @@ export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: read
       return { lineCount, leafHashes: leafHashes.slice(0, lineCount * 32), roots, handedOver: range.state() };
     }
     const { input, newline } = inputs.lineFrom(start);
-    if (leafHashes.length === lineCount * 32) {
-      const more = new Uint8Array(2 * leafHashes.length);
-      more.set(leafHashes);
-      leafHashes = more;
-    }
+    leafHashes = withRoom(leafHashes, (lineCount + 1) * 32);
     sha256Into(sha256, input, leafHashes, lineCount * 32);
     range.append(leafHashes, lineCount * 32);
     rootsAt(++lineCount);

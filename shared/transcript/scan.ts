@@ -10,7 +10,7 @@
  * without hashing, and its links are checked once the tree's leaf hashes are
  * known (linksHold).
  */
-import { bytesEqual, hexToBytes, utf8Decode } from './bytes.ts';
+import { bytesEqual, hexToBytes, utf8Decode, withRoom } from './bytes.ts';
 import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, checkEventValues, hashPattern, type TranscriptEvent } from './event.ts';
@@ -55,14 +55,14 @@ function lineOffsets(length: number, newlineFrom: (from: number) => number): Lin
 interface LineSplit extends LineOffsets {
   /** Line i's text, or undefined if it is not UTF-8. */
   readonly text: (i: number) => string | undefined;
-  /** The whole journal's text when it is ASCII (each character at its byte's offset). */
+  /** The whole segment's text when it is ASCII (each character at its byte's offset). */
   readonly ascii?: string;
 }
 
-/** Splits a journal into lines and decodes them. */
+/** Splits a segment of a journal (whole lines: scanJournal) into lines and decodes them. */
 function splitLines(journal: Uint8Array): LineSplit {
-  // Speed (bench:verify): one decode for the whole file. A newline byte is
-  // never inside a UTF-8 sequence, so the file is UTF-8 exactly when every
+  // Speed (bench:verify): one decode for the whole segment. A newline byte is
+  // never inside a UTF-8 sequence, so the segment is UTF-8 exactly when every
   // line is, and its lines are the decoded text's lines. When it is ASCII
   // (as many characters as bytes), each character is at its byte's offset,
   // and the lines are found in the text: a string's indexOf is several
@@ -212,77 +212,119 @@ export interface ScanOptions {
    * to carry (bench:verify).
    */
   readonly keepEvents?: boolean;
+  /** The size of the segments the journal is read in (SEGMENT_BYTES; tests vary it, as the scan must not depend on it). */
+  readonly segmentBytes?: number;
+}
+
+/**
+ * The journal is read a segment of about this many bytes at a time (whole
+ * lines; a longer line makes a longer segment), each decoded on its own:
+ * one string of the whole journal, 31 MB, is made in new memory, and its
+ * page faults made decoding it and finding its lines take 20 to 40 ms
+ * where segments this size, reusing the young generation's memory, took 6
+ * (bench:verify).
+ */
+const SEGMENT_BYTES = 1 << 16;
+
+/** Where the segment that starts at `start` ends: just after the first newline at or past its size, or at the journal's end. */
+function segmentEnd(journal: Uint8Array, start: number, size: number): number {
+  const newline = journal.indexOf(0x0a, start + size - 1);
+  return newline < 0 ? journal.length : newline + 1;
+}
+
+/** Lines in journal[from, length), `from` being a line's start, counting an unterminated last one. */
+function linesFrom(journal: Uint8Array, from: number): number {
+  let count = 0;
+  for (let newline = journal.indexOf(0x0a, from); newline >= 0; newline = journal.indexOf(0x0a, newline + 1)) count++;
+  return count + (from < journal.length && journal[journal.length - 1] !== 0x0a ? 1 : 0);
 }
 
 /** Checks every line of a journal (step 1 above) and hashes it (a part: hashes nothing, ScanOptions.part). The journal uses it on opening; the verifier, for every bundle. */
 export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256, options: ScanOptions = {}): ScannedJournal {
-  const { checkpoints = [], part, keepEvents = true } = options;
-  const split = splitLines(journal);
-  const { starts, ends, unterminated } = split;
-  const count = starts.length;
+  const { checkpoints = [], part, keepEvents = true, segmentBytes = SEGMENT_BYTES } = options;
   // Line i here is line `at + i` of the whole journal.
   const at = part?.firstLine ?? 0;
-  const links = part === undefined ? undefined : { prevHashes: new Uint8Array(32 * count), prevText: new Map<number, string>() };
-  const leafHashes = new Uint8Array(links === undefined ? count * 32 : 0);
-  const leafHasher = links === undefined ? new LeafHasher(sha256) : undefined;
+  // Room for as many lines as of 256 bytes, made more (withRoom) when there are more.
+  const room = 32 * Math.max(64, Math.ceil(journal.length / 256));
+  // A part's links wait for the leaf hashes (linksHold): each prev is decoded (or its text kept) for then.
+  let prevHashes = part === undefined ? undefined : new Uint8Array(room);
+  const prevText = new Map<number, string>();
+  let leafHashes = new Uint8Array(part === undefined ? room : 0);
+  const leafHasher = part === undefined ? new LeafHasher(sha256) : undefined;
   const events: TranscriptEvent[] = [];
   let lastEvent: TranscriptEvent | undefined;
   let firstBadEvent: { index: number; reason: string } | undefined;
   let ceremonyId: string | undefined;
   let valid = 0;
-  for (let i = 0; i < count; i++) {
-    const start = starts[i] as number;
-    const end = ends[i] as number;
-    leafHasher?.hashInto(journal, start, end, leafHashes, i * 32);
-    // Speed (bench:verify): the common line is read without a full parse,
-    // and is then canonical (plain-line.ts); whether prev is hex is settled
-    // below, by comparing it with the hash it must be.
-    const plain = split.ascii === undefined ? undefined : readPlainLine(journal, split.ascii, start, end, links === undefined ? undefined : { bytes: links.prevHashes, at: 32 * i });
-    const checked = plain === undefined ? checkLineObject(split.text(i), false) : checkPlainLine(plain.event);
-    if (checked.reason !== undefined && checked.beforeCanonical) {
-      firstBadEvent = { index: at + i, reason: checked.reason };
-      break;
+  let i = 0;
+  // The segment being read: journal[segmentStart, its end), whose first line is line segmentFirstLine.
+  let segmentStart = 0;
+  let segmentFirstLine = 0;
+  segments: while (segmentStart < journal.length) {
+    const bytes = journal.subarray(segmentStart, segmentEnd(journal, segmentStart, segmentBytes));
+    const split = splitLines(bytes);
+    const { starts, ends } = split;
+    segmentFirstLine = i;
+    if (prevHashes !== undefined) prevHashes = withRoom(prevHashes, 32 * (i + starts.length));
+    else leafHashes = withRoom(leafHashes, 32 * (i + starts.length));
+    for (let s = 0; s < starts.length; s++, i++) {
+      const start = starts[s] as number;
+      const end = ends[s] as number;
+      leafHasher?.hashInto(bytes, start, end, leafHashes, i * 32);
+      // Speed (bench:verify): the common line is read without a full parse,
+      // and is then canonical (plain-line.ts); whether prev is hex is settled
+      // below, by comparing it with the hash it must be.
+      const plain = split.ascii === undefined ? undefined : readPlainLine(bytes, split.ascii, start, end, prevHashes === undefined ? undefined : { bytes: prevHashes, at: 32 * i });
+      const checked = plain === undefined ? checkLineObject(split.text(s), false) : checkPlainLine(plain.event);
+      if (checked.reason !== undefined && checked.beforeCanonical) {
+        firstBadEvent = { index: at + i, reason: checked.reason };
+        break segments;
+      }
+      const event = checked.event;
+      // The envelope's last rule: a prev equal to the hash it must be is hex; any other is tested.
+      // A part's links wait for the leaf hashes (linksHold), where a prev that is not hex matches none.
+      const linked =
+        at + i === 0 ? event.prev === GENESIS_PREV
+        : prevHashes !== undefined ? deferLink(prevText, i, event.prev, plain?.prevDecoded === true)
+        : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(bytes, plain.prevAt, leafHashes, (i - 1) * 32)
+        : hexMatches(event.prev, leafHashes, (i - 1) * 32);
+      if (!linked && !hashPattern.test(event.prev)) {
+        firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
+        break segments;
+      }
+      const canonical = plain !== undefined || isCanonicalJsonLine(bytes, start, end);
+      if (checked.reason !== undefined || !canonical) {
+        firstBadEvent = { index: at + i, reason: canonical ? (checked.reason as string) : NOT_CANONICAL };
+        break segments;
+      }
+      // (Only the last segment can end without a newline.)
+      if (s === starts.length - 1 && split.unterminated) {
+        firstBadEvent = { index: at + i, reason: 'the last line has no newline: the journal was cut' };
+        break segments;
+      }
+      if (event.seq !== at + i) {
+        firstBadEvent = { index: at + i, reason: `sequence number ${event.seq} where ${at + i} belongs` };
+        break segments;
+      }
+      // The hash link first: an edit to event i-1 (its ceremony id included)
+      // shows as a broken link at i, and blameBrokenLink names the edited line.
+      if (!linked) {
+        firstBadEvent = blameBrokenLink(i, nextLineText(journal, segmentStart + end), leafHashes, event, checkpoints, sha256);
+        break segments;
+      }
+      ceremonyId ??= event.ceremony;
+      if (event.ceremony !== ceremonyId) {
+        firstBadEvent = { index: at + i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
+        break segments;
+      }
+      if (keepEvents) events.push(event);
+      lastEvent = event;
+      valid++;
     }
-    const event = checked.event;
-    // The envelope's last rule: a prev equal to the hash it must be is hex; any other is tested.
-    // A part's links wait for the leaf hashes (linksHold), where a prev that is not hex matches none.
-    const linked =
-      at + i === 0 ? event.prev === GENESIS_PREV
-      : links !== undefined ? deferLink(links, i, event.prev, plain?.prevDecoded === true)
-      : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(journal, plain.prevAt, leafHashes, (i - 1) * 32)
-      : hexMatches(event.prev, leafHashes, (i - 1) * 32);
-    if (!linked && !hashPattern.test(event.prev)) {
-      firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
-      break;
-    }
-    const canonical = plain !== undefined || isCanonicalJsonLine(journal, start, end);
-    if (checked.reason !== undefined || !canonical) {
-      firstBadEvent = { index: at + i, reason: canonical ? (checked.reason as string) : NOT_CANONICAL };
-      break;
-    }
-    if (i === count - 1 && unterminated) {
-      firstBadEvent = { index: at + i, reason: 'the last line has no newline: the journal was cut' };
-      break;
-    }
-    if (event.seq !== at + i) {
-      firstBadEvent = { index: at + i, reason: `sequence number ${event.seq} where ${at + i} belongs` };
-      break;
-    }
-    // The hash link first: an edit to event i-1 (its ceremony id included)
-    // shows as a broken link at i, and blameBrokenLink names the edited line.
-    if (!linked) {
-      firstBadEvent = blameBrokenLink(i, split, leafHashes, event, checkpoints, sha256);
-      break;
-    }
-    ceremonyId ??= event.ceremony;
-    if (event.ceremony !== ceremonyId) {
-      firstBadEvent = { index: at + i, reason: `belongs to ceremony ${event.ceremony}, not ${ceremonyId}` };
-      break;
-    }
-    if (keepEvents) events.push(event);
-    lastEvent = event;
-    valid++;
+    segmentStart += bytes.length;
   }
+  // Stopped at a bad line: the lines not read are counted too.
+  const lineCount = firstBadEvent === undefined ? i : segmentFirstLine + linesFrom(journal, segmentStart);
   const lastNewline = journal.lastIndexOf(0x0a);
   const validHashes = leafHashes.subarray(0, valid * 32);
   return {
@@ -290,19 +332,26 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
     lastEvent,
     leafHashes: validHashes,
     get leaves() {
-      return Array.from({ length: validHashes.length / 32 }, (_, i) => leafAt(validHashes, i));
+      return Array.from({ length: validHashes.length / 32 }, (_, k) => leafAt(validHashes, k));
     },
     firstBadEvent,
     ceremonyId,
-    lineCount: count,
+    lineCount,
     unterminatedBytes: journal.length - (lastNewline + 1),
-    ...(links === undefined ? {} : { links }),
+    ...(prevHashes === undefined ? {} : { links: { prevHashes, prevText } }),
   };
 }
 
+/** The text of the line after the one that ends at `end` (its newline's offset): undefined when it is not UTF-8, null when there is none. */
+function nextLineText(journal: Uint8Array, end: number): string | undefined | null {
+  if (end + 1 >= journal.length) return null;
+  const newline = journal.indexOf(0x0a, end + 1);
+  return utf8Decode(journal.subarray(end + 1, newline < 0 ? journal.length : newline));
+}
+
 /** Records line i's prev for linksHold: decoded already (by readPlainLine), or its text. Answers true: it is checked later. */
-function deferLink(links: { prevText: Map<number, string> }, i: number, prev: string, decoded: boolean): true {
-  if (!decoded) links.prevText.set(i, prev);
+function deferLink(prevText: Map<number, string>, i: number, prev: string, decoded: boolean): true {
+  if (!decoded) prevText.set(i, prev);
   return true;
 }
 
@@ -332,13 +381,13 @@ export function linksHold(links: DeferredLinks, firstLine: number, lines: number
  * event i itself was. A single change to line i-1 breaks only link i; a
  * change to line i breaks link i+1 as well.
  */
-function blameBrokenLink(i: number, split: LineSplit, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256): { index: number; reason: string } {
+function blameBrokenLink(i: number, next: string | undefined | null, leafHashes: Uint8Array, event: TranscriptEvent, checkpoints: NamedNotes, sha256: Sha256): { index: number; reason: string } {
   const blamePrevious = { index: i - 1, reason: `its hash is not the one event ${i} recorded` };
   const blameThis = { index: i, reason: `prev does not match the hash of event ${i - 1}` };
   if (i === 0) return blameThis;
   const leaf = leafAt(leafHashes, i);
-  if (i + 1 < split.starts.length) {
-    const scanned = scanLine(split.text(i + 1));
+  if (next !== null) {
+    const scanned = scanLine(next);
     return scanned.event !== undefined && hexMatches(scanned.event.prev, leaf, 0) ? blamePrevious : blameThis;
   }
   // Last line: if a checkpoint over all the lines matches with event i's
