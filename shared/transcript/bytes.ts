@@ -72,10 +72,15 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 // TextDecoder is in every runtime shared/ runs in (Node, browsers,
 // Electron) but in no `lib` without DOM; declare just what we use.
-declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+declare const TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => { decode(bytes: Uint8Array): string };
+// ignoreBOM: a leading byte-order mark is kept as U+FEFF, not dropped. What
+// is hashed and signed is bytes, so the text must be all of them: a journal
+// is decoded a segment at a time (scan.ts), and a BOM dropped at each
+// segment's start made a line's verdict depend on where a segment began
+// (RFC 8259 §8.1: JSON text carries no BOM).
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Decodes UTF-8, or returns undefined for an invalid sequence (never replaces). */
+/** Decodes UTF-8, or returns undefined for an invalid sequence (never replaces, and keeps a byte-order mark). */
 export function utf8Decode(bytes: Uint8Array): string | undefined {
   try {
     return strictDecoder.decode(bytes);

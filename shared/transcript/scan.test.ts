@@ -88,3 +88,43 @@ describe('a member named like an Object.prototype property', () => {
     expect(scanJournal(journalWith(instead)).firstBadEvent).toEqual({ index: 1, reason: `unknown field "${name}"` });
   });
 });
+
+describe('a journal read a segment at a time', () => {
+  /** Four linked lines (line 1's payload `n` changed afterwards when `edited`, so that link 2 breaks), each a line of text. */
+  function chain(edited = false): string[] {
+    const texts: string[] = [];
+    let prev = GENESIS_PREV;
+    for (let seq = 0; seq < 4; seq++) {
+      texts.push(canonicalLine(base(seq, prev)));
+      prev = bytesToHex(leafHash(utf8ToBytes(texts[seq] as string)));
+    }
+    if (edited) texts[1] = (texts[1] as string).replace('"n":1', '"n":9');
+    return texts;
+  }
+  const journalOf = (texts: string[], terminated = true) => utf8ToBytes(texts.join('\n') + (terminated ? '\n' : ''));
+  // One line a segment, a few lines, one segment, and the default.
+  const sizes = [1, 200, Infinity, undefined];
+
+  it('keeps a byte-order mark that opens any line, so the line is not JSON wherever segments begin, and counts every line after it', () => {
+    for (let k = 0; k < 4; k++) {
+      for (const terminated of [true, false]) {
+        const texts = chain().map((text, i) => (i === k ? `\ufeff${text}` : text));
+        for (const segmentBytes of sizes) {
+          const scanned = scanJournal(journalOf(texts, terminated), undefined, segmentBytes === undefined ? {} : { segmentBytes });
+          expect(scanned.firstBadEvent, `${k} ${segmentBytes}`).toEqual({ index: k, reason: 'not JSON' });
+          expect(scanned.lineCount).toBe(4);
+        }
+      }
+    }
+  });
+
+  it('blames a broken link on the line before only when the line after vouches for it, wherever that line is', () => {
+    for (const segmentBytes of sizes) {
+      const options = segmentBytes === undefined ? {} : { segmentBytes };
+      expect(scanJournal(journalOf(chain(true)), undefined, options).firstBadEvent).toEqual({ index: 1, reason: 'its hash is not the one event 2 recorded' });
+      // The line after is not JSON (a byte-order mark opens it): it vouches for nothing.
+      const unvouched = chain(true).map((text, i) => (i === 3 ? `\ufeff${text}` : text));
+      expect(scanJournal(journalOf(unvouched), undefined, options).firstBadEvent).toEqual({ index: 2, reason: 'prev does not match the hash of event 1' });
+    }
+  });
+});

@@ -342,7 +342,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   };
 }
 
-/** The text of the line after the one that ends at `end` (its newline's offset): undefined when it is not UTF-8, null when there is none. */
+/** The text of the line after the one that ends at `end` (its newline's offset), decoded as the scan decodes it (a byte-order mark kept): undefined when it is not UTF-8, null when there is none. */
 function nextLineText(journal: Uint8Array, end: number): string | undefined | null {
   if (end + 1 >= journal.length) return null;
   const newline = journal.indexOf(0x0a, end + 1);
