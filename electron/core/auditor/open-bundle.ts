@@ -12,8 +12,7 @@
 import { statSync } from 'node:fs';
 import type { AuditorProgress, AuditReport, BundleHandle, BundleKind } from '../../../shared/contract/auditor.ts';
 import { KeyriteError } from '../../../shared/result.ts';
-import { JOURNAL_PATH, KEYS_PATH, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
-import { utf8Decode } from '../../../shared/transcript/bytes.ts';
+import { JOURNAL_PATH, bundleKeys, verifyBundle, type BundleVerification } from '../../../shared/transcript/bundle.ts';
 import { readBundle } from '../transcript/bundle-export.ts';
 import { nodeCrypto } from '../transcript/node-crypto.ts';
 import { buildReportModel, type ReportModel } from '../transcript/report-model.ts';
@@ -92,8 +91,7 @@ export async function openBundle(path: string, kind: BundleKind, options: OpenOp
   stopIfCancelled(options);
   // The bundle's own keys, as `keyrite verify` does without --key; the report says so (trust: bundle-keys).
   const verification = verifyBundle(files, nodeCrypto);
-  const keysText = files.get(KEYS_PATH);
-  const keys = keysText === undefined ? [] : (utf8Decode(keysText) ?? '').split('\n').filter((line) => line.trim() !== '');
+  const keys = bundleKeys(files);
   options.progress('summarising', bytesRead, verification.eventCount);
   await nextTurn();
   stopIfCancelled(options);
