@@ -12,7 +12,7 @@
  * the worker starts 100 ms or more after the host, and which of the two
  * finished last varied from run to run (bench:verify).
  */
-import { withRoom } from './bytes.ts';
+import { hashRoomFor, withRoom } from './bytes.ts';
 import { CompactRange, LeafHasher, sha256Into, type CompactRangeState, type Sha256 } from './merkle.ts';
 
 /** Plain data, so a worker thread can send it (the leaf hashes transferred). */
@@ -130,8 +130,7 @@ class LeafInputs {
  */
 export function hashJournalTree(journal: Uint8Array, sha256: Sha256, sizes: readonly number[], claims?: Int32Array): JournalTree {
   const inputs = new LeafInputs(journal);
-  // Room for as many leaf hashes as lines of 256 bytes, doubled when there are more (counting them first cost a pass).
-  let leafHashes = new Uint8Array(32 * Math.max(64, Math.floor(journal.length / 256)));
+  let leafHashes = hashRoomFor(journal.length);
   const range = new CompactRange(sha256);
   const roots = new Map<number, Uint8Array>();
   let next = 0;

@@ -9,19 +9,16 @@ const isAscii = (text: string) => Array.from(text).every((c) => c.charCodeAt(0) 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 /**
- * Read where the line sits inside a larger ASCII text, as in a journal;
- * and read again with its prev decoded (PrevOut): the same event, and the
- * prev's bytes exactly when it is 64 lower-case hex digits.
+ * Read where the line sits inside a larger ASCII text, as in a journal,
+ * its prev decoded (PrevOut) exactly when it is 64 lower-case hex digits,
+ * and then to the bytes those name, where it was asked to.
  */
 function readInPlace(line: string): TranscriptEvent | undefined {
   const text = `{"x":1}\n${line}\n{}`;
-  const read = readPlainLine(ascii(text), text, 8, 8 + line.length);
-  if (read !== undefined) expect(text.slice(read.prevAt, read.prevAt + read.event.prev.length)).toBe(read.event.prev);
   const out = new Uint8Array(40);
-  const decoding = readPlainLine(ascii(text), text, 8, 8 + line.length, { bytes: out, at: 5 });
-  expect(decoding?.event, line).toStrictEqual(read?.event);
-  expect(decoding?.prevDecoded ?? false, line).toBe(read !== undefined && /^[0-9a-f]{64}$/.test(read.event.prev));
-  if (decoding?.prevDecoded === true) expect(bytesToHex(out.subarray(5, 37))).toBe(decoding.event.prev);
+  const read = readPlainLine(ascii(text), text, 8, 8 + line.length, { bytes: out, at: 5 });
+  expect(read?.prevDecoded ?? false, line).toBe(read !== undefined && /^[0-9a-f]{64}$/.test(read.event.prev));
+  if (read?.prevDecoded === true) expect(bytesToHex(out.subarray(5, 37))).toBe(read.event.prev);
   return read?.event;
 }
 

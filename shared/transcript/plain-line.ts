@@ -173,18 +173,16 @@ function hexHashString(bytes: Uint8Array, end: number, out: Uint8Array, outAt: n
 
 export interface PlainLine {
   readonly event: TranscriptEvent;
-  /** Where the line's prev begins in the bytes (after its quote), so it can be compared there. */
-  readonly prevAt: number;
   /** The prev was 64 lower-case hex digits, decoded where readPlainLine was asked to (PrevOut). */
   readonly prevDecoded: boolean;
 }
 
 /**
- * Where to decode the line's prev to, when it is 64 lower-case hex digits:
- * a host that checks links later (scan.ts, a part) decodes each prev while
- * the line is read, its bytes then at hand, rather than reading each back
- * out of the whole journal later (which spent half its time waiting for
- * memory, bench:verify).
+ * Where to decode the line's prev to, when it is 64 lower-case hex digits,
+ * for its link to be checked as bytes: at once (a whole journal), or later
+ * (scan.ts, a part), each prev decoded while the line is read, its bytes
+ * then at hand, rather than read back out of the whole journal later
+ * (which spent half its time waiting for memory, bench:verify).
  */
 export interface PrevOut {
   readonly bytes: Uint8Array;
@@ -195,7 +193,7 @@ export interface PrevOut {
  * Reads line bytes [start, end) of `bytes`; `text` is the whole journal
  * decoded, at the same offsets (the journal is ASCII), for the values.
  */
-export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number, prevOut?: PrevOut): PlainLine | undefined {
+export function readPlainLine(bytes: Uint8Array, text: string, start: number, end: number, prevOut: PrevOut): PlainLine | undefined {
   at = start;
   if (!opener(bytes, end, 0)) return undefined;
   const actors = plainStrings(bytes, text, end, lastActors);
@@ -212,7 +210,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   if (payload === undefined) return undefined;
   if (!opener(bytes, end, 5)) return undefined;
   const prevAt = at + 1;
-  const prevDecoded = prevOut !== undefined && hexHashString(bytes, end, prevOut.bytes, prevOut.at);
+  const prevDecoded = hexHashString(bytes, end, prevOut.bytes, prevOut.at);
   const prev = prevDecoded ? text.slice(prevAt, prevAt + 64) : plainString(bytes, text, end);
   if (prev === undefined || !opener(bytes, end, 6)) return undefined;
   const seq = wholeNumber(bytes, end);
@@ -232,7 +230,7 @@ export function readPlainLine(bytes: Uint8Array, text: string, start: number, en
   const v = wholeNumber(bytes, end);
   if (v < 0 || bytes[at] !== 0x7d /* } */ || at + 1 !== end) return undefined;
   // Members in the line's order, as JSON.parse makes them.
-  return { event: { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent, prevAt, prevDecoded };
+  return { event: { actors, at: time, ceremony, mono, payload, prev, seq, step, type, v } as TranscriptEvent, prevDecoded };
 }
 
 /**

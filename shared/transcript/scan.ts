@@ -10,7 +10,7 @@
  * without hashing, and its links are checked once the tree's leaf hashes are
  * known (linksHold).
  */
-import { bytesEqual, hexToBytes, utf8Decode, withRoom } from './bytes.ts';
+import { bytesEqual, hashRoomFor, hexToBytes, utf8Decode, withRoom } from './bytes.ts';
 import { isCanonicalJson, isCanonicalJsonLine } from './canonical-json.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import { GENESIS_PREV, PREV_NOT_HEX, checkEventShape, checkEventValues, hashPattern, type TranscriptEvent } from './event.ts';
@@ -179,12 +179,9 @@ function hexMatches(hex: string, hashes: Uint8Array, at: number): boolean {
   return true;
 }
 
-/** hexMatches for hex written in bytes[from, from + 64) (the plain line's prev, compared where it is). */
-function hexBytesMatch(bytes: Uint8Array, from: number, hashes: Uint8Array, at: number): boolean {
-  for (let k = 0; k < 32; k++) {
-    const byte = hashes[at + k] as number;
-    if (bytes[from + 2 * k] !== hexCodes[byte >> 4] || bytes[from + 2 * k + 1] !== hexCodes[byte & 15]) return false;
-  }
+/** Are a[aAt, aAt + 32) and b[bAt, bAt + 32) the same hash? (No array per event.) */
+function sameHash(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean {
+  for (let k = 0; k < 32; k++) if (a[aAt + k] !== b[bAt + k]) return false;
   return true;
 }
 
@@ -244,13 +241,13 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
   const { checkpoints = [], part, keepEvents = true, segmentBytes = SEGMENT_BYTES } = options;
   // Line i here is line `at + i` of the whole journal.
   const at = part?.firstLine ?? 0;
-  // Room for as many lines as of 256 bytes, made more (withRoom) when there are more.
-  const room = 32 * Math.max(64, Math.ceil(journal.length / 256));
   // A part's links wait for the leaf hashes (linksHold): each prev is decoded (or its text kept) for then.
-  let prevHashes = part === undefined ? undefined : new Uint8Array(room);
+  let prevHashes = part === undefined ? undefined : hashRoomFor(journal.length);
   const prevText = new Map<number, string>();
-  let leafHashes = new Uint8Array(part === undefined ? room : 0);
+  let leafHashes = part === undefined ? hashRoomFor(journal.length) : new Uint8Array(0);
   const leafHasher = part === undefined ? new LeafHasher(sha256) : undefined;
+  // A whole journal's links are checked line by line: each prev is decoded here first.
+  const prevHere = { bytes: new Uint8Array(32), at: 0 };
   const events: TranscriptEvent[] = [];
   let lastEvent: TranscriptEvent | undefined;
   let firstBadEvent: { index: number; reason: string } | undefined;
@@ -272,9 +269,10 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
       const end = ends[s] as number;
       leafHasher?.hashInto(bytes, start, end, leafHashes, i * 32);
       // Speed (bench:verify): the common line is read without a full parse,
-      // and is then canonical (plain-line.ts); whether prev is hex is settled
+      // and is then canonical (plain-line.ts), its prev decoded when it is
+      // 64 lower-case hex digits; whether any other prev is hex is settled
       // below, by comparing it with the hash it must be.
-      const plain = split.ascii === undefined ? undefined : readPlainLine(bytes, split.ascii, start, end, prevHashes === undefined ? undefined : { bytes: prevHashes, at: 32 * i });
+      const plain = split.ascii === undefined ? undefined : readPlainLine(bytes, split.ascii, start, end, prevHashes === undefined ? prevHere : { bytes: prevHashes, at: 32 * i });
       const checked = plain === undefined ? checkLineObject(split.text(s), false) : checkPlainLine(plain.event);
       if (checked.reason !== undefined && checked.beforeCanonical) {
         firstBadEvent = { index: at + i, reason: checked.reason };
@@ -286,7 +284,7 @@ export function scanJournal(journal: Uint8Array, sha256: Sha256 = defaultSha256,
       const linked =
         at + i === 0 ? event.prev === GENESIS_PREV
         : prevHashes !== undefined ? deferLink(prevText, i, event.prev, plain?.prevDecoded === true)
-        : plain !== undefined && event.prev.length === 64 ? hexBytesMatch(bytes, plain.prevAt, leafHashes, (i - 1) * 32)
+        : plain?.prevDecoded === true ? sameHash(prevHere.bytes, 0, leafHashes, (i - 1) * 32)
         : hexMatches(event.prev, leafHashes, (i - 1) * 32);
       if (!linked && !hashPattern.test(event.prev)) {
         firstBadEvent = { index: at + i, reason: PREV_NOT_HEX };
@@ -370,7 +368,7 @@ export function linksHold(links: DeferredLinks, firstLine: number, lines: number
       if (!hexMatches(prevText.get(i) as string, leafHashes, at)) return false;
       continue;
     }
-    for (let k = 0; k < 32; k++) if (prevHashes[32 * i + k] !== leafHashes[at + k]) return false;
+    if (!sameHash(prevHashes, 32 * i, leafHashes, at)) return false;
   }
   return true;
 }
